@@ -1,0 +1,206 @@
+"""`python -m bot …`: the command line, and the only place that reads the environment and
+starts threads (ARCHITECTURE §1, §7)."""
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from types import FrameType
+
+from pydantic import ValidationError
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import Engine
+
+from bot.app import create_app
+from bot.config import Settings, describe_settings_error
+from bot.deps import Deps
+from bot.scheduler import build_scheduler
+from bot.store import migrate
+from bot.store.db import database_answers, describe_url, make_engine
+from bot.web import HttpServer, WebApp
+
+logger = logging.getLogger("bot")
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class StartupError(Exception):
+    """A problem the operator must fix; its message is printed as one line."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `python -m bot` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="CX Coach: shift reflections, peer feedback, KPIs and celebrations in Slack.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        help="HTTP server and scheduler in one process (the default)",
+        description="Migrate the database, then run the HTTP server and the scheduler. Without "
+        "Slack credentials, serve a setup page at http://localhost:$PORT/ instead.",
+    )
+    web = commands.add_parser(
+        "web",
+        help="HTTP server only (scale out behind a load balancer)",
+        description="Serve /slack/events, /healthz and /ingest/*; runs no scheduler.",
+    )
+    for sub in (serve, web):
+        sub.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    commands.add_parser(
+        "clock",
+        help="scheduler only (exactly one replica)",
+        description="Run the scheduled jobs: check-in prompts, reminders, digests.",
+    )
+    commands.add_parser(
+        "migrate",
+        help="apply database migrations, then exit",
+        description="Bring the database named by DATABASE_URL up to the newest schema.",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one CX Coach command and return its exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(describe_settings_error(error), file=sys.stderr)
+        return EXIT_USAGE
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    command = args.command or "serve"
+    try:
+        if command == "migrate":
+            return run_migrate(settings)
+        if command == "clock":
+            return run_clock(settings)
+        return run_http(
+            settings, host=getattr(args, "host", "0.0.0.0"), with_scheduler=command == "serve"
+        )
+    except StartupError as error:
+        print(f"CX Coach cannot start: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(EXIT_OK)  # unwinds through the finally blocks that stop threads
+
+
+def connect(settings: Settings) -> Engine:
+    """An engine for DATABASE_URL, or a StartupError if the database does not answer."""
+    engine = make_engine(settings.database_url)
+    if not database_answers(engine):
+        raise StartupError(
+            f"the database at {describe_url(settings.database_url)} does not answer. "
+            "Start it, or fix DATABASE_URL, then start CX Coach again."
+        )
+    return engine
+
+
+def run_migrate(settings: Settings) -> int:
+    """`migrate`: apply every pending migration."""
+    engine = connect(settings)
+    migrate.upgrade(engine)
+    print(
+        f"Database {describe_url(settings.database_url)} is at revision {migrate.head_revision()}."
+    )
+    return EXIT_OK
+
+
+def _require_current_schema(engine: Engine) -> None:
+    if not migrate.is_current(engine):
+        raise StartupError("the database schema is out of date. Run `python -m bot migrate` first.")
+
+
+def check_slack_token(deps: Deps) -> None:
+    """Ask Slack (auth.test) whether SLACK_BOT_TOKEN works; stop on a rejected token."""
+    try:
+        identity = deps.slack.auth_test()
+    except SlackApiError as error:
+        reason = error.response.get("error", "unknown error")
+        raise StartupError(
+            f"SLACK_BOT_TOKEN was rejected by Slack ({reason}). "
+            "Copy the Bot User OAuth Token again.",
+            EXIT_USAGE,
+        ) from None
+    except (SlackClientError, OSError) as error:
+        # Slack unreachable is not fatal: requests will retry once it is back.
+        logger.warning("could not reach Slack at %s: %s", deps.settings.slack_api_base_url, error)
+        return
+    logger.info("connected to Slack workspace %s as %s", identity.get("team"), identity.get("user"))
+
+
+def run_http(settings: Settings, *, host: str, with_scheduler: bool) -> int:
+    """`serve` and `web`: the HTTP server, plus the scheduler for `serve`."""
+    engine = connect(settings)
+    if with_scheduler:
+        migrate.upgrade(engine)
+    else:
+        _require_current_schema(engine)
+    missing = settings.missing_slack_settings()
+    if missing:
+        server = HttpServer(
+            WebApp(settings=settings, engine=engine, app=None), host=host, port=settings.port
+        )
+        print(
+            f"Slack is not configured yet (missing {', '.join(missing)}). "
+            f"Open http://localhost:{server.port}/ to set up CX Coach."
+        )
+        server.serve_forever()
+        return EXIT_OK
+    deps = Deps.from_settings(settings, engine=engine)
+    check_slack_token(deps)
+    app = create_app(deps)
+    scheduler = build_scheduler(deps) if with_scheduler else None
+    socket_mode = None
+    server = HttpServer(
+        WebApp(settings=settings, engine=engine, app=app), host=host, port=settings.port
+    )
+    try:
+        if scheduler is not None:
+            scheduler.start()
+        if settings.slack_app_token is not None:
+            socket_mode = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+            socket_mode.connect()  # type: ignore[no-untyped-call]
+            logger.info("Socket Mode connected")
+        logger.info("CX Coach listening on http://%s:%s", host, server.port)
+        server.serve_forever()
+    finally:
+        if socket_mode is not None:
+            socket_mode.close()  # type: ignore[no-untyped-call]
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+    return EXIT_OK
+
+
+def run_clock(settings: Settings) -> int:
+    """`clock`: the scheduler alone, in the foreground."""
+    if settings.slack_bot_token is None:
+        raise StartupError(
+            "SLACK_BOT_TOKEN is required by the clock, which sends messages.", EXIT_USAGE
+        )
+    engine = connect(settings)
+    _require_current_schema(engine)
+    deps = Deps.from_settings(settings, engine=engine)
+    check_slack_token(deps)
+    scheduler = build_scheduler(deps, blocking=True)
+    logger.info("clock started with jobs: %s", ", ".join(job.id for job in scheduler.get_jobs()))
+    scheduler.start()
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""create_app(deps): the Bolt app with every listener registered. No network I/O at build time."""
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse, Respond
+from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.blocks import home
+from bot.deps import Deps
+from bot.listeners import register_listeners
+
+logger = logging.getLogger(__name__)
+
+DATABASE_DOWN = (
+    "CX Coach can't reach its database right now, so nothing was changed. "
+    "Please try again in a minute."
+)
+SOMETHING_BROKE = "Sorry, CX Coach hit a problem handling that. Please try again in a minute."
+
+# Bolt's default pool has 5 threads; listeners ack from these threads, so a busy pool would
+# delay acks. Slow work after the ack shares the same pool.
+LISTENER_THREADS = 16
+
+
+def create_app(deps: Deps) -> App:
+    """Build the Bolt app for `deps`; the caller starts whatever serves it."""
+    signing_secret = deps.settings.slack_signing_secret
+    app = App(
+        client=deps.slack,
+        signing_secret=signing_secret.get_secret_value() if signing_secret else None,
+        # create_app stays network-free; bot.__main__ checks the token with auth.test itself.
+        token_verification_enabled=False,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=LISTENER_THREADS, thread_name_prefix="cx-listener"
+        ),
+        # In Socket Mode without a signing secret nothing arrives over HTTP (bot.web refuses).
+        request_verification_enabled=signing_secret is not None,
+    )
+
+    @app.use
+    def inject_deps(context: BoltContext, next: Callable[[], None]) -> None:
+        context["deps"] = deps  # listeners take a `deps` parameter
+        next()
+
+    register_listeners(app)
+    app.error(handle_unhandled_error)
+    return app
+
+
+def handle_unhandled_error(
+    error: Exception,
+    body: dict[str, Any],
+    response: BoltResponse | None,
+    respond: Respond | None,
+    client: WebClient,
+) -> BoltResponse | None:
+    """Log any listener failure and tell the person, briefly, to try again."""
+    message = DATABASE_DOWN if isinstance(error, SQLAlchemyError) else SOMETHING_BROKE
+    logger.error(
+        "listener failed: %s (%s)", _describe_request(body), type(error).__name__, exc_info=error
+    )
+    if response is not None:
+        # Failed before ack: Slack still waits for our HTTP answer; make it a message, not a 500.
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": message})
+    try:
+        if respond is not None and (body.get("response_url") or body.get("response_urls")):
+            respond(text=message, response_type="ephemeral", replace_original=False)
+        elif (event := body.get("event") or {}).get("type") == "app_home_opened":
+            client.views_publish(user_id=event["user"], view=home.unavailable_view())
+    except Exception:  # the apology itself failed: the log above is all we can do
+        logger.warning("could not tell the user about the failure", exc_info=True)
+    return None
+
+
+def _describe_request(body: dict[str, Any]) -> str:
+    # Names the kind of request and who sent it, never its text (answers may be anonymous).
+    if "command" in body:
+        return f"command {body['command']} from {body.get('user_id')}"
+    if "event" in body:
+        return f"event {body['event'].get('type')}"
+    return f"{body.get('type', 'request')}"

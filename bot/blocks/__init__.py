@@ -1,0 +1,1 @@
+"""Block Kit builders (slack_sdk.models); each module owns the ids it emits."""

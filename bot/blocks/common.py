@@ -1,0 +1,27 @@
+"""Helpers every Block Kit builder uses: escaping user text and Slack's message limits."""
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
+
+# slack_sdk validates per-block limits but not the per-message block count.
+MAX_BLOCKS_PER_MESSAGE = 50
+
+
+def escape(text: str) -> str:
+    """Escape user text for Slack so `<!channel>` or a fake `<@U…>` never pings anyone."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def section(markdown: str) -> SectionBlock:
+    """A section block of mrkdwn text (the caller escapes any user text in it)."""
+    return SectionBlock(text=MarkdownTextObject(text=markdown))
+
+
+def message_blocks(blocks: Sequence[Block]) -> list[dict[str, object]]:
+    """Validate `blocks` for a message and return them as dicts ready to send."""
+    if len(blocks) > MAX_BLOCKS_PER_MESSAGE:
+        raise ValueError(
+            f"a message holds at most {MAX_BLOCKS_PER_MESSAGE} blocks, got {len(blocks)}"
+        )
+    return [block.to_dict() for block in blocks]

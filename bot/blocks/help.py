@@ -1,0 +1,147 @@
+"""Usage texts for every slash command (ARCHITECTURE §6), shown for `help` and for bad input."""
+
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject
+
+from bot.blocks.common import escape, section
+
+
+@dataclass(frozen=True)
+class CommandHelp:
+    """What one slash command does and how to call it."""
+
+    command: str
+    summary: str
+    usage: tuple[tuple[str, str], ...]  # (arguments, what they do)
+    # First words that start a valid call; anything else is an unknown subcommand.
+    keywords: frozenset[str]
+    # Whether a first word that is a @mention (or free text, for team names) is valid.
+    accepts_mentions: bool = False
+    accepts_free_text: bool = False
+    ready: frozenset[str] = frozenset()  # keywords that already work; the rest are coming soon
+
+
+PERIODS = (
+    "`7d` `30d` `90d` `this-week` `last-week` `this-month` `last-month` "
+    "`YYYY-MM` `YYYY-Www` `YYYY-MM-DD..YYYY-MM-DD`"
+)
+
+COMMANDS: dict[str, CommandHelp] = {
+    help_.command: help_
+    for help_ in (
+        CommandHelp(
+            command="/cx-metrics",
+            summary="Customer-service KPIs: CSAT, NPS, FCR, response and resolution times.",
+            usage=(
+                ("", "your own numbers (agents) or your team's (leads), last 7 days"),
+                ("@agent [period]", "one agent's numbers (leads and admins)"),
+                ("team name [period]", "a team's numbers"),
+                ("[period]", f"any period: {PERIODS}"),
+            ),
+            keywords=frozenset(
+                {"", "7d", "30d", "90d", "this-week", "last-week", "this-month", "last-month"}
+            ),
+            accepts_mentions=True,
+            accepts_free_text=True,
+        ),
+        CommandHelp(
+            command="/cx-reflect",
+            summary="Reflect on your shift: what went well, what to change, what would help.",
+            usage=(("", "open today's reflection (or yesterday's, while it is still open)"),),
+            keywords=frozenset({""}),
+        ),
+        CommandHelp(
+            command="/cx-feedback",
+            summary="Ask colleagues for feedback, or send your leads a suggestion.",
+            usage=(
+                ("@peer [@peer2 …] [what you'd like feedback on]", "ask up to 5 colleagues"),
+                ("suggest <idea>", "send a process suggestion to your team's leads"),
+                ("status", "see who has answered your requests"),
+            ),
+            keywords=frozenset({"suggest", "status"}),
+            accepts_mentions=True,
+        ),
+        CommandHelp(
+            command="/cx-kudos",
+            summary="Give a colleague a shout-out in your team's celebration channel.",
+            usage=(
+                (
+                    "@agent [@agent2] for <reason> [#value]",
+                    "celebrate someone (reason: 10+ characters)",
+                ),
+                ("top [week|month|all]", "the recognition leaderboard"),
+            ),
+            keywords=frozenset({"top"}),
+            accepts_mentions=True,
+        ),
+        CommandHelp(
+            command="/cx-shift",
+            summary="See and set when your shift ends, so your check-in arrives at the right time.",
+            usage=(
+                ("", "your schedule and the next 3 check-in times"),
+                ("mon-fri 17:30", "set your shift days and end time (your local time)"),
+                ("away until 2026-12-02", "pause check-ins until a date"),
+                ("back", "resume check-ins"),
+            ),
+            keywords=frozenset({"", "away", "back"}),
+            accepts_free_text=True,  # day lists such as mon-fri or mon,wed,fri
+        ),
+        CommandHelp(
+            command="/cx-team",
+            summary="Set up teams: members, leads, channels, time zone, holidays and KPI targets.",
+            usage=(
+                ("list", "the teams in this workspace"),
+                ("create <name>", "create a team (admins)"),
+                ("show <name>", "a team's members, leads, channels and targets"),
+                ("add <name> @person [lead]", "add members or leads"),
+                ("remove <name> @person", "remove someone from a team"),
+            ),
+            keywords=frozenset(
+                {"", "list", "create", "show", "add", "remove", "rename", "delete", "set"}
+            ),
+            ready=frozenset({"", "list"}),
+        ),
+    )
+}
+
+
+def usage_blocks(command: str, problem: str | None = None) -> list[Block]:
+    """The usage of `command`, led by what was wrong with the last call if anything was."""
+    help_ = COMMANDS[command]
+    blocks: list[Block] = []
+    if problem:
+        blocks.append(section(f":warning: {problem}"))
+    blocks.append(HeaderBlock(text=help_.command))
+    blocks.append(section(help_.summary))
+    lines = [
+        f"• `{help_.command}{' ' + args if args else ''}` — {what}" for args, what in help_.usage
+    ]
+    lines.append(f"• `{help_.command} help` — this message")
+    blocks.append(section("\n".join(lines)))
+    return blocks
+
+
+def usage_text(command: str, problem: str | None = None) -> str:
+    """Plain-text fallback of `usage_blocks` for notifications and screen readers."""
+    help_ = COMMANDS[command]
+    prefix = f"{problem} " if problem else ""
+    return f"{prefix}{help_.command}: {help_.summary} Try `{help_.command} help`."
+
+
+def unknown_subcommand(command: str, word: str) -> str:
+    """Say which word was not understood, escaped so it cannot ping anyone."""
+    return f"I don't know `{escape(word)}` for `{command}`. Here is what it can do:"
+
+
+def coming_soon_blocks(command: str) -> list[Block]:
+    """Say that a valid call is not built yet, and point at what works today."""
+    return [
+        section(
+            f"`{command}` understood you, but this part of CX Coach is still being built. "
+            f"Try `{command} help` to see what it will do."
+        ),
+        ContextBlock(
+            elements=[MarkdownTextObject(text="Works today: `/cx-team list` and every `help`.")]
+        ),
+    ]

@@ -1,0 +1,90 @@
+"""The App Home tab: who you are in CX Coach, your role, and what CX Coach will do for you."""
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.common import escape, section
+from bot.services.people import Role, Standing
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return ", ".join(f"*{escape(name)}*" for name in names)
+
+
+def _role_line(standing: Standing) -> str:
+    parts = []
+    if standing.role is Role.ADMIN:
+        parts.append("You're an *admin*: you set up teams, channels and targets.")
+    if standing.leads:
+        parts.append(f"You lead {_names(standing.leads)}.")
+    if standing.member_of:
+        parts.append(f"You're an agent in {_names(standing.member_of)}.")
+    if not parts:
+        parts.append(
+            "You're not on a team yet. Ask your team lead or a CX Coach admin to add you "
+            "(`/cx-team add`)."
+        )
+    return " ".join(parts)
+
+
+def _what_next(standing: Standing) -> list[str]:
+    lines = [
+        "*At the end of each shift* I'll DM you three questions: what went well, what you'd do "
+        "differently, and what training would help. Your answers build a private history, "
+        "streaks and action items.",
+        "*Peer feedback*: ask colleagues how you're doing with `/cx-feedback`, "
+        "anonymously if they prefer.",
+        "*Your numbers*: CSAT, NPS, first-contact resolution and response times with "
+        "`/cx-metrics`.",
+        "*Celebrate*: give kudos with `/cx-kudos`; your team's channel gets a weekly digest.",
+    ]
+    if standing.role is Role.LEAD or standing.leads:
+        lines.append(
+            "*As a lead* you'll see your team's participation, training needs and KPIs here."
+        )
+    if standing.role is Role.ADMIN:
+        lines.append("*As an admin* start with `/cx-team` to create teams and add people.")
+    return lines
+
+
+def view(standing: Standing) -> View:
+    """The home tab for one person."""
+    zone = escape(standing.timezone) if standing.timezone else "not set in your Slack profile"
+    blocks: list[Block] = [
+        HeaderBlock(text="CX Coach"),
+        section(f"Hi <@{standing.slack_user_id}>! {_role_line(standing)}"),
+        ContextBlock(elements=[MarkdownTextObject(text=f"Your time zone: {zone}")]),
+        DividerBlock(),
+        section("*What CX Coach will do for you*"),
+        *(section(line) for line in _what_next(standing)),
+        DividerBlock(),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Commands: `/cx-reflect` · `/cx-feedback` · `/cx-kudos` · "
+                    "`/cx-metrics` · `/cx-shift` · `/cx-team` — add `help` to any of them."
+                )
+            ]
+        ),
+    ]
+    return View(type="home", blocks=blocks)
+
+
+def unavailable_view() -> View:
+    """The home tab shown while CX Coach cannot reach its database."""
+    return View(
+        type="home",
+        blocks=[
+            HeaderBlock(text="CX Coach"),
+            section(
+                ":hourglass: CX Coach can't reach its database right now. "
+                "Nothing you saved is lost — please open this tab again in a minute."
+            ),
+        ],
+    )

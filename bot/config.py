@@ -1,0 +1,146 @@
+"""Settings for CX Coach: every environment variable of ARCHITECTURE §2, validated in one place.
+
+There is no module-level instance: `bot.__main__` builds one from the environment (and `.env`),
+tests build their own with keyword arguments.
+"""
+
+import re
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+# Field name -> environment variable, for messages that name what the operator has to fix.
+ENV_NAMES = {
+    "slack_bot_token": "SLACK_BOT_TOKEN",
+    "slack_signing_secret": "SLACK_SIGNING_SECRET",
+    "slack_app_token": "SLACK_APP_TOKEN",
+    "slack_api_base_url": "SLACK_API_BASE_URL",
+    "database_url": "DATABASE_URL",
+    "port": "PORT",
+    "ingest_token": "INGEST_TOKEN",
+    "cx_admins": "CX_ADMINS",
+}
+
+
+class Settings(BaseSettings):
+    """Validated configuration of one CX Coach process."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+    )
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_base_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite:///cx_coach.db"
+    port: int = Field(default=3000, ge=1, le=65535)
+    ingest_token: SecretStr | None = None
+    cx_admins: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError(
+                "must be a bot token starting with xoxb- "
+                "(Slack app → OAuth & Permissions → Bot User OAuth Token)"
+            )
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError(
+                "must be an app-level token starting with xapp- "
+                "(Slack app → Basic Information → App-Level Tokens, scope connections:write)"
+            )
+        return value
+
+    @field_validator("slack_signing_secret")
+    @classmethod
+    def _signing_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and re.search(r"\s", value.get_secret_value()):
+            raise ValueError(
+                "must not contain spaces (Slack app → Basic Information → Signing Secret)"
+            )
+        return value
+
+    @field_validator("ingest_token")
+    @classmethod
+    def _ingest_token_strength(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError(
+                "must be at least 16 characters; generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        return value
+
+    @field_validator("slack_api_base_url")
+    @classmethod
+    def _base_url_shape(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value.removeprefix(prefix)
+        if value.startswith(("postgresql+psycopg://", "sqlite://")):
+            return value
+        raise ValueError(
+            "must be sqlite:///FILE.db or postgresql://USER:PASSWORD@HOST:PORT/DB "
+            "(postgres:// and postgresql+psycopg:// are accepted too)"
+        )
+
+    @field_validator("cx_admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> tuple[str, ...]:
+        if isinstance(value, str):
+            items = [part.strip() for part in value.split(",") if part.strip()]
+        elif isinstance(value, list | tuple):
+            items = [str(part).strip() for part in value]
+        else:
+            raise ValueError("must be a comma-separated list of Slack user IDs like U012ABCDEF")
+        bad = [item for item in items if not _SLACK_USER_ID.match(item)]
+        if bad:
+            raise ValueError(
+                f"{bad[0]!r} is not a Slack user ID; use IDs like U012ABCDEF, separated by commas"
+            )
+        return tuple(items)
+
+    @property
+    def socket_mode(self) -> bool:
+        """True when an app-level token is set: Slack reaches us over a WebSocket."""
+        return self.slack_app_token is not None
+
+    def missing_slack_settings(self) -> list[str]:
+        """Name the Slack settings still needed to talk to Slack in the chosen mode."""
+        missing = []
+        if self.slack_bot_token is None:
+            missing.append("SLACK_BOT_TOKEN")
+        if not self.socket_mode and self.slack_signing_secret is None:
+            missing.append("SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
+        return missing
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """Turn a validation error into one line naming each bad variable, without its value."""
+    parts = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else ""
+        name = ENV_NAMES.get(field, field.upper())
+        message = str(item["msg"]).removeprefix("Value error, ")
+        parts.append(f"{name} {message}")
+    return "CX Coach cannot start: " + "; ".join(parts)

@@ -1,0 +1,11 @@
+"""Thin Slack handlers: ack, call a service, render blocks. One register(app) per kind."""
+
+from slack_bolt import App
+
+from bot.listeners import commands, events
+
+
+def register_listeners(app: App) -> None:
+    """Register every listener CX Coach has; manifest.yml lists exactly these."""
+    commands.register(app)
+    events.register(app)

@@ -1,0 +1,72 @@
+"""Events API listeners: the App Home tab and direct messages to the bot."""
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext, Say
+from slack_sdk import WebClient
+
+from bot.blocks import home
+from bot.blocks.dm import dm_reply_blocks
+from bot.deps import Deps
+from bot.services import people
+from bot.store import repos
+
+
+def profile_from_users_info(user: dict[str, Any]) -> people.SlackProfile:
+    """Keep what CX Coach needs from a users.info `user` object."""
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or profile.get("real_name") or user.get("real_name")
+    return people.SlackProfile(
+        user_id=user["id"],
+        display_name=str(name or user.get("name") or user["id"]),
+        timezone=user.get("tz"),
+        is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+        deleted=bool(user.get("deleted")),
+    )
+
+
+def handle_app_home_opened(
+    event: dict[str, Any], context: BoltContext, client: WebClient, deps: Deps
+) -> None:
+    """app_home_opened: publish the person's home tab (who they are, their role, what's next)."""
+    if event.get("tab") != "home":
+        return
+    user_id, workspace_id, now = event["user"], str(context.team_id), deps.clock()
+    with deps.session() as session:
+        person = repos.get_person(session=session, workspace_id=workspace_id, slack_user_id=user_id)
+        stale = people.profile_is_stale(person, now)
+    profile = profile_from_users_info(client.users_info(user=user_id)["user"]) if stale else None
+    with deps.session() as session:
+        if profile is not None:
+            person = people.record_profile(
+                session=session, workspace_id=workspace_id, profile=profile, now=now
+            )
+        else:
+            person = repos.get_person(
+                session=session, workspace_id=workspace_id, slack_user_id=user_id
+            )
+        assert person is not None
+        standing = people.standing(session=session, person=person, admins=deps.settings.cx_admins)
+        session.commit()
+    client.views_publish(user_id=user_id, view=home.view(standing))
+
+
+def handle_direct_message(event: dict[str, Any], say: Say) -> None:
+    """message.im: answer a person's DM with what CX Coach does and how to reach it."""
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return  # edits, joins and other bots' messages need no answer
+    say(text="I'm CX Coach. Try /cx-reflect, /cx-metrics or /cx-shift.", blocks=dm_reply_blocks())
+
+
+# Manifest event name -> (Bolt event type, handler). The manifest test reads this both ways.
+EVENT_HANDLERS: dict[str, tuple[str, Callable[..., None]]] = {
+    "app_home_opened": ("app_home_opened", handle_app_home_opened),
+    "message.im": ("message", handle_direct_message),
+}
+
+
+def register(app: App) -> None:
+    """Register one handler per bot event in manifest.yml."""
+    for event_type, handler in EVENT_HANDLERS.values():
+        app.event(event_type)(handler)

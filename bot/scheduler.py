@@ -1,0 +1,67 @@
+"""APScheduler jobs: thin, stable ids, explicit time zones. Only `serve` and `clock` run them."""
+
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.deps import Deps
+from bot.store import repos
+from bot.store.models import ClockHeartbeat
+
+HEARTBEAT_NAME = "clock"
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One recurring job: a stable id, a module-level function taking `deps`, a trigger."""
+
+    id: str
+    func: Callable[..., Any]
+    trigger: BaseTrigger
+
+
+def heartbeat(deps: Deps) -> None:
+    """Record that a scheduler is alive, so operators can see the clock ticking."""
+    with deps.session() as session:
+        repos.record_heartbeat(
+            session=session,
+            heartbeat=ClockHeartbeat(
+                name=HEARTBEAT_NAME, beat_at=deps.clock(), host=socket.gethostname()
+            ),
+        )
+        session.commit()
+
+
+def job_specs() -> list[JobSpec]:
+    """Every recurring job CX Coach runs."""
+    return [
+        JobSpec(id="heartbeat", func=heartbeat, trigger=IntervalTrigger(minutes=1, timezone=UTC))
+    ]
+
+
+def build_scheduler(deps: Deps, *, blocking: bool = False) -> BaseScheduler:
+    """A scheduler with every job added (not started)."""
+    kind = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler = kind(
+        timezone=UTC,
+        # A job that could not run on time (a busy pool, a pause) still runs once, late.
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
+    )
+    for spec in job_specs():
+        scheduler.add_job(
+            spec.func,
+            trigger=spec.trigger,
+            id=spec.id,
+            replace_existing=True,
+            kwargs={"deps": deps},
+            next_run_time=deps.clock(),  # beat once at start-up, then every interval
+        )
+    return scheduler

@@ -1,0 +1,1 @@
+"""The domain: pure functions over store rows; no Slack imports, `now` passed in."""

@@ -1,0 +1,99 @@
+"""Who someone is in CX Coach: their cached Slack profile and their role."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlmodel import Session
+
+from bot.store import repos
+from bot.store.models import Person, TeamRole
+
+# users.info is Tier 4, but a profile barely changes: refresh it at most daily on our own
+# initiative (issue #3 adds refreshes on Slack's user_change event).
+PROFILE_MAX_AGE = timedelta(hours=24)
+
+
+class Role(StrEnum):
+    """What a person may do in CX Coach, strongest first."""
+
+    ADMIN = "admin"
+    LEAD = "lead"
+    AGENT = "agent"
+    NEWCOMER = "newcomer"  # known to Slack, not yet on any team
+
+
+@dataclass(frozen=True)
+class SlackProfile:
+    """The parts of a Slack users.info answer that CX Coach keeps."""
+
+    user_id: str
+    display_name: str
+    timezone: str | None
+    is_admin: bool
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A person's role and teams, as their App Home shows them."""
+
+    slack_user_id: str
+    display_name: str
+    timezone: str | None
+    role: Role
+    leads: tuple[str, ...]
+    member_of: tuple[str, ...]
+
+
+def profile_is_stale(person: Person | None, now: datetime) -> bool:
+    """Tell whether we should ask Slack for this person's profile again."""
+    if person is None or person.profile_refreshed_at is None:
+        return True
+    return now - person.profile_refreshed_at > PROFILE_MAX_AGE
+
+
+def record_profile(
+    *, session: Session, workspace_id: str, profile: SlackProfile, now: datetime
+) -> Person:
+    """Create or update the person behind `profile`."""
+    repos.ensure_workspace(session=session, workspace_id=workspace_id)
+    person = repos.get_person(
+        session=session, workspace_id=workspace_id, slack_user_id=profile.user_id
+    )
+    if person is None:
+        person = Person(workspace_id=workspace_id, slack_user_id=profile.user_id)
+    person.display_name = profile.display_name
+    person.timezone = profile.timezone
+    person.is_slack_admin = profile.is_admin
+    person.active = not profile.deleted
+    person.profile_refreshed_at = now
+    session.add(person)
+    session.flush()
+    return person
+
+
+def standing(*, session: Session, person: Person, admins: tuple[str, ...]) -> Standing:
+    """Work out a person's role from Slack admin status, CX_ADMINS and team memberships."""
+    assert person.id is not None
+    memberships = repos.teams_of(
+        session=session, workspace_id=person.workspace_id, person_id=person.id
+    )
+    leads = tuple(team.name for team, role in memberships if role == TeamRole.LEAD)
+    member_of = tuple(team.name for team, role in memberships if role == TeamRole.AGENT)
+    if person.is_slack_admin or person.slack_user_id in admins:
+        role = Role.ADMIN
+    elif leads:
+        role = Role.LEAD
+    elif member_of:
+        role = Role.AGENT
+    else:
+        role = Role.NEWCOMER
+    return Standing(
+        slack_user_id=person.slack_user_id,
+        display_name=person.display_name or person.slack_user_id,
+        timezone=person.timezone,
+        role=role,
+        leads=leads,
+        member_of=member_of,
+    )

@@ -1,0 +1,47 @@
+"""The one way CX Coach builds its Slack WebClient: our base URL, our retry policy."""
+
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry import (
+    BackoffRetryIntervalCalculator,
+    ConnectionErrorRetryHandler,
+    HttpResponse,
+    RateLimitErrorRetryHandler,
+    RetryHandler,
+)
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+from slack_sdk.http_retry.jitter import RandomJitter
+
+from bot.config import Settings
+
+# Slack answers most calls well inside a second; a hung call must not hold a worker for long.
+TIMEOUT_SECONDS = 10
+
+
+class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
+    """Retry every 5xx answer (the built-in handler only knows 500 and 503), with backoff."""
+
+    def _can_retry(self, *, response: HttpResponse | None = None, **_: Any) -> bool:
+        return response is not None and 500 <= response.status_code <= 599
+
+
+def retry_handlers() -> list[RetryHandler]:
+    """Retry connection errors, 429s (sleeping for Retry-After) and 5xx answers a few times."""
+    backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5, jitter=RandomJitter())
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        AnyServerErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
+    ]
+
+
+def make_web_client(settings: Settings) -> WebClient:
+    """Build the bot's WebClient against SLACK_API_BASE_URL."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_base_url,
+        timeout=TIMEOUT_SECONDS,
+        retry_handlers=retry_handlers(),
+    )

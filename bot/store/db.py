@@ -1,0 +1,63 @@
+"""Engines and sessions for SQLite (the embedded default) and Postgres (production)."""
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+SessionFactory = Callable[[], Session]
+
+
+def make_engine(url: str, **engine_kwargs: Any) -> Engine:
+    """Create an engine for `url`, tuned for a long-lived, multi-threaded bot."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 5},
+            **engine_kwargs,
+        )
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    # connect_timeout: a down database must fail a health check quickly, not hang it.
+    connect_args = {"connect_timeout": 5, **engine_kwargs.pop("connect_args", {})}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **engine_kwargs)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control away from pysqlite (which never BEGINs before a SELECT) and
+    # emit BEGIN ourselves in _sqlite_on_begin, as SQLAlchemy's SQLite docs recommend.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the one writer
+    cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, much faster than FULL
+    cursor.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
+    cursor.execute("PRAGMA busy_timeout=5000")  # wait for a busy writer instead of failing
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_session_factory(engine: Engine) -> SessionFactory:
+    """Return a callable that opens a new session; the caller owns the transaction."""
+    return sessionmaker(bind=engine, class_=Session, expire_on_commit=False)
+
+
+def database_answers(engine: Engine) -> bool:
+    """Tell whether the database accepts a trivial query right now."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True
+
+
+def describe_url(url: str) -> str:
+    """Render a database URL for messages and logs, with the password hidden."""
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,92 @@
+"""SQLModel tables. Every row belongs to one Slack workspace; datetimes are aware UTC.
+
+No `from __future__ import annotations` here: it breaks SQLModel's relationship mapping
+(fastapi/sqlmodel #196).
+"""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Named constraints let Alembic's batch mode (SQLite) alter and drop them in later migrations.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class TeamRole(StrEnum):
+    """A person's role inside one team (admins are decided by Slack and CX_ADMINS)."""
+
+    AGENT = "agent"
+    LEAD = "lead"
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace that installed CX Coach; `id` is Slack's team_id."""
+
+    id: str = Field(primary_key=True, max_length=32)
+    name: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Person(SQLModel, table=True):
+    """Someone in a workspace, as Slack describes them (cached from users.info)."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "slack_user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=32)
+    slack_user_id: str = Field(max_length=32)
+    display_name: str | None = Field(default=None, max_length=200)
+    # IANA zone from the Slack profile (`tz`), e.g. "America/New_York".
+    timezone: str | None = Field(default=None, max_length=64)
+    is_slack_admin: bool = False
+    active: bool = True
+    profile_refreshed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Team(SQLModel, table=True):
+    """A customer-service team: members, leads, channels and a home time zone."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=32)
+    name: str = Field(max_length=80)
+    timezone: str = Field(default="UTC", max_length=64)
+    digest_channel_id: str | None = Field(default=None, max_length=32)
+    celebration_channel_id: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Membership(SQLModel, table=True):
+    """A person's place in a team, as agent or lead."""
+
+    __table_args__ = (CheckConstraint("role IN ('agent', 'lead')", name="role"),)
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True, ondelete="CASCADE")
+    person_id: int = Field(
+        foreign_key="person.id", primary_key=True, ondelete="CASCADE", index=True
+    )
+    role: str = Field(default=TeamRole.AGENT.value, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ClockHeartbeat(SQLModel, table=True):
+    """The last time a scheduler process showed it was alive."""
+
+    name: str = Field(primary_key=True, max_length=64)
+    beat_at: datetime
+    host: str = Field(max_length=200)

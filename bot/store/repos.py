@@ -1,0 +1,49 @@
+"""Keyword-only queries; every one is scoped by workspace. The caller owns the transaction."""
+
+from collections.abc import Sequence
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from bot.store.models import ClockHeartbeat, Membership, Person, Team, Workspace
+
+
+def ensure_workspace(*, session: Session, workspace_id: str) -> Workspace:
+    """Return the workspace row, creating it on first sight (safe under concurrency)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(Workspace).values(id=workspace_id).on_conflict_do_nothing())
+    workspace = session.get(Workspace, workspace_id)
+    assert workspace is not None
+    return workspace
+
+
+def get_person(*, session: Session, workspace_id: str, slack_user_id: str) -> Person | None:
+    """Find a person by Slack user id inside one workspace."""
+    statement = select(Person).where(
+        Person.workspace_id == workspace_id, Person.slack_user_id == slack_user_id
+    )
+    return session.exec(statement).first()
+
+
+def teams_of(*, session: Session, workspace_id: str, person_id: int) -> Sequence[tuple[Team, str]]:
+    """The teams a person belongs to, with their role in each, by team name."""
+    statement = (
+        select(Team, Membership.role)
+        .join(Membership, col(Membership.team_id) == Team.id)
+        .where(Team.workspace_id == workspace_id, Membership.person_id == person_id)
+        .order_by(Team.name)
+    )
+    return [(team, role) for team, role in session.exec(statement).all()]
+
+
+def list_teams(*, session: Session, workspace_id: str) -> Sequence[Team]:
+    """Every team of a workspace, by name."""
+    return session.exec(
+        select(Team).where(Team.workspace_id == workspace_id).order_by(Team.name)
+    ).all()
+
+
+def record_heartbeat(*, session: Session, heartbeat: ClockHeartbeat) -> None:
+    """Store a scheduler's latest sign of life, replacing the previous one."""
+    session.merge(heartbeat)

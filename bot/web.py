@@ -1,0 +1,128 @@
+"""The HTTP side (ARCHITECTURE §3): /slack/events, /healthz and the setup page, as one WSGI app."""
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import Engine
+from waitress.server import create_server
+
+from bot import setup_page
+from bot.config import Settings
+from bot.store.db import database_answers
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+logger = logging.getLogger(__name__)
+
+SLACK_PATH = "/slack/events"
+# Threads answering HTTP; each slash command holds one only until its ack.
+HTTP_THREADS = 16
+
+Body = Iterable[bytes]
+
+
+class WebApp:
+    """Route requests to Bolt, the health check, or the setup page."""
+
+    def __init__(self, *, settings: Settings, engine: Engine, app: App | None) -> None:
+        self.settings = settings
+        self.engine = engine
+        # Slack requests arrive over HTTP only when a signing secret lets us verify them.
+        http_slack = app is not None and settings.slack_signing_secret is not None
+        self.slack = SlackRequestHandler(app, path=SLACK_PATH) if http_slack and app else None
+        self.setup_mode = app is None
+
+    def __call__(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> Body:
+        path = environ.get("PATH_INFO", "/")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == SLACK_PATH and method == "POST":
+            if self.slack is None:
+                return _json(start_response, 503, {"error": "Slack over HTTP is not configured"})
+            return self.slack(environ, start_response)
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            return self.healthz(start_response)
+        if path == "/" and method in ("GET", "HEAD"):
+            return self.index(environ, start_response)
+        return _json(start_response, 404, {"error": "not found"})
+
+    def healthz(self, start_response: "StartResponse") -> Body:
+        """200 when the database answers, 503 when it does not."""
+        if database_answers(self.engine):
+            return _json(start_response, 200, {"status": "ok"})
+        return _json(
+            start_response, 503, {"status": "unavailable", "error": "database unreachable"}
+        )
+
+    def index(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> Body:
+        """The setup page while Slack settings are missing; a one-liner once running."""
+        if self.setup_mode:
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            public_url = query.get("public_url", [None])[0]
+            return _html(start_response, 200, setup_page.render(self.settings, public_url))
+        mode = "Socket Mode" if self.settings.socket_mode else f"HTTP mode on {SLACK_PATH}"
+        return _html(start_response, 200, f"<p>CX Coach is running ({mode}).</p>")
+
+
+def _json(start_response: "StartResponse", status: int, payload: object) -> Body:
+    body = json.dumps(payload).encode()
+    start_response(_status_line(status), [("Content-Type", "application/json"), _length(body)])
+    return [body]
+
+
+def _html(start_response: "StartResponse", status: int, page: str) -> Body:
+    body = page.encode()
+    start_response(
+        _status_line(status), [("Content-Type", "text/html; charset=utf-8"), _length(body)]
+    )
+    return [body]
+
+
+def _length(body: bytes) -> tuple[str, str]:
+    return ("Content-Length", str(len(body)))
+
+
+def _status_line(status: int) -> str:
+    reasons = {200: "OK", 404: "Not Found", 503: "Service Unavailable"}
+    return f"{status} {reasons.get(status, '')}".strip()
+
+
+class HttpServer:
+    """A waitress server for a WSGI app, startable in a thread and stoppable (tests, bench)."""
+
+    def __init__(self, wsgi_app: Callable[..., Body], *, host: str, port: int) -> None:
+        server: Any = create_server(
+            wsgi_app, host=host, port=port, threads=HTTP_THREADS, ident="cx-coach"
+        )
+        self._server = server
+        self.port: int = self._server.effective_port
+        self.host = host
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL of the running server."""
+        return f"http://{self.host}:{self.port}"
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until closed."""
+        self._server.run()
+
+    def start(self) -> "HttpServer":
+        """Serve from a background thread."""
+        self._thread = threading.Thread(target=self.serve_forever, name="cx-http", daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop serving and release the port."""
+        self._server.close()
+        self._server.task_dispatcher.shutdown()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
