@@ -1,0 +1,129 @@
+"""Fixtures: a clean environment, the fake Slack, both databases, and the app over real HTTP."""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from slack_bolt import App
+from sqlalchemy import Engine, create_engine, text
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.deps import Deps
+from bot.store import migrate
+from bot.store.db import make_engine
+from bot.web import HttpServer, WebApp
+from tests.fakeslack import FakeSlack, SlackDriver
+from tests.fakeslack.driver import dispatch_sender, http_sender
+
+SIGNING_SECRET = "test-signing-secret"
+ADMIN = "U0ADMIN"
+
+# Variables that would change what the app under test does, or where its HTTP goes:
+# slack_sdk honours proxy variables but not NO_PROXY, so the fake on 127.0.0.1 would be missed.
+_ISOLATED_VARIABLES = (
+    "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy",
+    "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_BASE_URL",
+    "DATABASE_URL", "PORT", "INGEST_TOKEN", "CX_ADMINS",
+)  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts without proxies or CX Coach settings from the machine."""
+    for name in _ISOLATED_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    """A fake Slack Web API on loopback with an agent, a lead and an admin."""
+    fake = FakeSlack().start()
+    fake.add_user("U0AGENT", name="ana", tz="America/New_York", email="ana@example.com")
+    fake.add_user("U0LEAD", name="lee", tz="Europe/London", email="lee@example.com")
+    fake.add_user(ADMIN, name="ada", tz="UTC", email="ada@example.com")
+    fake.add_channel("C0GENERAL")
+    yield fake
+    fake.stop()
+
+
+def _postgres_url() -> str | None:
+    return os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a new schema on TEST_DATABASE_URL's Postgres."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'cx.db'}"
+        return
+    base = _postgres_url()
+    if base is None:
+        pytest.skip("TEST_DATABASE_URL is not set; .ci/run sets it to run this on Postgres")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        separator = "&" if "?" in base else "?"
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on a fresh database, migrated to the newest schema."""
+    engine = make_engine(db_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(fake_slack: FakeSlack, db_url: str) -> Settings:
+    """Settings for HTTP mode, pointed at the fake Slack and the test database."""
+    return Settings(
+        _env_file=None,
+        slack_bot_token=fake_slack.bot_token,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_base_url=fake_slack.api_url,
+        database_url=db_url,
+        cx_admins=(ADMIN,),
+    )
+
+
+@pytest.fixture
+def deps(settings: Settings, engine: Engine) -> Deps:
+    """Real parts: the test database, a WebClient on the fake, the system clock."""
+    return Deps.from_settings(settings, engine=engine)
+
+
+@pytest.fixture
+def app(deps: Deps) -> App:
+    """The Bolt app under test."""
+    return create_app(deps)
+
+
+@pytest.fixture
+def server(settings: Settings, engine: Engine, app: App) -> Iterator[HttpServer]:
+    """The app behind its real HTTP server on a random loopback port."""
+    http = HttpServer(WebApp(settings=settings, engine=engine, app=app), host="127.0.0.1", port=0)
+    http.start()
+    yield http
+    http.close()
+
+
+@pytest.fixture
+def slack(fake_slack: FakeSlack, server: HttpServer) -> SlackDriver:
+    """Slack's side, talking to the app over real HTTP."""
+    return SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, send=http_sender(server.url))
+
+
+@pytest.fixture
+def dispatch(fake_slack: FakeSlack, app: App) -> SlackDriver:
+    """Slack's side, handing requests straight to app.dispatch."""
+    return SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, send=dispatch_sender(app))

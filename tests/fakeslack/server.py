@@ -1,0 +1,462 @@
+"""A fake Slack Web API on loopback: real HTTP, its own thread, a random port.
+
+It answers the methods CX Coach uses, records every call, validates Block Kit with slack_sdk's
+models, serves `response_url`s and upload URLs on itself, and injects faults (429 with
+Retry-After, 5xx, `ok: false` errors, slow answers) on request.
+"""
+
+import itertools
+import json
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+MAX_BLOCKS_PER_MESSAGE = 50
+TRIGGER_TTL_SECONDS = 3.0
+RESPONSE_URL_MAX_POSTS = 5
+JSON_FIELDS = ("blocks", "view", "files", "attachments")
+
+Params = dict[str, Any]
+Answer = tuple[int, dict[str, str], Params]
+
+
+class SlackError(Exception):
+    """An `ok: false` answer with Slack's error code."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received."""
+
+    method: str  # a Web API method, or "response_url" / "upload"
+    params: Params
+    headers: dict[str, str]
+    at: float  # time.monotonic() on arrival
+    path: str = ""
+
+
+@dataclass
+class Fault:
+    """What to answer instead of the real thing, `times` times."""
+
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    delay: float = 0.0
+    times: int = 1
+
+
+@dataclass
+class FakeSlack:
+    """The fake Web API server; use `start()` / `stop()` or the pytest fixture."""
+
+    bot_token: str = "xoxb-test-token"
+    app_token: str = "xapp-test-token"
+    team_id: str = "T0001"
+    bot_user_id: str = "UBOT"
+    users: dict[str, Params] = field(default_factory=dict)
+    channels: set[str] = field(default_factory=set)
+    home_views: dict[str, Params] = field(default_factory=dict)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._calls: list[Call] = []
+        self._lock = threading.Lock()
+        self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._triggers: dict[str, float] = {}
+        self._response_urls: dict[str, int] = {}
+        self._ids = itertools.count(1)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._methods: dict[str, Callable[[Params], Params]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._chat_post_message,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.update": self._chat_update,
+            "views.open": self._views_open,
+            "views.publish": self._views_publish,
+            "views.update": self._views_update,
+            "users.info": self._users_info,
+            "users.lookupByEmail": self._users_lookup_by_email,
+            "conversations.open": self._conversations_open,
+            "files.getUploadURLExternal": self._files_get_upload_url,
+            "files.completeUploadExternal": self._files_complete_upload,
+        }
+        self._messages: dict[tuple[str, str], Params] = {}
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> "FakeSlack":
+        """Listen on 127.0.0.1 at a random port, serving from a background thread."""
+        fake = self
+
+        class Handler(_Handler):
+            owner = fake
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and free the port."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    @property
+    def url(self) -> str:
+        """Base URL of the fake, e.g. http://127.0.0.1:54321."""
+        assert self._server is not None, "start() the fake first"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        """What SLACK_API_BASE_URL should be set to."""
+        return f"{self.url}/api/"
+
+    # ---- arranging -------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        name: str | None = None,
+        tz: str | None = "America/New_York",
+        email: str | None = None,
+        is_admin: bool = False,
+        deleted: bool = False,
+        is_bot: bool = False,
+    ) -> Params:
+        """Make a Slack user known to users.info, users.lookupByEmail and conversations.open."""
+        name = name or user_id.lower()
+        user = {
+            "id": user_id,
+            "team_id": self.team_id,
+            "name": name,
+            "real_name": name.title(),
+            "deleted": deleted,
+            "is_bot": is_bot,
+            "is_admin": is_admin,
+            "is_owner": False,
+            "tz": tz,
+            "tz_offset": 0,
+            "profile": {"display_name": name, "real_name": name.title(), "email": email},
+        }
+        self.users[user_id] = user
+        return user
+
+    def add_channel(self, channel_id: str) -> None:
+        """Make a channel exist for chat.postMessage."""
+        self.channels.add(channel_id)
+
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: int | None = None,
+        delay: float = 0.0,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` calls of `method` with a fault (or just slowly)."""
+        self._faults[method].append(Fault(status, error, retry_after, delay, times))
+
+    def new_trigger_id(self) -> str:
+        """A trigger_id that views.open accepts once, within 3 seconds."""
+        trigger = f"{next(self._ids)}.{int(time.time())}.fake"
+        with self._lock:
+            self._triggers[trigger] = time.monotonic()
+        return trigger
+
+    def new_response_url(self) -> str:
+        """A response_url served by the fake; it accepts 5 posts, like Slack's."""
+        key = f"R{next(self._ids):06d}"
+        with self._lock:
+            self._response_urls[key] = 0
+        return f"{self.url}/response/{key}"
+
+    # ---- inspecting ------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every call so far, oldest first."""
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        """The calls of one method (or "response_url" / "upload")."""
+        return [call for call in self.calls if call.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Wait until `method` was called `count` times; listeners run after the ack."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            calls = self.calls_to(method)
+            if len(calls) >= count:
+                return calls
+            time.sleep(0.01)
+        seen = sorted({call.method for call in self.calls})
+        raise AssertionError(f"expected {count} call(s) to {method} within {timeout}s; saw {seen}")
+
+    # ---- the HTTP side ---------------------------------------------------------------------
+
+    def handle(self, path: str, params: Params, headers: dict[str, str]) -> Answer:
+        """Answer one request: (status, extra headers, JSON body)."""
+        if path.startswith("/response/"):
+            return self._response_url(path, params, headers)
+        if path.startswith("/upload/"):
+            return self._upload(path, params, headers)
+        method = path.removeprefix("/api/")
+        self._record(method, params, headers, path)
+        fault = self._take_fault(method)
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.status != 200:
+                extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+                code = "ratelimited" if fault.status == 429 else "internal_error"
+                return fault.status, extra, {"ok": False, "error": code}
+            if fault.error:
+                return 200, {}, {"ok": False, "error": fault.error}
+        handler = self._methods.get(method)
+        if handler is None:
+            return 404, {}, {"ok": False, "error": "unknown_method"}
+        if not self._authorized(method, params, headers):
+            return 200, {}, {"ok": False, "error": "invalid_auth"}
+        try:
+            return 200, {}, {"ok": True, **handler(params)}
+        except SlackError as error:
+            return 200, {}, {"ok": False, "error": error.code}
+        except (SlackObjectFormationError, KeyError, TypeError, ValueError) as error:
+            return 200, {}, {"ok": False, "error": "invalid_arguments", "detail": str(error)}
+
+    def _record(self, method: str, params: Params, headers: dict[str, str], path: str) -> None:
+        with self._lock:
+            self._calls.append(Call(method, params, headers, time.monotonic(), path))
+
+    def _take_fault(self, method: str) -> Fault | None:
+        with self._lock:
+            queue = self._faults.get(method)
+            if not queue:
+                return None
+            fault = queue[0]
+            fault.times -= 1
+            if fault.times <= 0:
+                queue.popleft()
+            return fault
+
+    def _authorized(self, method: str, params: Params, headers: dict[str, str]) -> bool:
+        auth = headers.get("authorization", "")
+        token = auth.removeprefix("Bearer ") if auth else str(params.get("token", ""))
+        expected = self.app_token if method == "apps.connections.open" else self.bot_token
+        return token == expected
+
+    def _response_url(self, path: str, params: Params, headers: dict[str, str]) -> Answer:
+        key = path.removeprefix("/response/")
+        self._record("response_url", params, headers, path)
+        with self._lock:
+            if key not in self._response_urls:
+                return 404, {}, {"ok": False, "error": "invalid_response_url"}
+            if self._response_urls[key] >= RESPONSE_URL_MAX_POSTS:
+                return 404, {}, {"ok": False, "error": "used_url"}
+            self._response_urls[key] += 1
+        if "blocks" in params:
+            _validate_blocks(params["blocks"])
+        return 200, {}, {"ok": True}
+
+    def _upload(self, path: str, params: Params, headers: dict[str, str]) -> Answer:
+        file_id = path.removeprefix("/upload/")
+        body = params.get("_raw", b"")
+        self._record("upload", {"file_id": file_id, "size": len(body)}, headers, path)
+        self.uploads[file_id] = body
+        return 200, {}, {"ok": True}
+
+    # ---- Web API methods -------------------------------------------------------------------
+
+    def _auth_test(self, _params: Params) -> Params:
+        return {
+            "url": "https://fake.slack.test/",
+            "team": "Fake Team",
+            "user": "cx-coach",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": "B0001",
+        }
+
+    def _channel(self, channel: str) -> str:
+        if channel in self.channels or channel.startswith("D"):
+            return channel
+        if channel in self.users:
+            return "D" + channel  # posting to a user ID lands in the DM with them
+        raise SlackError("channel_not_found")
+
+    def _chat_post_message(self, params: Params) -> Params:
+        channel = self._channel(params["channel"])
+        if not params.get("text") and not params.get("blocks"):
+            raise SlackError("no_text")
+        if params.get("blocks"):
+            _validate_blocks(params["blocks"])
+        ts = f"{int(time.time())}.{next(self._ids):06d}"
+        message = {"text": params.get("text"), "blocks": params.get("blocks"), "ts": ts}
+        self._messages[(channel, ts)] = message
+        return {"channel": channel, "ts": ts, "message": message}
+
+    def _chat_post_ephemeral(self, params: Params) -> Params:
+        self._channel(params["channel"])
+        if params["user"] not in self.users:
+            raise SlackError("user_not_found")
+        if params.get("blocks"):
+            _validate_blocks(params["blocks"])
+        return {"message_ts": f"{int(time.time())}.{next(self._ids):06d}"}
+
+    def _chat_update(self, params: Params) -> Params:
+        key = (params["channel"], params["ts"])
+        if key not in self._messages:
+            raise SlackError("message_not_found")
+        if params.get("blocks"):
+            _validate_blocks(params["blocks"])
+        self._messages[key].update(text=params.get("text"), blocks=params.get("blocks"))
+        return {"channel": key[0], "ts": key[1]}
+
+    def _validated_view(self, view: Params) -> Params:
+        View(**view).validate_json()
+        return {**view, "id": f"V{next(self._ids):08d}"}
+
+    def _views_open(self, params: Params) -> Params:
+        trigger = params.get("trigger_id", "")
+        with self._lock:
+            issued = self._triggers.pop(trigger, None)
+        if issued is None:
+            raise SlackError("invalid_trigger_id")
+        if time.monotonic() - issued > TRIGGER_TTL_SECONDS:
+            raise SlackError("expired_trigger_id")
+        return {"view": self._validated_view(params["view"])}
+
+    def _views_publish(self, params: Params) -> Params:
+        if params["user_id"] not in self.users:
+            raise SlackError("user_not_found")
+        view = self._validated_view(params["view"])
+        self.home_views[params["user_id"]] = view
+        return {"view": view}
+
+    def _views_update(self, params: Params) -> Params:
+        if not params.get("view_id") and not params.get("external_id"):
+            raise SlackError("invalid_arguments")
+        return {"view": self._validated_view(params["view"])}
+
+    def _users_info(self, params: Params) -> Params:
+        user = self.users.get(params["user"])
+        if user is None:
+            raise SlackError("user_not_found")
+        return {"user": user}
+
+    def _users_lookup_by_email(self, params: Params) -> Params:
+        for user in self.users.values():
+            if user["profile"].get("email") == params["email"]:
+                return {"user": user}
+        raise SlackError("users_not_found")
+
+    def _conversations_open(self, params: Params) -> Params:
+        user_id = str(params["users"]).split(",")[0]
+        user = self.users.get(user_id)
+        if user is None:
+            raise SlackError("user_not_found")
+        if user["deleted"]:
+            raise SlackError("user_disabled")
+        if user["is_bot"]:
+            raise SlackError("cannot_dm_bot")
+        return {"channel": {"id": "D" + user_id}}
+
+    def _files_get_upload_url(self, params: Params) -> Params:
+        if int(params["length"]) <= 0:
+            raise SlackError("invalid_arguments")
+        file_id = f"F{next(self._ids):08d}"
+        return {"upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+
+    def _files_complete_upload(self, params: Params) -> Params:
+        files = params["files"]
+        missing = [item["id"] for item in files if item["id"] not in self.uploads]
+        if missing:
+            raise SlackError("file_not_found")
+        if params.get("channel_id"):
+            self._channel(params["channel_id"])
+        return {"files": [{"id": item["id"], "title": item.get("title", "")} for item in files]}
+
+
+def _validate_blocks(blocks: list[Params]) -> None:
+    if len(blocks) > MAX_BLOCKS_PER_MESSAGE:
+        raise SlackError("invalid_blocks")
+    for raw in blocks:
+        block = Block.parse(raw)
+        if block is None:
+            raise SlackError("invalid_blocks")
+        block.validate_json()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: FakeSlack
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib name)
+        return  # keep test output clean
+
+    def do_GET(self) -> None:
+        self._answer({})
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        self._answer(_parse_body(raw, self.headers.get("Content-Type", ""), self.path))
+
+    def _answer(self, body_params: Params) -> None:
+        headers = {key.lower(): value for key, value in self.headers.items()}
+        path, _, query = self.path.partition("?")
+        # slack_sdk sends some methods (users.info) as GET with a query string.
+        params: Params = {key: values[0] for key, values in parse_qs(query).items()}
+        params.update(body_params)
+        try:
+            status, extra, body = self.owner.handle(path, params, headers)
+        except SlackError as error:
+            status, extra, body = 200, {}, {"ok": False, "error": error.code}
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for key, value in extra.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+def _parse_body(raw: bytes, content_type: str, path: str) -> Params:
+    if path.startswith("/upload/"):
+        return {"_raw": raw}
+    if "json" in content_type:
+        params: Params = json.loads(raw or b"{}")
+    else:
+        params = {key: values[0] for key, values in parse_qs(raw.decode()).items()}
+    for key in JSON_FIELDS:
+        value = params.get(key)
+        if isinstance(value, str) and value[:1] in "[{":
+            params[key] = json.loads(value)
+    return params
