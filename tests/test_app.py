@@ -59,11 +59,15 @@ def test_command_missing_its_argument_explains(dispatch: SlackDriver) -> None:
 
 def test_valid_call_not_built_yet_says_coming_soon(dispatch: SlackDriver) -> None:
     """A well-formed call of a command whose issue has not landed says it is coming."""
-    text = _text_of(dispatch.command("/cx-kudos", "<@U0LEAD> for a great save with a customer").json())
+    text = _text_of(
+        dispatch.command("/cx-kudos", "<@U0LEAD> for a great save with a customer").json()
+    )
     assert "still being built" in text
 
 
-def test_team_list_answers_via_response_url(slack: SlackDriver, fake_slack: FakeSlack, engine: Engine) -> None:
+def test_team_list_answers_via_response_url(
+    slack: SlackDriver, fake_slack: FakeSlack, engine: Engine
+) -> None:
     """/cx-team list acks at once, then lists the workspace's teams through the response_url."""
     from sqlmodel import Session
 
@@ -99,7 +103,9 @@ def test_unregistered_command_is_not_handled(dispatch: SlackDriver) -> None:
 
 def test_bad_signature_is_rejected(fake_slack: FakeSlack, server: Any) -> None:
     """A request signed with the wrong secret gets 401 and no listener runs."""
-    impostor = SlackDriver(fake=fake_slack, signing_secret="not-the-secret", send=http_sender(server.url))
+    impostor = SlackDriver(
+        fake=fake_slack, signing_secret="not-the-secret", send=http_sender(server.url)
+    )
     assert impostor.command("/cx-team", "list").status == 401
     time.sleep(0.2)
     assert fake_slack.calls_to("response_url") == []
@@ -108,17 +114,23 @@ def test_bad_signature_is_rejected(fake_slack: FakeSlack, server: Any) -> None:
 def test_stale_timestamp_is_rejected(slack: SlackDriver) -> None:
     """A correctly signed request older than five minutes is refused (replay protection)."""
     body = "command=%2Fcx-metrics&text=help&team_id=T0001&user_id=U0AGENT"
-    headers = slack.signed_headers(body, "application/x-www-form-urlencoded", int(time.time()) - 400)
+    headers = slack.signed_headers(
+        body, "application/x-www-form-urlencoded", int(time.time()) - 400
+    )
     assert slack.send(body, headers).status == 401
 
 
-def test_database_down_tells_the_user_to_try_again(fake_slack: FakeSlack, settings: Any, engine: Engine) -> None:
+def test_database_down_tells_the_user_to_try_again(
+    fake_slack: FakeSlack, settings: Any, engine: Engine
+) -> None:
     """When the database stops answering, /cx-team list gets a short "try again", not a 500."""
     from bot.app import create_app
     from bot.deps import Deps
     from bot.store.db import make_engine
 
-    dead = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1})
+    dead = make_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
+    )
     app = create_app(Deps.from_settings(settings, engine=dead))
     driver = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, send=dispatch_sender(app))
     assert driver.command("/cx-team", "list").status == 200

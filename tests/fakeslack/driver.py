@@ -71,22 +71,36 @@ class SlackDriver:
     team_id: str = "T0001"
     _ids: "itertools.count[int]" = field(default_factory=lambda: itertools.count(1))
 
-    def signed_headers(self, body: str, content_type: str, timestamp: int | None = None) -> dict[str, str]:
+    def signed_headers(
+        self, body: str, content_type: str, timestamp: int | None = None
+    ) -> dict[str, str]:
         """Headers Slack sends, signed with the app's signing secret."""
         ts = str(int(time.time()) if timestamp is None else timestamp)
-        signature = SignatureVerifier(self.signing_secret).generate_signature(timestamp=ts, body=body)
+        signature = SignatureVerifier(self.signing_secret).generate_signature(
+            timestamp=ts, body=body
+        )
+        assert signature is not None  # only None when the timestamp is missing
         return {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": ts,
             "X-Slack-Signature": signature,
         }
 
-    def post(self, body: str, content_type: str, extra_headers: dict[str, str] | None = None) -> Reply:
+    def post(
+        self, body: str, content_type: str, extra_headers: dict[str, str] | None = None
+    ) -> Reply:
         """Sign and send a raw body."""
         headers = self.signed_headers(body, content_type) | (extra_headers or {})
         return self.send(body, headers)
 
-    def command(self, command: str, text: str = "", *, user_id: str = "U0AGENT", channel_id: str = "C0GENERAL") -> Reply:
+    def command(
+        self,
+        command: str,
+        text: str = "",
+        *,
+        user_id: str = "U0AGENT",
+        channel_id: str = "C0GENERAL",
+    ) -> Reply:
         """A slash command, with a response_url and trigger_id served by the fake."""
         body = urlencode(
             {
@@ -108,9 +122,19 @@ class SlackDriver:
         return self.post(body, "application/x-www-form-urlencoded")
 
     def _interactive(self, payload: dict[str, Any]) -> Reply:
-        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+        return self.post(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
 
-    def block_action(self, action_id: str, value: str = "", *, user_id: str = "U0AGENT", block_id: str = "block", view: dict[str, Any] | None = None) -> Reply:
+    def block_action(
+        self,
+        action_id: str,
+        value: str = "",
+        *,
+        user_id: str = "U0AGENT",
+        block_id: str = "block",
+        view: dict[str, Any] | None = None,
+    ) -> Reply:
         """A button click, in a message or (with `view`) in a modal or the home tab."""
         payload: dict[str, Any] = {
             "type": "block_actions",
@@ -134,11 +158,22 @@ class SlackDriver:
             payload["view"] = view
             payload["container"] = {"type": "view", "view_id": view.get("id", "V0")}
         else:
-            payload["container"] = {"type": "message", "message_ts": "1.000001", "channel_id": "D0AGENT"}
+            payload["container"] = {
+                "type": "message",
+                "message_ts": "1.000001",
+                "channel_id": "D0AGENT",
+            }
             payload["channel"] = {"id": "D0AGENT", "name": "directmessage"}
         return self._interactive(payload)
 
-    def view_submission(self, callback_id: str, values: dict[str, dict[str, Any]], *, user_id: str = "U0AGENT", private_metadata: str = "") -> Reply:
+    def view_submission(
+        self,
+        callback_id: str,
+        values: dict[str, dict[str, Any]],
+        *,
+        user_id: str = "U0AGENT",
+        private_metadata: str = "",
+    ) -> Reply:
         """A modal submitted with `values` shaped like Slack's state.values."""
         payload = {
             "type": "view_submission",
@@ -161,7 +196,9 @@ class SlackDriver:
         }
         return self._interactive(payload)
 
-    def event(self, event: dict[str, Any], *, retry_num: int | None = None, event_id: str | None = None) -> Reply:
+    def event(
+        self, event: dict[str, Any], *, retry_num: int | None = None, event_id: str | None = None
+    ) -> Reply:
         """An Events API callback, optionally marked as Slack's retry number `retry_num`."""
         body = json.dumps(
             {
@@ -172,8 +209,14 @@ class SlackDriver:
                 "type": "event_callback",
                 "event_id": event_id or f"Ev{next(self._ids):08d}",
                 "event_time": int(time.time()),
-                "authorizations": [{"team_id": self.team_id, "user_id": self.fake.bot_user_id, "is_bot": True}],
+                "authorizations": [
+                    {"team_id": self.team_id, "user_id": self.fake.bot_user_id, "is_bot": True}
+                ],
             }
         )
-        extra = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else None
+        extra = (
+            {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+            if retry_num
+            else None
+        )
         return self.post(body, "application/json", extra)

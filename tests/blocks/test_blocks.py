@@ -1,0 +1,36 @@
+"""Block Kit builders: valid for Slack's limits, and user text escaped."""
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+from bot.blocks import home
+from bot.blocks.common import MAX_BLOCKS_PER_MESSAGE, escape, message_blocks, section
+from bot.blocks.help import COMMANDS, usage_blocks
+from bot.services.people import Role, Standing
+
+
+def test_escape_defuses_mentions_and_broadcasts() -> None:
+    """`&`, `<` and `>` are escaped, so `<!channel>` and `<@U1>` print as text."""
+    assert escape("<!channel> & <@U123|boss>") == "&lt;!channel&gt; &amp; &lt;@U123|boss&gt;"
+
+
+def test_message_blocks_refuses_more_than_slack_allows() -> None:
+    """A message of more than 50 blocks is refused before Slack would reject it."""
+    blocks: list[Block] = [section(str(n)) for n in range(MAX_BLOCKS_PER_MESSAGE + 1)]
+    with pytest.raises(ValueError, match="at most 50"):
+        message_blocks(blocks)
+    assert len(message_blocks(blocks[:MAX_BLOCKS_PER_MESSAGE])) == MAX_BLOCKS_PER_MESSAGE
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_usage_blocks_are_valid(command: str) -> None:
+    """Every command's usage renders as valid Block Kit."""
+    assert message_blocks(usage_blocks(command, problem="something was off"))
+
+
+def test_home_view_escapes_team_names() -> None:
+    """Team names on the home tab are escaped."""
+    standing = Standing("U1", "ana", None, Role.LEAD, leads=("<!here> team",), member_of=())
+    rendered = str(home.view(standing).to_dict())
+    assert "&lt;!here&gt; team" in rendered
+    assert "<!here>" not in rendered

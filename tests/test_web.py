@@ -1,0 +1,120 @@
+"""The HTTP server: health check, setup page, routing."""
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+import yaml
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from bot.manifest import MANIFEST_PATH
+from bot.store.db import make_engine
+from bot.web import HttpServer, WebApp
+
+
+def _get(url: str, method: str = "GET") -> tuple[int, str]:
+    request = urllib.request.Request(url, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.fixture
+def setup_server(engine: Engine) -> Iterator[HttpServer]:
+    """CX Coach started without any Slack settings."""
+    settings = Settings(_env_file=None)
+    server = HttpServer(
+        WebApp(settings=settings, engine=engine, app=None), host="127.0.0.1", port=0
+    )
+    server.start()
+    yield server
+    server.close()
+
+
+def test_healthz_is_ok_when_the_database_answers(server: HttpServer) -> None:
+    """GET /healthz answers 200 {"status": "ok"} while the database answers."""
+    status, body = _get(f"{server.url}/healthz")
+    assert status == 200
+    assert json.loads(body) == {"status": "ok"}
+
+
+def test_healthz_is_503_when_the_database_is_down() -> None:
+    """GET /healthz answers 503 when the database does not answer."""
+    dead = make_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
+    )
+    server = HttpServer(
+        WebApp(settings=Settings(_env_file=None), engine=dead, app=None), host="127.0.0.1", port=0
+    )
+    server.start()
+    try:
+        status, body = _get(f"{server.url}/healthz")
+    finally:
+        server.close()
+    assert status == 503
+    assert json.loads(body)["status"] == "unavailable"
+
+
+def test_setup_page_lists_missing_settings(setup_server: HttpServer) -> None:
+    """Without credentials, / names each missing setting and the steps to fill .env."""
+    status, page = _get(f"{setup_server.url}/")
+    assert status == 200
+    assert "SLACK_BOT_TOKEN" in page
+    assert "SLACK_SIGNING_SECRET" in page
+    assert "SLACK_APP_TOKEN" in page
+    assert ".env" in page
+
+
+def _links(page: str) -> list[str]:
+    return [part.split('"')[0].replace("&amp;", "&") for part in page.split('href="')[1:]]
+
+
+def test_setup_page_links_to_slack_with_our_manifest(setup_server: HttpServer) -> None:
+    """The setup page's create-app link carries manifest.yml, so Slack fills everything in."""
+    _, page = _get(f"{setup_server.url}/")
+    link = next(link for link in _links(page) if link.startswith("https://api.slack.com/apps"))
+    query = parse_qs(urlsplit(link).query)
+    assert query["new_app"] == ["1"]
+    with MANIFEST_PATH.open() as handle:
+        assert json.loads(query["manifest_json"][0]) == yaml.safe_load(handle)
+
+
+def test_setup_page_builds_an_http_mode_link(setup_server: HttpServer) -> None:
+    """Given a public URL, the setup page links to an HTTP-mode manifest using it everywhere."""
+    _, page = _get(f"{setup_server.url}/?public_url=https%3A%2F%2Fcx.example.com")
+    http_links = [
+        link for link in _links(page) if "slack%2Fevents" in link or "slack/events" in unquote(link)
+    ]
+    manifest = json.loads(parse_qs(urlsplit(http_links[0]).query)["manifest_json"][0])
+    assert manifest["settings"]["socket_mode_enabled"] is False
+    assert (
+        manifest["settings"]["interactivity"]["request_url"]
+        == "https://cx.example.com/slack/events"
+    )
+    assert {c["url"] for c in manifest["features"]["slash_commands"]} == {
+        "https://cx.example.com/slack/events"
+    }
+
+
+def test_slack_endpoint_in_setup_mode_is_unavailable(setup_server: HttpServer) -> None:
+    """Before Slack is configured, POST /slack/events answers 503 instead of crashing."""
+    status, _ = _get(f"{setup_server.url}/slack/events", method="POST")
+    assert status == 503
+
+
+def test_unknown_path_is_404(server: HttpServer) -> None:
+    """Paths the app does not serve answer 404."""
+    assert _get(f"{server.url}/nope")[0] == 404
+
+
+def test_index_once_configured_says_running(server: HttpServer) -> None:
+    """With Slack configured, / says CX Coach is running and how Slack reaches it."""
+    status, page = _get(f"{server.url}/")
+    assert status == 200
+    assert "HTTP mode on /slack/events" in page
