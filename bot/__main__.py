@@ -167,7 +167,9 @@ def run_http(settings: Settings, *, host: str, with_scheduler: bool) -> int:
     scheduler = build_scheduler(deps) if with_scheduler else None
     socket_mode = None
     server = HttpServer(
-        WebApp(settings=settings, engine=engine, app=app), host=host, port=settings.port
+        WebApp(settings=settings, engine=engine, app=app, after_ack=deps.after_ack),
+        host=host,
+        port=settings.port,
     )
     try:
         if scheduler is not None:

@@ -9,8 +9,9 @@ from slack_bolt import App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.after_ack import AfterAck
 from bot.blocks import home
-from bot.deps import Deps
+from bot.deps import Defer, Deps
 from bot.listeners import register_listeners
 
 logger = logging.getLogger(__name__)
@@ -22,7 +23,8 @@ DATABASE_DOWN = (
 SOMETHING_BROKE = "Sorry, CX Coach hit a problem handling that. Please try again in a minute."
 
 # Bolt's default pool has 5 threads; listeners ack from these threads, so a busy pool would
-# delay acks. Slow work after the ack shares the same pool.
+# delay acks. Slow work after the ack (database, Slack calls) goes to deps.after_ack through
+# `defer`, so it never holds a listener thread that the next ack is waiting for.
 LISTENER_THREADS = 16
 
 
@@ -42,13 +44,29 @@ def create_app(deps: Deps) -> App:
     )
 
     @app.use
-    def inject_deps(context: BoltContext, next: Callable[[], None]) -> None:
-        context["deps"] = deps  # listeners take a `deps` parameter
+    def inject_deps(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:
+        context["deps"] = deps  # listeners take `deps` and `defer` parameters
+        context["defer"] = _deferrer(deps.after_ack, body, context, deps.slack)
         next()
 
     register_listeners(app)
     app.error(handle_unhandled_error)
     return app
+
+
+def _deferrer(
+    after_ack: AfterAck, body: dict[str, Any], context: BoltContext, client: WebClient
+) -> Defer:
+    def defer(work: Callable[[], object]) -> None:
+        def run() -> None:
+            try:
+                work()
+            except Exception as error:
+                handle_unhandled_error(error, body, None, context.respond, client)
+
+        after_ack.submit(run)
+
+    return defer
 
 
 def handle_unhandled_error(

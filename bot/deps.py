@@ -7,10 +7,18 @@ from datetime import datetime
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
+from bot.after_ack import AfterAck
 from bot.config import Settings
 from bot.slack_client import make_web_client
 from bot.store.db import SessionFactory, make_engine, make_session_factory
 from bot.store.models import utcnow
+
+# Threads for work after the ack (database, Slack calls): few, so acks keep the CPU.
+AFTER_ACK_THREADS = 4
+
+Defer = Callable[[Callable[[], object]], None]
+"""A listener's `defer` argument: run work after the ack, on bot.app's after-ack pool, with the
+global error handling (the person hears "try again" if it fails)."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,7 @@ class Deps:
     session: SessionFactory
     slack: WebClient
     clock: Callable[[], datetime] = field(default=utcnow)
+    after_ack: AfterAck = field(default_factory=lambda: AfterAck(threads=AFTER_ACK_THREADS))
 
     @classmethod
     def from_settings(cls, settings: Settings, *, engine: Engine | None = None) -> "Deps":

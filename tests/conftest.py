@@ -111,9 +111,10 @@ def app(deps: Deps) -> App:
 
 
 @pytest.fixture
-def server(settings: Settings, engine: Engine, app: App) -> Iterator[HttpServer]:
+def server(settings: Settings, engine: Engine, deps: Deps, app: App) -> Iterator[HttpServer]:
     """The app behind its real HTTP server on a random loopback port."""
-    http = HttpServer(WebApp(settings=settings, engine=engine, app=app), host="127.0.0.1", port=0)
+    web = WebApp(settings=settings, engine=engine, app=app, after_ack=deps.after_ack)
+    http = HttpServer(web, host="127.0.0.1", port=0)
     http.start()
     yield http
     http.close()

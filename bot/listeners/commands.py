@@ -7,7 +7,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.blocks import help as help_blocks
 from bot.blocks.teams import team_list_blocks
-from bot.deps import Deps
+from bot.deps import Defer, Deps
 from bot.store import repos
 
 MENTION_PREFIX = "<@"
@@ -24,7 +24,7 @@ def _answered_help_or_bad_input(ack: Ack, command: dict[str, Any]) -> bool:
     spec = help_blocks.COMMANDS[name]
     word = _first_word(command)
     if word == "help":
-        ack(text=help_blocks.usage_text(name), blocks=help_blocks.usage_blocks(name))
+        ack(text=help_blocks.usage_text(name), blocks=list(help_blocks.help_blocks_json(name)))
         return True
     known = (
         word in spec.keywords
@@ -54,7 +54,12 @@ def handle_command(ack: Ack, command: dict[str, Any]) -> None:
 
 
 def handle_team_command(
-    ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext, deps: Deps
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
 ) -> None:
     """/cx-team [list]: the workspace's teams; other subcommands are coming soon."""
     if _answered_help_or_bad_input(ack, command):
@@ -63,9 +68,16 @@ def handle_team_command(
         handle_command(ack, command)
         return
     ack()  # the database read happens after Slack has its 200
-    with deps.session() as session:
-        teams = repos.list_teams(session=session, workspace_id=str(context.team_id))
-    respond(text=f"{len(teams)} teams", blocks=team_list_blocks(teams), response_type="ephemeral")
+    workspace_id = str(context.team_id)
+
+    def list_teams() -> None:
+        with deps.session() as session:
+            teams = repos.list_teams(session=session, workspace_id=workspace_id)
+        respond(
+            text=f"{len(teams)} teams", blocks=team_list_blocks(teams), response_type="ephemeral"
+        )
+
+    defer(list_teams)
 
 
 COMMAND_HANDLERS: dict[str, Callable[..., None]] = {

@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import home
 from bot.blocks.dm import dm_reply_blocks
-from bot.deps import Deps
+from bot.deps import Defer, Deps
 from bot.services import people
 from bot.store import repos
 
@@ -27,12 +27,17 @@ def profile_from_users_info(user: dict[str, Any]) -> people.SlackProfile:
 
 
 def handle_app_home_opened(
-    event: dict[str, Any], context: BoltContext, client: WebClient, deps: Deps
+    event: dict[str, Any], context: BoltContext, client: WebClient, deps: Deps, defer: Defer
 ) -> None:
     """app_home_opened: publish the person's home tab (who they are, their role, what's next)."""
     if event.get("tab") != "home":
         return
-    user_id, workspace_id, now = event["user"], str(context.team_id), deps.clock()
+    defer(lambda: publish_home(deps, client, str(context.team_id), event["user"]))
+
+
+def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str) -> None:
+    """Refresh the person's Slack profile if stale, then publish their App Home."""
+    now = deps.clock()
     with deps.session() as session:
         person = repos.get_person(session=session, workspace_id=workspace_id, slack_user_id=user_id)
         stale = people.profile_is_stale(person, now)
@@ -52,11 +57,16 @@ def handle_app_home_opened(
     client.views_publish(user_id=user_id, view=home.view(standing))
 
 
-def handle_direct_message(event: dict[str, Any], say: Say) -> None:
+def handle_direct_message(event: dict[str, Any], say: Say, defer: Defer) -> None:
     """message.im: answer a person's DM with what CX Coach does and how to reach it."""
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return  # edits, joins and other bots' messages need no answer
-    say(text="I'm CX Coach. Try /cx-reflect, /cx-metrics or /cx-shift.", blocks=dm_reply_blocks())
+    defer(
+        lambda: say(
+            text="I'm CX Coach. Try /cx-reflect, /cx-metrics or /cx-shift.",
+            blocks=dm_reply_blocks(),
+        )
+    )
 
 
 # Manifest event name -> (Bolt event type, handler). The manifest test reads this both ways.

@@ -1,0 +1,61 @@
+"""Work that runs after Slack has its ack, on threads of its own, giving way to pending acks.
+
+Slack needs its HTTP 200 within 3 seconds; a response_url stays valid for 30 minutes. So when
+both compete for the same CPU, acks go first: a worker starts only once no request has been on
+its way to its ack for `quiet` seconds, but never later than `max_yield` seconds after the work
+was handed over, so under constant load nothing piles up. Under a burst of commands this keeps
+ack latency close to a bare app's (see bench/ack.py); when idle it costs `quiet` seconds.
+"""
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+
+
+class AfterAck:
+    """A small thread pool for after-ack work, and a count of requests not yet acked."""
+
+    def __init__(self, threads: int, quiet: float = 0.1, max_yield: float = 0.3) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="cx-after-ack")
+        self._quiet, self._max_yield = quiet, max_yield
+        self._pending = 0
+        self._last_ack = 0.0  # time.monotonic() when the last pending request finished
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def acking(self) -> Iterator[None]:
+        """Mark one request as on its way to its ack for the duration of the block."""
+        with self._changed:
+            self._pending += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._pending -= 1
+                self._last_ack = time.monotonic()
+                self._changed.notify_all()
+
+    def submit(self, work: Callable[[], None]) -> "Future[None]":
+        """Run `work` on the pool when acks have been quiet a moment, or by `max_yield`."""
+        deadline = time.monotonic() + self._max_yield
+
+        def run() -> None:
+            self._wait_for_quiet(deadline)
+            work()
+
+        return self._executor.submit(run)
+
+    def _wait_for_quiet(self, deadline: float) -> None:
+        with self._changed:
+            while (now := time.monotonic()) < deadline:
+                quiet_at = self._last_ack + self._quiet
+                if self._pending == 0 and now >= quiet_at:
+                    return
+                wake = deadline if self._pending else min(deadline, quiet_at)
+                self._changed.wait(timeout=wake - now)
+
+    def shutdown(self) -> None:
+        """Finish queued work, then stop the threads."""
+        self._executor.shutdown(wait=True)
