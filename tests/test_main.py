@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import SIGNING_SECRET
 from tests.fakeslack import FakeSlack, SlackDriver
-from tests.fakeslack.driver import http_sender
+from tests.fakeslack.driver import http_sender, socket_mode_sender
 
 COMMANDS = ["serve", "web", "clock", "migrate"]
 
@@ -219,3 +219,37 @@ def test_serve_with_a_rejected_token_stops(tmp_path: Path, fake_slack: FakeSlack
     )  # fmt: skip
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN was rejected by Slack (invalid_auth)" in result.stderr
+
+
+def test_serve_in_socket_mode_answers_over_the_websocket(
+    tmp_path: Path, running: list[subprocess.Popen[str]], fake_slack: FakeSlack
+) -> None:
+    """With SLACK_APP_TOKEN, `serve` connects over Socket Mode and answers commands and events
+    there; /slack/events refuses HTTP, since nothing could verify it without a signing secret."""
+    port = _free_port()
+    process = _start(
+        ["serve", "--host", "127.0.0.1"], tmp_path, running,
+        PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path}/cx.db",
+        SLACK_BOT_TOKEN=fake_slack.bot_token, SLACK_APP_TOKEN=fake_slack.app_token,
+        SLACK_API_BASE_URL=fake_slack.api_url,
+    )  # fmt: skip
+    _wait_for_http(f"http://127.0.0.1:{port}/healthz", process)
+    fake_slack.socket_mode.wait_connected()
+    driver = SlackDriver(
+        fake=fake_slack, signing_secret="unused", send=socket_mode_sender(fake_slack)
+    )
+
+    reply = driver.command("/cx-metrics", "help")
+    assert "/cx-metrics @agent [period]" in reply.body
+    driver.event({"type": "app_home_opened", "user": "U0AGENT", "channel": "D1", "tab": "home"})
+    published = fake_slack.wait_for("views.publish")[0].params
+    assert published["user_id"] == "U0AGENT"
+    http = SlackDriver(
+        fake=fake_slack, signing_secret="any", send=http_sender(f"http://127.0.0.1:{port}")
+    )
+    assert http.command("/cx-metrics", "help").status == 503
+
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert fake_slack.app_token not in stdout + stderr

@@ -15,6 +15,7 @@ from slack_bolt import App, BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from tests.fakeslack.server import FakeSlack
+from tests.fakeslack.socket_mode import socket_mode_envelope
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,18 @@ def dispatch_sender(app: App) -> Sender:
             BoltRequest(body=body, headers={key.lower(): [value] for key, value in headers.items()})
         )
         return Reply(response.status, response.body, {k: v[0] for k, v in response.headers.items()})
+
+    return send
+
+
+def socket_mode_sender(fake: FakeSlack) -> Sender:
+    """Send requests as Socket Mode envelopes over the fake's WebSocket; the reply carries the
+    app's ack payload as its body (signatures play no part in Socket Mode)."""
+
+    def send(body: str, headers: dict[str, str]) -> Reply:
+        kind, payload = socket_mode_envelope(body, headers["Content-Type"])
+        acked = fake.socket_mode.send(kind, payload)
+        return Reply(200, json.dumps(acked) if acked else "")
 
     return send
 

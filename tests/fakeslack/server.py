@@ -20,6 +20,8 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from tests.fakeslack.socket_mode import FakeSocketMode
+
 MAX_BLOCKS_PER_MESSAGE = 50
 TRIGGER_TTL_SECONDS = 3.0
 RESPONSE_URL_MAX_POSTS = 5
@@ -96,7 +98,9 @@ class FakeSlack:
             "conversations.open": self._conversations_open,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            "apps.connections.open": self._apps_connections_open,
         }
+        self._socket_mode: FakeSocketMode | None = None
         self._messages: dict[tuple[str, str], Params] = {}
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -118,6 +122,8 @@ class FakeSlack:
 
     def stop(self) -> None:
         """Stop serving and free the port."""
+        if self._socket_mode is not None:
+            self._socket_mode.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -298,6 +304,17 @@ class FakeSlack:
         return 200, {}, {"ok": True}
 
     # ---- Web API methods -------------------------------------------------------------------
+
+    @property
+    def socket_mode(self) -> FakeSocketMode:
+        """The Socket Mode WebSocket endpoint, started on first use."""
+        with self._lock:
+            if self._socket_mode is None:
+                self._socket_mode = FakeSocketMode()
+            return self._socket_mode
+
+    def _apps_connections_open(self, _params: Params) -> Params:
+        return {"url": self.socket_mode.url}
 
     def _auth_test(self, _params: Params) -> Params:
         return {
