@@ -4,7 +4,7 @@ No `from __future__ import annotations` here: it breaks SQLModel's relationship 
 (fastapi/sqlmodel #196).
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
@@ -54,6 +54,13 @@ class Person(SQLModel, table=True):
     is_slack_admin: bool = False
     active: bool = True
     profile_refreshed_at: datetime | None = None
+    # Set by the roster or an admin; wins over the Slack profile's zone.
+    timezone_override: str | None = Field(default=None, max_length=64)
+    # The shift: weekdays as "mon,tue,wed" and a local end time "HH:MM" (None: no check-ins).
+    shift_days: str | None = Field(default=None, max_length=32)
+    shift_end: str | None = Field(default=None, max_length=5)
+    # Away through this local date inclusive (vacation); check-ins resume the day after.
+    away_until: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -68,7 +75,23 @@ class Team(SQLModel, table=True):
     timezone: str = Field(default="UTC", max_length=64)
     digest_channel_id: str | None = Field(default=None, max_length=32)
     celebration_channel_id: str | None = Field(default=None, max_length=32)
+    # Public holidays from the `holidays` package: a country code and optional subdivision.
+    holiday_country: str | None = Field(default=None, max_length=8)
+    holiday_subdivision: str | None = Field(default=None, max_length=16)
+    # KPI targets; defaults and their sources in bot/services/teams.py (DEFAULT_TARGETS).
+    csat_target_pct: float = 85.0
+    nps_target: float = 30.0
+    fcr_target_pct: float = 70.0
+    frt_target_minutes: int = 240
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class TeamHoliday(SQLModel, table=True):
+    """A team's own day off (company holiday, office closure) besides the public ones."""
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True, ondelete="CASCADE")
+    day: date = Field(primary_key=True)
+    name: str = Field(default="Team holiday", max_length=80)
 
 
 class Membership(SQLModel, table=True):
