@@ -9,21 +9,8 @@ from slack_sdk import WebClient
 from bot.blocks import home
 from bot.blocks.dm import dm_reply_blocks
 from bot.deps import Defer, Deps
+from bot.listeners.profiles import known_person
 from bot.services import people
-from bot.store import repos
-
-
-def profile_from_users_info(user: dict[str, Any]) -> people.SlackProfile:
-    """Keep what CX Coach needs from a users.info `user` object."""
-    profile = user.get("profile") or {}
-    name = profile.get("display_name") or profile.get("real_name") or user.get("real_name")
-    return people.SlackProfile(
-        user_id=user["id"],
-        display_name=str(name or user.get("name") or user["id"]),
-        timezone=user.get("tz"),
-        is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
-        deleted=bool(user.get("deleted")),
-    )
 
 
 def handle_app_home_opened(
@@ -37,23 +24,12 @@ def handle_app_home_opened(
 
 def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str) -> None:
     """Refresh the person's Slack profile if stale, then publish their App Home."""
-    now = deps.clock()
+    person = known_person(deps, client, workspace_id, user_id)
+    if person is None:
+        return  # Slack no longer knows them (deleted, or not visible to the app)
     with deps.session() as session:
-        person = repos.get_person(session=session, workspace_id=workspace_id, slack_user_id=user_id)
-        stale = people.profile_is_stale(person, now)
-    profile = profile_from_users_info(client.users_info(user=user_id)["user"]) if stale else None
-    with deps.session() as session:
-        if profile is not None:
-            person = people.record_profile(
-                session=session, workspace_id=workspace_id, profile=profile, now=now
-            )
-        else:
-            person = repos.get_person(
-                session=session, workspace_id=workspace_id, slack_user_id=user_id
-            )
-        assert person is not None
+        person = session.merge(person)
         standing = people.standing(session=session, person=person, admins=deps.settings.cx_admins)
-        session.commit()
     client.views_publish(user_id=user_id, view=home.view(standing))
 
 

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
+from bot.services.permissions import Actor
 from bot.store import repos
 from bot.store.models import Person, TeamRole
 
@@ -96,4 +97,18 @@ def standing(*, session: Session, person: Person, admins: tuple[str, ...]) -> St
         role=role,
         leads=leads,
         member_of=member_of,
+    )
+
+
+def actor(*, session: Session, person: Person, admins: tuple[str, ...]) -> Actor:
+    """The person as the permission rules see them."""
+    assert person.id is not None
+    memberships = repos.teams_of(
+        session=session, workspace_id=person.workspace_id, person_id=person.id
+    )
+    return Actor(
+        slack_user_id=person.slack_user_id,
+        is_admin=person.is_slack_admin or person.slack_user_id in admins,
+        leads=frozenset(team.id for team, role in memberships if role == TeamRole.LEAD and team.id),
+        member_of=frozenset(team.id for team, _ in memberships if team.id is not None),
     )

@@ -1,12 +1,13 @@
 """Keyword-only queries; every one is scoped by workspace. The caller owns the transaction."""
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from bot.store.models import ClockHeartbeat, Membership, Person, Team, Workspace
+from bot.store.models import ClockHeartbeat, Membership, Person, Team, TeamHoliday, Workspace
 
 
 def ensure_workspace(*, session: Session, workspace_id: str) -> Workspace:
@@ -47,3 +48,12 @@ def list_teams(*, session: Session, workspace_id: str) -> Sequence[Team]:
 def record_heartbeat(*, session: Session, heartbeat: ClockHeartbeat) -> None:
     """Store a scheduler's latest sign of life, replacing the previous one."""
     session.merge(heartbeat)
+
+
+def team_holidays(*, session: Session, team_ids: Sequence[int]) -> dict[int, frozenset[date]]:
+    """Each team's own days off."""
+    rows = session.exec(select(TeamHoliday).where(col(TeamHoliday.team_id).in_(team_ids))).all()
+    days: dict[int, set[date]] = {team_id: set() for team_id in team_ids}
+    for row in rows:
+        days[row.team_id].add(row.day)
+    return {team_id: frozenset(found) for team_id, found in days.items()}

@@ -1,0 +1,50 @@
+"""Knowing who someone is: the cached Slack profile, refreshed from users.info when stale."""
+
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.deps import Deps
+from bot.services import people
+from bot.store import repos
+from bot.store.models import Person
+
+UNKNOWN_USER_ERRORS = {"user_not_found", "user_not_visible"}
+
+
+def profile_from_users_info(user: dict[str, Any]) -> people.SlackProfile:
+    """Keep what CX Coach needs from a users.info `user` object."""
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or profile.get("real_name") or user.get("real_name")
+    return people.SlackProfile(
+        user_id=user["id"],
+        display_name=str(name or user.get("name") or user["id"]),
+        timezone=user.get("tz"),
+        is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+        deleted=bool(user.get("deleted")),
+    )
+
+
+def known_person(deps: Deps, client: WebClient, workspace_id: str, user_id: str) -> Person | None:
+    """The person, with a profile at most a day old; None if Slack does not know them."""
+    now = deps.clock()
+    with deps.session() as session:
+        person = repos.get_person(session=session, workspace_id=workspace_id, slack_user_id=user_id)
+    if person is not None and not people.profile_is_stale(person, now):
+        return person
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as error:
+        if error.response.get("error") in UNKNOWN_USER_ERRORS:
+            return None
+        raise
+    with deps.session() as session:
+        person = people.record_profile(
+            session=session,
+            workspace_id=workspace_id,
+            profile=profile_from_users_info(user),
+            now=now,
+        )
+        session.commit()
+    return person

@@ -1,0 +1,76 @@
+"""Who may see and change what: the one place every listener and CLI command asks.
+
+Roles (ARCHITECTURE §6): an admin (Slack admin/owner or CX_ADMINS) configures everything; a lead
+manages the members and shifts of their own teams; an agent sees and sets their own schedule.
+The command line runs as the operator, who has admin rights.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    """Something a person asks CX Coach to do."""
+
+    VIEW_OWN_SCHEDULE = "see your own schedule"
+    SET_OWN_SCHEDULE = "change your own shift or time away"
+    VIEW_SCHEDULE = "see someone else's schedule"
+    SET_SCHEDULE = "change someone else's shift or time away"
+    LIST_TEAMS = "list the teams"
+    VIEW_TEAM = "see a team's members and settings"
+    MANAGE_MEMBERS = "add or remove a team's members"
+    MANAGE_LEADS = "choose a team's leads"
+    CONFIGURE_TEAM = "set a team's channels, time zone, holidays or targets"
+    CREATE_TEAM = "create a team"
+    RENAME_TEAM = "rename a team"
+    DELETE_TEAM = "delete a team"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person asking, as the permission rules see them."""
+
+    slack_user_id: str
+    is_admin: bool = False
+    leads: frozenset[int] = frozenset()  # ids of the teams they lead
+    member_of: frozenset[int] = frozenset()  # ids of the teams they belong to (any role)
+
+
+OPERATOR = Actor(slack_user_id="operator", is_admin=True)
+"""The command line's actor: whoever can run `python -m bot` owns the installation."""
+
+
+def may(
+    actor: Actor,
+    action: Action,
+    *,
+    team_id: int | None = None,
+    subject_id: str | None = None,
+    subject_teams: frozenset[int] = frozenset(),
+) -> bool:
+    """Whether `actor` may do `action` on team `team_id`, or to the person `subject_id` who
+    belongs to `subject_teams`."""
+    if actor.is_admin:
+        return True
+    match action:
+        case Action.VIEW_OWN_SCHEDULE | Action.SET_OWN_SCHEDULE | Action.LIST_TEAMS:
+            return True
+        case Action.VIEW_SCHEDULE | Action.SET_SCHEDULE:
+            return subject_id == actor.slack_user_id or bool(actor.leads & subject_teams)
+        case Action.VIEW_TEAM:
+            return team_id is not None and team_id in actor.member_of | actor.leads
+        case Action.MANAGE_MEMBERS:
+            return team_id is not None and team_id in actor.leads
+        case _:
+            return False
+
+
+def refusal(action: Action) -> str:
+    """What to tell someone who may not do `action`."""
+    who = {
+        Action.VIEW_SCHEDULE: "the person themself, their team's leads and admins",
+        Action.SET_SCHEDULE: "the person themself, their team's leads and admins",
+        Action.VIEW_TEAM: "the team's members and leads, and admins",
+        Action.MANAGE_MEMBERS: "the team's leads and admins",
+    }.get(action, "CX Coach admins (Slack workspace admins and owners, or CX_ADMINS)")
+    return f"Only {who} can {action.value}."

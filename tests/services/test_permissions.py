@@ -1,0 +1,71 @@
+"""The permission matrix: every role against every action, on team A and its agent."""
+
+import pytest
+
+from bot.services.permissions import OPERATOR, Action, Actor, may, refusal
+
+TEAM_A, TEAM_B = 1, 2
+SUBJECT = "U0SUBJECT"  # an agent of team A; the person acted on
+
+ROLES = {
+    "admin": Actor("U0ADMIN", is_admin=True),
+    "lead of A": Actor("U0LEADA", leads=frozenset({TEAM_A}), member_of=frozenset({TEAM_A})),
+    "lead of B": Actor("U0LEADB", leads=frozenset({TEAM_B}), member_of=frozenset({TEAM_B})),
+    "the agent": Actor(SUBJECT, member_of=frozenset({TEAM_A})),
+    "teammate": Actor("U0MATE", member_of=frozenset({TEAM_A})),
+    "agent of B": Actor("U0OTHER", member_of=frozenset({TEAM_B})),
+    "newcomer": Actor("U0NEW"),
+}
+
+# Columns follow ROLES: admin, lead A, lead B, the agent, teammate, agent of B, newcomer.
+MATRIX = {
+    Action.VIEW_OWN_SCHEDULE: "YYYYYYY",
+    Action.SET_OWN_SCHEDULE: "YYYYYYY",
+    Action.VIEW_SCHEDULE: "YYNYNNN",
+    Action.SET_SCHEDULE: "YYNYNNN",
+    Action.LIST_TEAMS: "YYYYYYY",
+    Action.VIEW_TEAM: "YYNYYNN",
+    Action.MANAGE_MEMBERS: "YYNNNNN",
+    Action.MANAGE_LEADS: "YNNNNNN",
+    Action.CONFIGURE_TEAM: "YNNNNNN",
+    Action.CREATE_TEAM: "YNNNNNN",
+    Action.RENAME_TEAM: "YNNNNNN",
+    Action.DELETE_TEAM: "YNNNNNN",
+}
+
+CASES = [
+    (role, action, row[column] == "Y")
+    for action, row in MATRIX.items()
+    for column, role in enumerate(ROLES)
+]
+
+
+def test_matrix_covers_every_action() -> None:
+    """No action is left out of the table below."""
+    assert set(MATRIX) == set(Action)
+
+
+@pytest.mark.parametrize(("role", "action", "allowed"), CASES)
+def test_role_may_do_action(role: str, action: Action, allowed: bool) -> None:
+    """Each role may do exactly what the matrix says, on team A and its agent."""
+    actor = ROLES[role]
+    assert (
+        may(actor, action, team_id=TEAM_A, subject_id=SUBJECT, subject_teams=frozenset({TEAM_A}))
+        is allowed
+    )
+
+
+def test_the_command_line_operator_may_do_everything() -> None:
+    """The CLI runs with admin rights."""
+    assert all(may(OPERATOR, action, team_id=TEAM_A) for action in Action)
+
+
+def test_a_lead_without_a_team_argument_manages_nothing() -> None:
+    """Team-scoped actions with no team named are refused to non-admins."""
+    assert not may(ROLES["lead of A"], Action.MANAGE_MEMBERS)
+
+
+def test_refusals_say_who_may() -> None:
+    """A refusal names who can do the thing instead."""
+    assert "leads" in refusal(Action.MANAGE_MEMBERS)
+    assert "admins" in refusal(Action.CREATE_TEAM)
