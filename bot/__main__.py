@@ -14,11 +14,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 
 from bot.app import create_app
+from bot.cli import schedule as cli_schedule
 from bot.config import Settings, describe_settings_error
 from bot.deps import Deps
 from bot.scheduler import build_scheduler
 from bot.store import migrate
 from bot.store.db import database_answers, describe_url, make_engine
+from bot.store.models import utcnow
 from bot.web import HttpServer, WebApp
 
 logger = logging.getLogger("bot")
@@ -64,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply database migrations, then exit",
         description="Bring the database named by DATABASE_URL up to the newest schema.",
     )
+    cli_schedule.add_parser(commands)
     return parser
 
 
@@ -83,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "migrate":
             return run_migrate(settings)
+        if command == "schedule":
+            return run_schedule(settings, args)
         if command == "clock":
             return run_clock(settings)
         return run_http(
@@ -185,6 +190,18 @@ def run_http(settings: Settings, *, host: str, with_scheduler: bool) -> int:
             socket_mode.close()  # type: ignore[no-untyped-call]
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+    return EXIT_OK
+
+
+def run_schedule(settings: Settings, args: argparse.Namespace) -> int:
+    """`schedule`: print one agent's coming check-ins."""
+    engine = connect(settings)
+    _require_current_schema(engine)
+    try:
+        print(cli_schedule.run(args, engine, now=utcnow()))
+    except cli_schedule.UsageError as error:
+        print(f"python -m bot schedule: {error}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 

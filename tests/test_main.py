@@ -17,7 +17,7 @@ from tests.conftest import SIGNING_SECRET
 from tests.fakeslack import FakeSlack, SlackDriver
 from tests.fakeslack.driver import http_sender, socket_mode_sender
 
-COMMANDS = ["serve", "web", "clock", "migrate"]
+COMMANDS = ["serve", "web", "clock", "migrate", "schedule"]
 
 
 def _env(**settings: str) -> dict[str, str]:

@@ -171,3 +171,18 @@ def agent_schedule(*, session: Session, person: Person, teams: list[Team]) -> Ag
         calendars=calendars,
         active=person.active,
     )
+
+
+def planned_days(
+    *, session: Session, person: Person, start: date | None, days: int, now: datetime
+) -> tuple[AgentSchedule, list[PlannedDay]]:
+    """The person's schedule and their plan for `days` local dates from `start` (default: their
+    local today)."""
+    assert person.id is not None
+    memberships = repos.teams_of(
+        session=session, workspace_id=person.workspace_id, person_id=person.id
+    )
+    agent = agent_schedule(session=session, person=person, teams=[team for team, _ in memberships])
+    if start is None:
+        start = now.astimezone(schedule.zone_named(agent.timezone)).date()
+    return agent, schedule.plan(agent, start, days)

@@ -57,3 +57,8 @@ def team_holidays(*, session: Session, team_ids: Sequence[int]) -> dict[int, fro
     for row in rows:
         days[row.team_id].add(row.day)
     return {team_id: frozenset(found) for team_id, found in days.items()}
+
+
+def people_with_slack_id(*, session: Session, slack_user_id: str) -> Sequence[Person]:
+    """Everyone with this Slack id, in any workspace (the operator's CLI picks one)."""
+    return session.exec(select(Person).where(Person.slack_user_id == slack_user_id)).all()

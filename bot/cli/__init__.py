@@ -1,0 +1,1 @@
+"""Operator commands of `python -m bot` beyond the processes (ARCHITECTURE §7)."""
