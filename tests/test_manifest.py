@@ -70,7 +70,7 @@ def test_every_manifest_event_reaches_a_listener(
     manifest: dict[str, Any], dispatch: SlackDriver
 ) -> None:
     """Dispatching each manifest event is handled (not Bolt's 404 for unknown requests)."""
-    samples = {
+    samples: dict[str, dict[str, Any]] = {
         "app_home_opened": {"type": "app_home_opened", "user": "U0AGENT", "tab": "messages"},
         "message.im": {
             "type": "message",
@@ -79,6 +79,7 @@ def test_every_manifest_event_reaches_a_listener(
             "user": "U0AGENT",
             "subtype": "message_changed",
         },
+        "user_change": {"type": "user_change", "user": {"id": "U0NOBODY", "tz": "UTC"}},
     }
     for name in manifest["settings"]["event_subscriptions"]["bot_events"]:
         assert dispatch.event(samples[name]).status == 200, name

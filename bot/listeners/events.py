@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from bot.blocks import home
 from bot.blocks.dm import dm_reply_blocks
 from bot.deps import Defer, Deps
-from bot.listeners.profiles import known_person
+from bot.listeners.profiles import known_person, profile_from_users_info
 from bot.services import people
 
 
@@ -45,10 +45,28 @@ def handle_direct_message(event: dict[str, Any], say: Say, defer: Defer) -> None
     )
 
 
+def handle_user_change(
+    event: dict[str, Any], context: BoltContext, deps: Deps, defer: Defer
+) -> None:
+    """user_change: keep a known person's time zone, name and active flag in step with Slack."""
+    profile = profile_from_users_info(event["user"])
+    workspace_id = str(context.team_id)
+
+    def refresh() -> None:
+        with deps.session() as session:
+            if people.refresh_known_profile(
+                session=session, workspace_id=workspace_id, profile=profile, now=deps.clock()
+            ):
+                session.commit()
+
+    defer(refresh)
+
+
 # Manifest event name -> (Bolt event type, handler). The manifest test reads this both ways.
 EVENT_HANDLERS: dict[str, tuple[str, Callable[..., None]]] = {
     "app_home_opened": ("app_home_opened", handle_app_home_opened),
     "message.im": ("message", handle_direct_message),
+    "user_change": ("user_change", handle_user_change),
 }
 
 

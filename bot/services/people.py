@@ -74,6 +74,17 @@ def record_profile(
     return person
 
 
+def refresh_known_profile(
+    *, session: Session, workspace_id: str, profile: SlackProfile, now: datetime
+) -> bool:
+    """Update someone CX Coach already knows (Slack's user_change); tell whether they were known.
+    A deactivated user is marked inactive and gets no more check-ins."""
+    if repos.get_person(session=session, workspace_id=workspace_id, slack_user_id=profile.user_id):
+        record_profile(session=session, workspace_id=workspace_id, profile=profile, now=now)
+        return True
+    return False
+
+
 def standing(*, session: Session, person: Person, admins: tuple[str, ...]) -> Standing:
     """Work out a person's role from Slack admin status, CX_ADMINS and team memberships."""
     assert person.id is not None

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.services.people import SlackProfile, record_profile
+from bot.store import repos
 from bot.store.models import Membership, Team, TeamRole, utcnow
 from tests.conftest import ADMIN
 from tests.fakeslack import FakeSlack, SlackDriver
@@ -162,3 +163,36 @@ def test_bot_messages_and_edits_get_no_reply(slack: SlackDriver, fake_slack: Fak
     )
     time.sleep(0.3)
     assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_user_change_updates_a_known_persons_zone_and_deactivation(
+    slack: SlackDriver, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """A new Slack zone is stored, a deactivated user becomes inactive, strangers are ignored."""
+    with Session(engine) as session:
+        profile = SlackProfile("U0AGENT", "ana", "America/New_York", is_admin=False, deleted=False)
+        record_profile(session=session, workspace_id="T0001", profile=profile, now=utcnow())
+        session.commit()
+
+    def changed(user_id: str, **fields: object) -> None:
+        user = {"id": user_id, "name": user_id.lower(), "tz": "Europe/Lisbon", **fields}
+        assert slack.event({"type": "user_change", "user": user}).status == 200
+
+    changed("U0AGENT")
+    changed("U0STRANGER")
+    changed("U0AGENT", deleted=True)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with Session(engine) as session:
+            ana = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0AGENT")
+            stranger = repos.get_person(
+                session=session, workspace_id="T0001", slack_user_id="U0STRANGER"
+            )
+        assert ana is not None
+        if not ana.active:
+            break
+        time.sleep(0.05)
+    assert ana is not None
+    assert ana.timezone == "Europe/Lisbon"
+    assert ana.active is False
+    assert stranger is None
