@@ -14,10 +14,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 
 from bot.app import create_app
+from bot.cli import UsageError
+from bot.cli import roster as cli_roster
 from bot.cli import schedule as cli_schedule
 from bot.config import Settings, describe_settings_error
 from bot.deps import Deps
 from bot.scheduler import build_scheduler
+from bot.slack_client import make_web_client
 from bot.store import migrate
 from bot.store.db import database_answers, describe_url, make_engine
 from bot.store.models import utcnow
@@ -67,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Bring the database named by DATABASE_URL up to the newest schema.",
     )
     cli_schedule.add_parser(commands)
+    cli_roster.add_parser(commands)
     return parser
 
 
@@ -88,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_migrate(settings)
         if command == "schedule":
             return run_schedule(settings, args)
+        if command == "roster":
+            return run_roster(settings, args)
         if command == "clock":
             return run_clock(settings)
         return run_http(
@@ -199,10 +205,29 @@ def run_schedule(settings: Settings, args: argparse.Namespace) -> int:
     _require_current_schema(engine)
     try:
         print(cli_schedule.run(args, engine, now=utcnow()))
-    except cli_schedule.UsageError as error:
+    except UsageError as error:
         print(f"python -m bot schedule: {error}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
+
+
+def run_roster(settings: Settings, args: argparse.Namespace) -> int:
+    """`roster import` and `roster export`."""
+    engine = connect(settings)
+    _require_current_schema(engine)
+    client = make_web_client(settings) if settings.slack_bot_token else None
+    run = cli_roster.run_import if args.roster_action == "import" else cli_roster.run_export
+    try:
+        return run(args, engine, client)
+    except UsageError as error:
+        print(f"python -m bot roster {args.roster_action}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except SlackApiError as error:
+        print(
+            f"Slack refused a lookup ({error.response.get('error')}); nothing was imported.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
 
 
 def run_clock(settings: Settings) -> int:

@@ -1,1 +1,5 @@
 """Operator commands of `python -m bot` beyond the processes (ARCHITECTURE §7)."""
+
+
+class UsageError(Exception):
+    """Bad arguments or a missing precondition: printed as one line, exit code 2."""

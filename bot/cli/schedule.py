@@ -6,14 +6,11 @@ from datetime import date, datetime
 
 from sqlalchemy import Engine
 
+from bot.cli import UsageError
 from bot.services import shifts
 from bot.services.schedule import PlannedDay, ScheduleError
 from bot.store import repos
 from bot.store.db import make_session_factory
-
-
-class UsageError(Exception):
-    """Bad arguments: printed as one line, exit code 2."""
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -59,6 +59,11 @@ def team_holidays(*, session: Session, team_ids: Sequence[int]) -> dict[int, fro
     return {team_id: frozenset(found) for team_id, found in days.items()}
 
 
+def workspace_ids(*, session: Session) -> list[str]:
+    """Every workspace this installation knows."""
+    return list(session.exec(select(Workspace.id)).all())
+
+
 def people_with_slack_id(*, session: Session, slack_user_id: str) -> Sequence[Person]:
     """Everyone with this Slack id, in any workspace (the operator's CLI picks one)."""
     return session.exec(select(Person).where(Person.slack_user_id == slack_user_id)).all()
