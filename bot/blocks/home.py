@@ -10,7 +10,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.common import escape, section
+from bot.blocks.shifts import home_schedule_blocks
 from bot.services.people import Role, Standing
+from bot.services.shifts import ShiftOverview
 
 
 def _names(names: tuple[str, ...]) -> str:
@@ -53,14 +55,16 @@ def _what_next(standing: Standing) -> list[str]:
     return lines
 
 
-def view(standing: Standing) -> View:
-    """The home tab for one person."""
+def view(standing: Standing, schedule: ShiftOverview | None = None) -> View:
+    """The home tab for one person, with their schedule when known."""
     zone = escape(standing.timezone) if standing.timezone else "not set in your Slack profile"
     blocks: list[Block] = [
         HeaderBlock(text="CX Coach"),
         section(f"Hi <@{standing.slack_user_id}>! {_role_line(standing)}"),
         ContextBlock(elements=[MarkdownTextObject(text=f"Your time zone: {zone}")]),
         DividerBlock(),
+        *(home_schedule_blocks(schedule) if schedule is not None else []),
+        *([DividerBlock()] if schedule is not None else []),
         section("*What CX Coach will do for you*"),
         *(section(line) for line in _what_next(standing)),
         DividerBlock(),

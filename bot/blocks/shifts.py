@@ -1,9 +1,24 @@
 """Block Kit for schedules: /cx-shift answers and the App Home's schedule section."""
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
+from datetime import date, timedelta
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    DatePickerElement,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    TimePickerElement,
+)
+from slack_sdk.models.views import View
 
 from bot.blocks.common import section
-from bot.services.schedule import PlannedDay
+from bot.services.schedule import PlannedDay, Shift
 from bot.services.shifts import ShiftOverview
 
 
@@ -44,3 +59,88 @@ def overview_blocks(view: ShiftOverview, *, own: bool, changed: str | None = Non
         )
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=hint)]))
     return blocks
+
+
+# ---- App Home schedule section and its modals ---------------------------------------------
+
+EDIT_SHIFT = "shift_edit"  # button → SHIFT_MODAL
+SET_AWAY = "shift_away"  # button → AWAY_MODAL
+SET_BACK = "shift_back"  # button: resume check-ins now
+SHIFT_MODAL = "shift_modal"
+AWAY_MODAL = "away_modal"
+DAYS_BLOCK, DAYS_ACTION = "days", "days"
+END_BLOCK, END_ACTION = "end", "end"
+UNTIL_BLOCK, UNTIL_ACTION = "until", "until"
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def home_schedule_blocks(view: ShiftOverview) -> list[Block]:
+    """ "Your schedule" on the App Home: the overview and buttons to change it."""
+    blocks: list[Block] = [HeaderBlock(text="Your schedule")]
+    blocks += overview_blocks(view, own=True)[:-1]  # the buttons replace the command hint
+    buttons = [ButtonElement(text="Set my shift", action_id=EDIT_SHIFT, style="primary")]
+    if view.away_until is None:
+        buttons.append(ButtonElement(text="I'm away", action_id=SET_AWAY))
+    else:
+        buttons.append(ButtonElement(text="I'm back", action_id=SET_BACK))
+    blocks.append(ActionsBlock(elements=buttons))
+    return blocks
+
+
+def shift_modal(target: str, shift: Shift | None) -> View:
+    """Days and end time of someone's shift; `target` is their Slack ID (private metadata)."""
+    options = [Option(value=str(day), text=name) for day, name in enumerate(DAY_NAMES)]
+    chosen = [options[day] for day in sorted(shift.days)] if shift else options[:5]
+    return View(
+        type="modal",
+        callback_id=SHIFT_MODAL,
+        private_metadata=target,
+        title="Your shift",
+        submit="Save",
+        close="Cancel",
+        blocks=[
+            InputBlock(
+                block_id=DAYS_BLOCK,
+                label="Days you work",
+                element=CheckboxesElement(
+                    action_id=DAYS_ACTION, options=options, initial_options=chosen
+                ),
+            ),
+            InputBlock(
+                block_id=END_BLOCK,
+                label="Your shift ends at (your local time)",
+                element=TimePickerElement(
+                    action_id=END_ACTION,
+                    initial_time=f"{shift.end:%H:%M}" if shift else "17:30",
+                ),
+            ),
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="Your check-in DM arrives when your shift ends, in your time zone."
+                    )
+                ]
+            ),
+        ],
+    )
+
+
+def away_modal(target: str, today: date) -> View:
+    """Pause check-ins through a date."""
+    return View(
+        type="modal",
+        callback_id=AWAY_MODAL,
+        private_metadata=target,
+        title="Time away",
+        submit="Pause check-ins",
+        close="Cancel",
+        blocks=[
+            InputBlock(
+                block_id=UNTIL_BLOCK,
+                label="Away through (inclusive)",
+                element=DatePickerElement(
+                    action_id=UNTIL_ACTION, initial_date=f"{today + timedelta(days=7):%Y-%m-%d}"
+                ),
+            )
+        ],
+    )

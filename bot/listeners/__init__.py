@@ -2,10 +2,11 @@
 
 from slack_bolt import App
 
-from bot.listeners import commands, events
+from bot.listeners import commands, events, home
 
 
 def register_listeners(app: App) -> None:
     """Register every listener CX Coach has; manifest.yml lists exactly these."""
     commands.register(app)
     events.register(app)
+    home.register(app)

@@ -6,10 +6,10 @@ from typing import Any
 from slack_bolt import App, BoltContext, Say
 from slack_sdk import WebClient
 
-from bot.blocks import home
 from bot.blocks.dm import dm_reply_blocks
 from bot.deps import Defer, Deps
-from bot.listeners.profiles import known_person, profile_from_users_info
+from bot.listeners.home import publish_home
+from bot.listeners.profiles import profile_from_users_info
 from bot.services import people
 
 
@@ -20,17 +20,6 @@ def handle_app_home_opened(
     if event.get("tab") != "home":
         return
     defer(lambda: publish_home(deps, client, str(context.team_id), event["user"]))
-
-
-def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str) -> None:
-    """Refresh the person's Slack profile if stale, then publish their App Home."""
-    person = known_person(deps, client, workspace_id, user_id)
-    if person is None:
-        return  # Slack no longer knows them (deleted, or not visible to the app)
-    with deps.session() as session:
-        person = session.merge(person)
-        standing = people.standing(session=session, person=person, admins=deps.settings.cx_admins)
-    client.views_publish(user_id=user_id, view=home.view(standing))
 
 
 def handle_direct_message(event: dict[str, Any], say: Say, defer: Defer) -> None:

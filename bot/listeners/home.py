@@ -1,0 +1,182 @@
+"""The App Home tab: publishing it, and its schedule buttons and modals."""
+
+from datetime import date, time
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.blocks import home
+from bot.blocks import shifts as shift_blocks
+from bot.deps import Defer, Deps
+from bot.listeners.profiles import known_person
+from bot.services import people, schedule, shifts
+from bot.services.schedule import ScheduleError
+from bot.store import repos
+
+NOT_SAVED = (
+    "Not saved: CX Coach can't reach its database right now. Your choices are still here; "
+    "press Save again in a minute."
+)
+
+
+def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str) -> None:
+    """Refresh the person's Slack profile if stale, then publish their App Home."""
+    person = known_person(deps, client, workspace_id, user_id)
+    if person is None:
+        return  # Slack no longer knows them (deleted, or not visible to the app)
+    with deps.session() as session:
+        person = session.merge(person)
+        standing = people.standing(session=session, person=person, admins=deps.settings.cx_admins)
+        assert person.id is not None
+        memberships = repos.teams_of(
+            session=session, workspace_id=workspace_id, person_id=person.id
+        )
+        teams = [team for team, _ in memberships]
+        overview = shifts.overview(session=session, person=person, teams=teams, now=deps.clock())
+    client.views_publish(user_id=user_id, view=home.view(standing, overview))
+
+
+def handle_edit_shift(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
+) -> None:
+    """The "Set my shift" button: open the shift modal with the current shift filled in."""
+    ack()
+    user_id = body["user"]["id"]
+    with deps.session() as session:
+        person = repos.get_person(
+            session=session, workspace_id=str(context.team_id), slack_user_id=user_id
+        )
+        current = shifts.shift_of(person) if person else None
+    client.views_open(
+        trigger_id=body["trigger_id"], view=shift_blocks.shift_modal(user_id, current)
+    )
+
+
+def handle_set_away(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
+    """The "I'm away" button: open the time-away modal."""
+    ack()
+    user_id = body["user"]["id"]
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=shift_blocks.away_modal(user_id, deps.clock().date()),
+    )
+
+
+def handle_set_back(
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+) -> None:
+    """The "I'm back" button: resume check-ins and refresh the tab."""
+    ack()
+    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+
+    def back() -> None:
+        _save(deps, client, workspace_id, user_id, user_id, shifts.ShiftRequest("back"))
+        publish_home(deps, client, workspace_id, user_id)
+
+    defer(back)
+
+
+def handle_shift_modal(
+    ack: Ack,
+    view: dict[str, Any],
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+) -> None:
+    """Shift modal submitted: save before closing it, or keep it open with what went wrong."""
+    values = view["state"]["values"]
+    days = frozenset(
+        int(option["value"])
+        for option in values[shift_blocks.DAYS_BLOCK][shift_blocks.DAYS_ACTION]["selected_options"]
+    )
+    if not days:
+        ack(response_action="errors", errors={shift_blocks.DAYS_BLOCK: "Pick at least one day."})
+        return
+    end_text = values[shift_blocks.END_BLOCK][shift_blocks.END_ACTION].get("selected_time") or ""
+    end = time.fromisoformat(end_text) if end_text else None
+    if end is None:
+        ack(response_action="errors", errors={shift_blocks.END_BLOCK: "Pick the time it ends."})
+        return
+    request = shifts.ShiftRequest("set", shift=schedule.Shift(days, end))
+    _submit(ack, body, client, context, deps, defer, request, shift_blocks.END_BLOCK)
+
+
+def handle_away_modal(
+    ack: Ack,
+    view: dict[str, Any],
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+) -> None:
+    """Time-away modal submitted: save the date, or say why it cannot be used."""
+    picked = view["state"]["values"][shift_blocks.UNTIL_BLOCK][shift_blocks.UNTIL_ACTION]
+    if not picked.get("selected_date"):
+        ack(response_action="errors", errors={shift_blocks.UNTIL_BLOCK: "Pick a date."})
+        return
+    request = shifts.ShiftRequest("away", away_until=date.fromisoformat(picked["selected_date"]))
+    _submit(ack, body, client, context, deps, defer, request, shift_blocks.UNTIL_BLOCK)
+
+
+def _submit(
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+    request: shifts.ShiftRequest,
+    error_block: str,
+) -> None:
+    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    target = body["view"].get("private_metadata") or user_id
+    try:
+        _save(deps, client, workspace_id, user_id, target, request)
+    except (ScheduleError, shifts.PermissionDenied) as error:
+        ack(response_action="errors", errors={error_block: str(error)[:150]})
+        return
+    except SQLAlchemyError:
+        ack(response_action="errors", errors={error_block: NOT_SAVED})
+        return
+    ack()  # saved: now the modal may close
+    defer(lambda: publish_home(deps, client, workspace_id, user_id))
+
+
+def _save(
+    deps: Deps,
+    client: WebClient,
+    workspace_id: str,
+    user_id: str,
+    target_id: str,
+    request: shifts.ShiftRequest,
+) -> None:
+    asker = known_person(deps, client, workspace_id, user_id)
+    target = asker if target_id == user_id else known_person(deps, client, workspace_id, target_id)
+    if asker is None or target is None:
+        raise ScheduleError("Slack does not know that person any more.")
+    with deps.session() as session:
+        asker, target = session.merge(asker), session.merge(target)
+        actor = people.actor(session=session, person=asker, admins=deps.settings.cx_admins)
+        shifts.perform(
+            session=session, actor=actor, person=target, request=request, now=deps.clock()
+        )
+        session.commit()
+
+
+def register(app: App) -> None:
+    """The App Home's buttons and modals."""
+    app.action(shift_blocks.EDIT_SHIFT)(handle_edit_shift)
+    app.action(shift_blocks.SET_AWAY)(handle_set_away)
+    app.action(shift_blocks.SET_BACK)(handle_set_back)
+    app.view(shift_blocks.SHIFT_MODAL)(handle_shift_modal)
+    app.view(shift_blocks.AWAY_MODAL)(handle_away_modal)
