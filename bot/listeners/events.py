@@ -11,6 +11,7 @@ from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
 from bot.listeners.profiles import profile_from_users_info
 from bot.services import people
+from bot.store import repos
 
 
 def handle_app_home_opened(
@@ -35,18 +36,26 @@ def handle_direct_message(event: dict[str, Any], say: Say, defer: Defer) -> None
 
 
 def handle_user_change(
-    event: dict[str, Any], context: BoltContext, deps: Deps, defer: Defer
+    event: dict[str, Any], context: BoltContext, client: WebClient, deps: Deps, defer: Defer
 ) -> None:
-    """user_change: keep a known person's time zone, name and active flag in step with Slack."""
-    profile = profile_from_users_info(event["user"])
-    workspace_id = str(context.team_id)
+    """user_change: keep a known person's time zone, name and active flag in step with Slack.
+    The profile is read again from users.info, so events handled out of order still end on
+    Slack's current state."""
+    user_id, workspace_id = event["user"]["id"], str(context.team_id)
 
     def refresh() -> None:
         with deps.session() as session:
-            if people.refresh_known_profile(
+            known = repos.get_person(
+                session=session, workspace_id=workspace_id, slack_user_id=user_id
+            )
+        if known is None:
+            return  # someone CX Coach has never dealt with: nothing to keep current
+        profile = profile_from_users_info(client.users_info(user=user_id)["user"])
+        with deps.session() as session:
+            people.refresh_known_profile(
                 session=session, workspace_id=workspace_id, profile=profile, now=deps.clock()
-            ):
-                session.commit()
+            )
+            session.commit()
 
     defer(refresh)
 

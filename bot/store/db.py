@@ -40,7 +40,11 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE: take the write lock at the start, so busy_timeout queues concurrent writers.
+    # A plain (deferred) BEGIN that reads and then writes fails at once with "database is
+    # locked" when another writer got in between (SQLITE_BUSY_SNAPSHOT); WAL readers are
+    # never blocked either way. Django 5.1 offers the same choice for the same reason.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

@@ -174,12 +174,15 @@ def test_user_change_updates_a_known_persons_zone_and_deactivation(
         record_profile(session=session, workspace_id="T0001", profile=profile, now=utcnow())
         session.commit()
 
+    fake_slack.add_user("U0STRANGER", name="stranger", tz="UTC", email="s@example.com")
+
     def changed(user_id: str, **fields: object) -> None:
-        user = {"id": user_id, "name": user_id.lower(), "tz": "Europe/Lisbon", **fields}
+        fake_slack.users[user_id].update(fields)  # Slack changes the user, then tells us
+        user = {"id": user_id, **fake_slack.users[user_id]}
         assert slack.event({"type": "user_change", "user": user}).status == 200
 
-    changed("U0AGENT")
-    changed("U0STRANGER")
+    changed("U0AGENT", tz="Europe/Lisbon")
+    changed("U0STRANGER", tz="Asia/Tokyo")
     changed("U0AGENT", deleted=True)
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
