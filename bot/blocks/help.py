@@ -99,13 +99,17 @@ COMMANDS: dict[str, CommandHelp] = {
                 ("list", "the teams in this workspace"),
                 ("create <name>", "create a team (admins)"),
                 ("show <name>", "a team's members, leads, channels and targets"),
+                ("edit <name>", "members, leads, channels, time zone, holidays, targets"),
                 ("add <name> @person [lead]", "add members or leads"),
                 ("remove <name> @person", "remove someone from a team"),
+                ("delete <name>", "delete a team, after you confirm (admins)"),
             ),
             keywords=frozenset(
-                {"", "list", "create", "show", "add", "remove", "rename", "delete", "set"}
+                {"", "list", "create", "show", "edit", "add", "remove", "rename", "delete", "set"}
             ),
-            ready=frozenset({"", "list"}),
+            ready=frozenset(
+                {"", "list", "create", "show", "edit", "add", "remove", "rename", "delete", "set"}
+            ),
         ),
     )
 }

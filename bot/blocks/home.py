@@ -1,5 +1,7 @@
 """The App Home tab: who you are in CX Coach, your role, and what CX Coach will do for you."""
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -11,8 +13,10 @@ from slack_sdk.models.views import View
 
 from bot.blocks.common import escape, section
 from bot.blocks.shifts import home_schedule_blocks
+from bot.blocks.team_admin import home_teams_blocks
 from bot.services.people import Role, Standing
 from bot.services.shifts import ShiftOverview
+from bot.store.models import Team
 
 
 def _names(names: tuple[str, ...]) -> str:
@@ -55,8 +59,14 @@ def _what_next(standing: Standing) -> list[str]:
     return lines
 
 
-def view(standing: Standing, schedule: ShiftOverview | None = None) -> View:
-    """The home tab for one person, with their schedule when known."""
+def view(
+    standing: Standing,
+    schedule: ShiftOverview | None = None,
+    managed: Sequence[Team] = (),
+) -> View:
+    """The home tab for one person: their schedule when known, and the teams they manage."""
+    admin = standing.role is Role.ADMIN
+    team_section = home_teams_blocks(managed, admin=admin) if admin or managed else []
     zone = escape(standing.timezone) if standing.timezone else "not set in your Slack profile"
     blocks: list[Block] = [
         HeaderBlock(text="CX Coach"),
@@ -65,6 +75,8 @@ def view(standing: Standing, schedule: ShiftOverview | None = None) -> View:
         DividerBlock(),
         *(home_schedule_blocks(schedule) if schedule is not None else []),
         *([DividerBlock()] if schedule is not None else []),
+        *team_section,
+        *([DividerBlock()] if team_section else []),
         section("*What CX Coach will do for you*"),
         *(section(line) for line in _what_next(standing)),
         DividerBlock(),

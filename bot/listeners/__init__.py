@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners import commands, events, home
+from bot.listeners import commands, events, home, team_admin
 
 
 def register_listeners(app: App) -> None:
@@ -10,3 +10,4 @@ def register_listeners(app: App) -> None:
     commands.register(app)
     events.register(app)
     home.register(app)
+    team_admin.register(app)

@@ -4,11 +4,13 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
 
 from bot.blocks import help as help_blocks
 from bot.blocks.teams import team_list_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.shift_command import handle_shift_command
+from bot.listeners.team_admin import team_subcommand
 from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.store import repos
 
@@ -28,15 +30,23 @@ def handle_team_command(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    client: WebClient,
 ) -> None:
-    """/cx-team [list]: the workspace's teams; other subcommands are coming soon."""
+    """/cx-team: list the teams, or create, show, edit, add, remove, delete (after the ack)."""
     if answered_help_or_bad_input(ack, command):
         return
-    if first_word(command) not in help_blocks.COMMANDS["/cx-team"].ready:
-        handle_command(ack, command)
-        return
-    ack()  # the database read happens after Slack has its 200
+    ack()  # the database work happens after Slack has its 200
     workspace_id = str(context.team_id)
+    verb = first_word(command)
+    if verb not in ("", "list"):
+        words = str(command.get("text") or "").split()[1:]
+        user_id, trigger_id = command["user_id"], command["trigger_id"]
+        defer(
+            lambda: team_subcommand(
+                deps, client, respond, workspace_id, user_id, trigger_id, verb, words
+            )
+        )
+        return
 
     def list_teams() -> None:
         with deps.session() as session:

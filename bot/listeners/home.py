@@ -12,6 +12,7 @@ from bot.blocks import shifts as shift_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
 from bot.services import people, schedule, shifts
+from bot.services import teams as team_service
 from bot.services.schedule import ScheduleError
 from bot.store import repos
 
@@ -35,7 +36,11 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
         )
         teams = [team for team, _ in memberships]
         overview = shifts.overview(session=session, person=person, teams=teams, now=deps.clock())
-    client.views_publish(user_id=user_id, view=home.view(standing, overview))
+        actor = people.actor(session=session, person=person, admins=deps.settings.cx_admins)
+        managed = team_service.visible_teams(
+            session=session, workspace_id=workspace_id, actor=actor
+        )
+    client.views_publish(user_id=user_id, view=home.view(standing, overview, managed))
 
 
 def handle_edit_shift(

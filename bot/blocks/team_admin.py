@@ -1,0 +1,367 @@
+"""Block Kit for team administration: the team modal, the App Home's teams section, a team's
+details and the delete confirmation. Owns the action and callback ids."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ChannelSelectElement,
+    ConfirmObject,
+    ContextBlock,
+    HeaderBlock,
+    InputBlock,
+    InputInteractiveElement,
+    MarkdownTextObject,
+    NumberInputElement,
+    PlainTextInputElement,
+    UserMultiSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.common import escape, section
+from bot.services.schedule import ScheduleError, check_holiday_code, zone_named
+from bot.services.teams import (
+    DEFAULT_TARGETS,
+    Targets,
+    TeamDetail,
+    TeamError,
+    TeamForm,
+    check_name,
+    check_targets,
+    parse_dates,
+)
+from bot.store.models import Team
+
+CREATE_TEAM = "team_create"  # button → TEAM_MODAL for a new team
+EDIT_TEAM = "team_edit"  # button (value: team id) → TEAM_MODAL
+DELETE_TEAM = "team_delete"  # button with a confirmation (value: team id)
+TEAM_MODAL = "team_modal"  # private_metadata: team id, or "" for a new team
+
+NAME, MEMBERS, LEADS = "name", "members", "leads"
+DIGEST, CELEBRATE, ZONE = "digest", "celebrate", "timezone"
+HOLIDAYS, DAYS_OFF = "holidays", "days_off"
+CSAT, NPS, FCR, FRT = "csat", "nps", "fcr", "frt"
+TARGET_FIELDS = (CSAT, NPS, FCR, FRT)
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: InputInteractiveElement,
+    *,
+    optional: bool = False,
+    hint: str = "",
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        element=element,
+        optional=optional,
+        hint=hint or None,
+    )
+
+
+def team_modal(detail: TeamDetail | None, *, full: bool, name: str = "") -> View:
+    """Create (detail None) or edit a team. `full` is for admins; leads get the members only."""
+    team = detail.team if detail else None
+    targets = detail.targets if detail else DEFAULT_TARGETS
+    members = list(detail.members) if detail else []
+    blocks: list[Block] = []
+    if full:
+        blocks.append(
+            _input(
+                NAME,
+                "Team name",
+                PlainTextInputElement(
+                    action_id=NAME, initial_value=team.name if team else name or None, max_length=80
+                ),
+            )
+        )
+        blocks.append(
+            _input(
+                LEADS,
+                "Leads",
+                UserMultiSelectElement(
+                    action_id=LEADS, initial_users=list(detail.leads) if detail else None
+                ),
+                optional=True,
+            )
+        )
+    else:
+        assert team is not None
+        blocks.append(section(f"*{escape(team.name)}*: choose who is on your team."))
+    blocks.append(
+        _input(
+            MEMBERS,
+            "Agents",
+            UserMultiSelectElement(action_id=MEMBERS, initial_users=members or None),
+            optional=True,
+        )
+    )
+    if full:
+        blocks += _settings_blocks(team, targets, detail)
+    return View(
+        type="modal",
+        callback_id=TEAM_MODAL,
+        private_metadata=str(team.id) if team else "",
+        title="Edit team" if team else "New team",
+        submit="Save",
+        close="Cancel",
+        blocks=blocks,
+    )
+
+
+def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | None) -> list[Block]:
+    days_off = ", ".join(f"{day}" for day in detail.custom_holidays) if detail else ""
+    code = ""
+    if team and team.holiday_country:
+        code = team.holiday_country + (
+            f"-{team.holiday_subdivision}" if team.holiday_subdivision else ""
+        )
+    return [
+        _input(
+            DIGEST,
+            "Weekly KPI digest goes to",
+            ChannelSelectElement(
+                action_id=DIGEST, initial_channel=team.digest_channel_id if team else None
+            ),
+            optional=True,
+        ),
+        _input(
+            CELEBRATE,
+            "Kudos and celebrations go to",
+            ChannelSelectElement(
+                action_id=CELEBRATE, initial_channel=team.celebration_channel_id if team else None
+            ),
+            optional=True,
+        ),
+        _input(
+            ZONE,
+            "Team time zone",
+            PlainTextInputElement(action_id=ZONE, initial_value=team.timezone if team else "UTC"),
+            hint="An IANA name, e.g. America/New_York. Used for digests and for agents "
+            "whose Slack profile has no time zone.",
+        ),
+        _input(
+            HOLIDAYS,
+            "Public holidays",
+            PlainTextInputElement(
+                action_id=HOLIDAYS, initial_value=code or None, placeholder="US, GB, DE-BY"
+            ),
+            optional=True,
+            hint="A country code, optionally with a region. No check-ins on these days.",
+        ),
+        _input(
+            DAYS_OFF,
+            "Team days off",
+            PlainTextInputElement(
+                action_id=DAYS_OFF,
+                initial_value=days_off or None,
+                placeholder="2026-12-24, 2026-12-31",
+            ),
+            optional=True,
+        ),
+        _input(
+            CSAT,
+            "CSAT target (%)",
+            NumberInputElement(
+                action_id=CSAT,
+                is_decimal_allowed=True,
+                initial_value=f"{targets.csat_pct:g}",
+                min_value="0",
+                max_value="100",
+            ),
+        ),
+        _input(
+            NPS,
+            "NPS target",
+            NumberInputElement(
+                action_id=NPS,
+                is_decimal_allowed=True,
+                initial_value=f"{targets.nps:g}",
+                min_value="-100",
+                max_value="100",
+            ),
+        ),
+        _input(
+            FCR,
+            "First-contact resolution target (%)",
+            NumberInputElement(
+                action_id=FCR,
+                is_decimal_allowed=True,
+                initial_value=f"{targets.fcr_pct:g}",
+                min_value="0",
+                max_value="100",
+            ),
+        ),
+        _input(
+            FRT,
+            "Median first response target (minutes)",
+            NumberInputElement(
+                action_id=FRT,
+                is_decimal_allowed=False,
+                initial_value=str(targets.frt_minutes),
+                min_value="1",
+                max_value=str(7 * 24 * 60),
+            ),
+            hint="Defaults: CSAT 85 %, NPS 30, FCR 70 %, first response 240 min (4 h), "
+            "from published CX benchmarks; set your own.",
+        ),
+    ]
+
+
+def detail_blocks(detail: TeamDetail) -> list[Block]:
+    """`/cx-team show`: a team's people and settings."""
+    team, targets = detail.team, detail.targets
+
+    def people(ids: Sequence[str]) -> str:
+        return ", ".join(f"<@{user}>" for user in ids) or "nobody yet"
+
+    def channel(channel_id: str | None) -> str:
+        return f"<#{channel_id}>" if channel_id else "not set"
+
+    holidays = team.holiday_country or "none"
+    if team.holiday_subdivision:
+        holidays += f"-{team.holiday_subdivision}"
+    days_off = ", ".join(f"{day:%d %b %Y}" for day in detail.custom_holidays) or "none"
+    lines = [
+        f"*Leads:* {people(detail.leads)}",
+        f"*Agents ({len(detail.members)}):* {people(detail.members)}",
+        f"*Digest:* {channel(team.digest_channel_id)} · "
+        f"*Celebrations:* {channel(team.celebration_channel_id)}",
+        f"*Time zone:* {escape(team.timezone)} · *Holidays:* {holidays} · *Days off:* {days_off}",
+        f"*Targets:* CSAT {targets.csat_pct:g} % · NPS {targets.nps:g} · "
+        f"FCR {targets.fcr_pct:g} % · first response {targets.frt_minutes} min",
+    ]
+    return [HeaderBlock(text=team.name[:150]), section("\n".join(lines))]
+
+
+def delete_button(team: Team) -> ButtonElement:
+    """A danger button that asks before deleting."""
+    return ButtonElement(
+        text="Delete",
+        action_id=DELETE_TEAM,
+        value=str(team.id),
+        style="danger",
+        confirm=ConfirmObject(
+            title="Delete this team?",
+            text=f"*{escape(team.name)}* and its memberships, holidays and settings go. "
+            "People, their reflections and their shifts stay.",
+            confirm="Delete",
+            deny="Keep it",
+            style="danger",
+        ),
+    )
+
+
+def delete_confirmation_blocks(team: Team) -> list[Block]:
+    """`/cx-team delete`: what goes, and the (confirming) button."""
+    return [
+        section(f"Delete *{escape(team.name)}*? Its people, reflections and shifts stay."),
+        ActionsBlock(elements=[delete_button(team)]),
+    ]
+
+
+def home_teams_blocks(teams: Sequence[Team], *, admin: bool) -> list[Block]:
+    """The App Home section where admins and leads manage teams."""
+    blocks: list[Block] = [HeaderBlock(text="Teams you manage" if not admin else "Teams")]
+    if not teams:
+        blocks.append(section("No teams yet." if admin else "You don't lead a team yet."))
+    for team in teams[:20]:  # a home tab holds 100 blocks; more teams: /cx-team list
+        buttons = [ButtonElement(text="Edit", action_id=EDIT_TEAM, value=str(team.id))]
+        if admin:
+            buttons.append(delete_button(team))
+        blocks.append(section(f"*{escape(team.name)}* · {escape(team.timezone)}"))
+        blocks.append(ActionsBlock(block_id=f"team-{team.id}", elements=buttons))
+    if len(teams) > 20:
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text=f"{len(teams) - 20} more: `/cx-team list`")]
+            )
+        )
+    if admin:
+        blocks.append(
+            ActionsBlock(
+                elements=[ButtonElement(text="Create team", action_id=CREATE_TEAM, style="primary")]
+            )
+        )
+    return blocks
+
+
+def notice_modal(title: str, text: str) -> View:
+    """A modal that only tells something (e.g. why the button does nothing for you)."""
+    return View(type="modal", title=title[:24], close="OK", blocks=[section(text)])
+
+
+def read_team_modal(
+    values: dict[str, dict[str, dict[str, object]]],
+) -> tuple[TeamForm, dict[str, str]]:
+    """The submitted team modal as a TeamForm, and per-block errors for what cannot be used."""
+    errors: dict[str, str] = {}
+
+    def field(block: str, key: str = "value") -> object:
+        return values.get(block, {}).get(block, {}).get(key)
+
+    def text(block: str) -> str | None:
+        value = field(block)
+        return str(value) if value is not None else None
+
+    def users(block: str) -> frozenset[str] | None:
+        if block not in values:
+            return None
+        return frozenset(str(user) for user in field(block, "selected_users") or [])  # type: ignore[attr-defined]
+
+    full = NAME in values
+    name = text(NAME)
+    if full:
+        try:
+            name = check_name(name or "")
+        except TeamError as error:
+            errors[NAME] = str(error)
+    zone = text(ZONE)
+    if zone is not None:
+        try:
+            zone_named(zone.strip())
+        except ScheduleError as error:
+            errors[ZONE] = str(error)
+    holidays = text(HOLIDAYS) if full else None
+    if holidays:
+        try:
+            check_holiday_code(holidays)
+        except ScheduleError as error:
+            errors[HOLIDAYS] = str(error)
+    days_off: tuple[date, ...] | None = None
+    if full:
+        try:
+            days_off = parse_dates(text(DAYS_OFF) or "")
+        except TeamError as error:
+            errors[DAYS_OFF] = str(error)
+    targets = None
+    if full:
+        numbers = {}
+        for block in TARGET_FIELDS:
+            try:
+                numbers[block] = float(text(block) or "")
+            except ValueError:
+                errors[block] = "Enter a number."
+        if len(numbers) == len(TARGET_FIELDS):
+            try:
+                targets = check_targets(numbers[CSAT], numbers[NPS], numbers[FCR], numbers[FRT])
+            except TeamError as error:
+                errors[CSAT] = str(error)
+    form = TeamForm(
+        name=name if full else None,
+        members=users(MEMBERS),
+        leads=users(LEADS),
+        digest_channel_id=str(field(DIGEST, "selected_channel") or "") or None,
+        celebration_channel_id=str(field(CELEBRATE, "selected_channel") or "") or None,
+        timezone=zone.strip() if zone else None,
+        holidays=(holidays or "") if full else None,
+        custom_holidays=days_off,
+        targets=targets,
+        channels_given=full,
+    )
+    return form, {block: message[:150] for block, message in errors.items()}

@@ -1,0 +1,295 @@
+"""Team administration: create, edit and delete teams, their people, channels, zone, holidays
+and KPI targets. Permission is checked here, so every surface (modal, command, CLI) gets it.
+
+Default KPI targets (shared/docs/product.md §6), which admins change per team:
+- CSAT 85 %: SQM's world-class top box is ≥ 85 %; 75–85 % is "good for most industries".
+- NPS 30: the bottom of the "good" band (30–50); above 0 is good, 50 excellent.
+- FCR 70 %: SQM's "good" band starts at 70 % (world-class ≥ 80 %, average centre 67 %).
+- First response, median 4 h: email benchmarks call < 4 h "good" (< 1 h best-in-class).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, col, delete, func, select
+
+from bot.services import schedule
+from bot.services.permissions import Action, Actor, may, refusal
+from bot.services.schedule import ScheduleError
+from bot.store import repos
+from bot.store.models import Membership, Person, Team, TeamHoliday, TeamRole
+
+MAX_NAME = 80
+
+
+class TeamError(Exception):
+    """A team request that cannot be carried out; the message says why."""
+
+
+class PermissionDenied(TeamError):
+    """The asker may not do this; the message says who may."""
+
+
+@dataclass(frozen=True)
+class Targets:
+    """A team's KPI targets."""
+
+    csat_pct: float = 85.0
+    nps: float = 30.0
+    fcr_pct: float = 70.0
+    frt_minutes: int = 240
+
+
+DEFAULT_TARGETS = Targets()
+
+
+@dataclass(frozen=True)
+class TeamForm:
+    """A team's settings as submitted. `None` fields are left as they are (a lead's form only
+    carries members)."""
+
+    name: str | None = None
+    members: frozenset[str] | None = None  # Slack user IDs of agents
+    leads: frozenset[str] | None = None
+    digest_channel_id: str | None = None
+    celebration_channel_id: str | None = None
+    timezone: str | None = None
+    holidays: str | None = None  # "US", "DE-BY"; "" clears
+    custom_holidays: tuple[date, ...] | None = None
+    targets: Targets | None = None
+    channels_given: bool = False  # whether the channel fields were on the form
+
+
+@dataclass(frozen=True)
+class TeamDetail:
+    """A team with its people and days off, as `/cx-team show` and the modal show it."""
+
+    team: Team
+    leads: tuple[str, ...]
+    members: tuple[str, ...]
+    custom_holidays: tuple[date, ...] = field(default_factory=tuple)
+
+    @property
+    def targets(self) -> Targets:
+        """The team's KPI targets."""
+        return Targets(
+            self.team.csat_target_pct,
+            self.team.nps_target,
+            self.team.fcr_target_pct,
+            self.team.frt_target_minutes,
+        )
+
+
+def check_name(name: str) -> str:
+    """A usable team name, trimmed; TeamError otherwise."""
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_NAME:
+        raise TeamError(f"A team name needs 1 to {MAX_NAME} characters.")
+    return name
+
+
+def check_targets(csat: float, nps: float, fcr: float, frt_minutes: float) -> Targets:
+    """Targets within their scales; TeamError naming the first one out of range."""
+    if not 0 <= csat <= 100:
+        raise TeamError("The CSAT target is a percentage from 0 to 100.")
+    if not -100 <= nps <= 100:
+        raise TeamError("The NPS target is between -100 and 100.")
+    if not 0 <= fcr <= 100:
+        raise TeamError("The FCR target is a percentage from 0 to 100.")
+    if not 1 <= frt_minutes <= 7 * 24 * 60:
+        raise TeamError("The first-response target is 1 minute to 7 days, in minutes.")
+    return Targets(csat, nps, fcr, int(frt_minutes))
+
+
+def parse_dates(text: str) -> tuple[date, ...]:
+    """ "2026-12-24, 2026-12-31" → dates; TeamError naming the first bad one."""
+    days = []
+    for part in text.replace(";", ",").split(","):
+        if part.strip():
+            try:
+                days.append(date.fromisoformat(part.strip()))
+            except ValueError:
+                raise TeamError(
+                    f"`{part.strip()}` is not a date. Write days off as YYYY-MM-DD, "
+                    "separated by commas: `2026-12-24, 2026-12-31`."
+                ) from None
+    return tuple(sorted(set(days)))
+
+
+def find(*, session: Session, workspace_id: str, name: str) -> Team | None:
+    """A team of this workspace by name, ignoring case and extra spaces."""
+    wanted = " ".join(name.split()).lower()
+    return session.exec(
+        select(Team).where(Team.workspace_id == workspace_id, func.lower(Team.name) == wanted)
+    ).first()
+
+
+def get(*, session: Session, workspace_id: str, team_id: int) -> Team:
+    """A team of this workspace by id; TeamError if it is gone (or another workspace's)."""
+    team = session.get(Team, team_id)
+    if team is None or team.workspace_id != workspace_id:
+        raise TeamError("That team no longer exists.")
+    return team
+
+
+def detail(*, session: Session, team: Team) -> TeamDetail:
+    """The team with its leads, members and days off."""
+    rows = session.exec(
+        select(Person.slack_user_id, Membership.role)
+        .join(Membership, col(Membership.person_id) == Person.id)
+        .where(Membership.team_id == team.id)
+        .order_by(Person.slack_user_id)
+    ).all()
+    assert team.id is not None
+    holidays = sorted(repos.team_holidays(session=session, team_ids=[team.id])[team.id])
+    return TeamDetail(
+        team=team,
+        leads=tuple(user for user, role in rows if role == TeamRole.LEAD),
+        members=tuple(user for user, role in rows if role == TeamRole.AGENT),
+        custom_holidays=tuple(holidays),
+    )
+
+
+def save(
+    *,
+    session: Session,
+    workspace_id: str,
+    actor: Actor,
+    team_id: int | None,
+    form: TeamForm,
+) -> Team:
+    """Create (team_id None) or update a team from `form`, checking permission per part.
+    People not yet known are added as stubs; their profiles are filled in from Slack later.
+    The caller commits."""
+    repos.ensure_workspace(session=session, workspace_id=workspace_id)
+    if team_id is None:
+        _require(actor, Action.CREATE_TEAM)
+        if form.name is None:
+            raise TeamError("A new team needs a name.")
+        team = Team(workspace_id=workspace_id, name=check_name(form.name))
+    else:
+        team = get(session=session, workspace_id=workspace_id, team_id=team_id)
+    configures = (
+        form.timezone,
+        form.holidays,
+        form.custom_holidays,
+        form.targets,
+    ) != (None, None, None, None) or form.channels_given
+    if team_id is not None and form.name is not None and check_name(form.name) != team.name:
+        _require(actor, Action.RENAME_TEAM, team_id)
+    if team_id is not None and configures:
+        _require(actor, Action.CONFIGURE_TEAM, team_id)
+    if form.leads is not None:
+        _require(actor, Action.MANAGE_LEADS, team_id)
+    if form.members is not None and team_id is not None:
+        _require(actor, Action.MANAGE_MEMBERS, team_id)
+    if form.name is not None:
+        name = check_name(form.name)
+        clash = find(session=session, workspace_id=workspace_id, name=name)
+        if clash is not None and clash.id != team.id:
+            raise TeamError(f"There is already a team called {clash.name}.")
+        team.name = name
+    _configure(team, form)
+    session.add(team)
+    session.flush()
+    assert team.id is not None
+    if form.custom_holidays is not None:
+        session.execute(delete(TeamHoliday).where(col(TeamHoliday.team_id) == team.id))
+        session.add_all(TeamHoliday(team_id=team.id, day=day) for day in form.custom_holidays)
+    _set_people(session, workspace_id, team.id, form)
+    session.flush()
+    return team
+
+
+def _configure(team: Team, form: TeamForm) -> None:
+    if form.timezone is not None:
+        try:
+            schedule.zone_named(form.timezone.strip())
+        except ScheduleError as error:
+            raise TeamError(str(error)) from None
+        team.timezone = form.timezone.strip()
+    if form.holidays is not None:
+        if form.holidays.strip():
+            try:
+                team.holiday_country, team.holiday_subdivision = schedule.check_holiday_code(
+                    form.holidays
+                )
+            except ScheduleError as error:
+                raise TeamError(str(error)) from None
+        else:
+            team.holiday_country = team.holiday_subdivision = None
+    if form.channels_given:
+        team.digest_channel_id = form.digest_channel_id
+        team.celebration_channel_id = form.celebration_channel_id
+    if form.targets is not None:
+        team.csat_target_pct = form.targets.csat_pct
+        team.nps_target = form.targets.nps
+        team.fcr_target_pct = form.targets.fcr_pct
+        team.frt_target_minutes = form.targets.frt_minutes
+
+
+def _set_people(session: Session, workspace_id: str, team_id: int, form: TeamForm) -> None:
+    """Make the team's leads and members exactly what the form says (for the parts it has)."""
+    wanted: dict[str, TeamRole] = {}
+    current = {
+        person.slack_user_id: (person, membership)
+        for person, membership in session.exec(
+            select(Person, Membership)
+            .join(Membership, col(Membership.person_id) == Person.id)
+            .where(Membership.team_id == team_id)
+        ).all()
+    }
+    for user, (_, membership) in current.items():
+        wanted[user] = TeamRole(membership.role)
+    if form.members is not None:
+        wanted = {u: r for u, r in wanted.items() if r == TeamRole.LEAD}
+        wanted.update(dict.fromkeys(form.members - wanted.keys(), TeamRole.AGENT))
+    if form.leads is not None:
+        wanted = {u: r for u, r in wanted.items() if r == TeamRole.AGENT}
+        wanted.update(dict.fromkeys(form.leads, TeamRole.LEAD))  # a lead is not also an agent
+    for user, (_, membership) in current.items():
+        if user not in wanted:
+            session.delete(membership)
+        elif membership.role != wanted[user]:
+            membership.role = wanted[user].value
+            session.add(membership)
+    for user, role in wanted.items():
+        if user not in current:
+            person = person_stub(session=session, workspace_id=workspace_id, slack_user_id=user)
+            assert person.id is not None
+            session.add(Membership(team_id=team_id, person_id=person.id, role=role.value))
+
+
+def person_stub(*, session: Session, workspace_id: str, slack_user_id: str) -> Person:
+    """The person, created without a profile if CX Coach has not met them yet."""
+    person = repos.get_person(
+        session=session, workspace_id=workspace_id, slack_user_id=slack_user_id
+    )
+    if person is None:
+        person = Person(workspace_id=workspace_id, slack_user_id=slack_user_id)
+        session.add(person)
+        session.flush()
+    return person
+
+
+def delete_team(*, session: Session, workspace_id: str, actor: Actor, team_id: int) -> str:
+    """Delete a team with its memberships and days off; return its name. People stay."""
+    _require(actor, Action.DELETE_TEAM, team_id)
+    team = get(session=session, workspace_id=workspace_id, team_id=team_id)
+    name = team.name
+    session.delete(team)
+    session.flush()
+    return name
+
+
+def visible_teams(*, session: Session, workspace_id: str, actor: Actor) -> list[Team]:
+    """The teams `actor` may edit something of: every team for admins, their own for leads."""
+    teams = repos.list_teams(session=session, workspace_id=workspace_id)
+    if actor.is_admin:
+        return list(teams)
+    return [team for team in teams if team.id in actor.leads]
+
+
+def _require(actor: Actor, action: Action, team_id: int | None = None) -> None:
+    if not may(actor, action, team_id=team_id):
+        raise PermissionDenied(refusal(action))

@@ -1,0 +1,215 @@
+"""Team administration in Slack: admins create and configure teams in a modal, leads manage
+their members, everyone gets a clear answer when they may not."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot.blocks import team_admin as blocks
+from bot.services import teams
+from bot.services.permissions import OPERATOR
+from bot.store.models import Membership, Team, TeamHoliday
+from tests.conftest import ADMIN
+from tests.fakeslack import FakeSlack, SlackDriver
+
+
+def _values(**fields: Any) -> dict[str, dict[str, dict[str, Any]]]:
+    """Modal state for the given block ids (users, channels and text by their kind)."""
+    values: dict[str, dict[str, dict[str, Any]]] = {}
+    for block, value in fields.items():
+        if block in (blocks.LEADS, blocks.MEMBERS):
+            state = {"type": "multi_users_select", "selected_users": value}
+        elif block in (blocks.DIGEST, blocks.CELEBRATE):
+            state = {"type": "channels_select", "selected_channel": value}
+        else:
+            state = {"type": "plain_text_input", "value": value}
+        values[block] = {block: state}
+    return values
+
+
+FULL_FORM: dict[str, Any] = {
+    "name": "Tier 1",
+    "leads": ["U0LEAD"],
+    "members": ["U0AGENT"],
+    "digest": "C0GENERAL",
+    "celebrate": None,
+    "timezone": "Europe/Berlin",
+    "holidays": "DE-BY",
+    "days_off": "2026-12-24, 2026-12-31",
+    "csat": "90",
+    "nps": "40",
+    "fcr": "75",
+    "frt": "120",
+}
+
+
+def _team(engine: Engine) -> Team | None:
+    with Session(engine) as session:
+        return session.exec(select(Team)).first()
+
+
+@pytest.fixture
+def tier1(engine: Engine) -> int:
+    """Tier 1, led by U0LEAD, with U0AGENT in it."""
+    with Session(engine) as session:
+        team = teams.save(
+            session=session, workspace_id="T0001", actor=OPERATOR, team_id=None,
+            form=teams.TeamForm(
+                name="Tier 1", leads=frozenset({"U0LEAD"}), members=frozenset({"U0AGENT"})
+            ),
+        )  # fmt: skip
+        session.commit()
+        assert team.id is not None
+        return team.id
+
+
+@pytest.fixture
+def command(slack: SlackDriver, fake_slack: FakeSlack) -> Callable[..., str]:
+    """Send /cx-team TEXT as `user`; return what the response_url got."""
+
+    def send(text: str, user: str = ADMIN) -> str:
+        answered = len(fake_slack.calls_to("response_url"))
+        assert slack.command("/cx-team", text, user_id=user).status == 200
+        return json.dumps(fake_slack.wait_for("response_url", answered + 1)[-1].params)
+
+    return send
+
+
+def test_admin_creates_a_team_from_the_home_tab(
+    slack: SlackDriver, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """Create team → the full modal; saving it stores every setting, then the home lists it."""
+    slack.block_action(blocks.CREATE_TEAM, user_id=ADMIN, view={"id": "V0HOME"})
+    modal = fake_slack.wait_for("views.open")[0].params["view"]
+    block_ids = [block.get("block_id") for block in modal["blocks"]]
+    assert block_ids[:4] == [blocks.NAME, blocks.LEADS, blocks.MEMBERS, blocks.DIGEST]
+    assert modal["blocks"][-1]["element"]["initial_value"] == "240"  # documented default
+    reply = slack.view_submission(blocks.TEAM_MODAL, _values(**FULL_FORM), user_id=ADMIN)
+    assert (reply.status, reply.body) == (200, "")
+    team = _team(engine)
+    assert team is not None
+    assert (team.name, team.timezone, team.digest_channel_id) == (
+        "Tier 1", "Europe/Berlin", "C0GENERAL"
+    )  # fmt: skip
+    assert (team.holiday_country, team.holiday_subdivision) == ("DE", "BY")
+    assert (team.csat_target_pct, team.nps_target, team.frt_target_minutes) == (90, 40, 120)
+    with Session(engine) as session:
+        assert len(session.exec(select(TeamHoliday)).all()) == 2
+        assert {m.role for m in session.exec(select(Membership)).all()} == {"lead", "agent"}
+    fake_slack.wait_for("views.publish")
+    assert "Tier 1" in json.dumps(fake_slack.home_views[ADMIN])
+
+
+def test_bad_fields_are_shown_beside_each_field(slack: SlackDriver, engine: Engine) -> None:
+    """A wrong zone, holiday code, date and target each get their own message; nothing saved."""
+    form = {
+        **FULL_FORM, "timezone": "Mars/Base", "holidays": "XX",
+        "days_off": "Christmas", "frt": "0",
+    }  # fmt: skip
+    errors = slack.view_submission(blocks.TEAM_MODAL, _values(**form), user_id=ADMIN).json()
+    assert errors["response_action"] == "errors"
+    assert set(errors["errors"]) == {blocks.ZONE, blocks.HOLIDAYS, blocks.DAYS_OFF, blocks.CSAT}
+    assert "1 minute to 7 days" in errors["errors"][blocks.CSAT]
+    assert _team(engine) is None
+
+
+def test_a_duplicate_name_is_refused(slack: SlackDriver, tier1: int) -> None:
+    """Two teams cannot share a name (whatever the case)."""
+    form = {**FULL_FORM, "name": "tier 1"}
+    reply = slack.view_submission(blocks.TEAM_MODAL, _values(**form), user_id=ADMIN).json()
+    assert "already a team called Tier 1" in reply["errors"][blocks.NAME]
+
+
+def test_an_agent_pressing_create_is_told_who_may(
+    slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """Non-admins get a notice modal naming who can create teams."""
+    slack.block_action(blocks.CREATE_TEAM, user_id="U0AGENT", view={"id": "V0HOME"})
+    modal = fake_slack.wait_for("views.open")[0].params["view"]
+    assert "Only CX Coach admins" in json.dumps(modal)
+
+
+def test_a_lead_edits_only_the_members_of_their_team(
+    slack: SlackDriver, fake_slack: FakeSlack, engine: Engine, tier1: int
+) -> None:
+    """A lead's modal has the members only; saving it changes who is on the team."""
+    slack.block_action(blocks.EDIT_TEAM, str(tier1), user_id="U0LEAD", view={"id": "V0HOME"})
+    modal = fake_slack.wait_for("views.open")[0].params["view"]
+    assert blocks.NAME not in json.dumps(modal)
+    values = _values(members=["U0AGENT", ADMIN])
+    reply = slack.view_submission(
+        blocks.TEAM_MODAL, values, user_id="U0LEAD", private_metadata=str(tier1)
+    )
+    assert reply.body == ""
+    with Session(engine) as session:
+        assert len(session.exec(select(Membership)).all()) == 3
+
+
+def test_a_lead_cannot_slip_settings_into_the_form(slack: SlackDriver, tier1: int) -> None:
+    """A forged full form from a lead is refused: only admins configure teams."""
+    reply = slack.view_submission(
+        blocks.TEAM_MODAL, _values(**FULL_FORM), user_id="U0LEAD", private_metadata=str(tier1)
+    ).json()
+    assert "Only CX Coach admins" in json.dumps(reply)
+
+
+def test_show_lists_people_and_settings(command: Callable[..., str], tier1: int) -> None:
+    """`/cx-team show Tier 1` names leads, agents, zone and the default targets."""
+    shown = command("show tier 1", user="U0AGENT")
+    assert "<@U0LEAD>" in shown
+    assert "<@U0AGENT>" in shown
+    assert "CSAT 85 %" in shown
+
+
+def test_show_is_for_the_team_and_admins(command: Callable[..., str], tier1: int) -> None:
+    """Someone outside the team is told who may see it."""
+    assert "Only the team's members and leads, and admins" in command("show Tier 1", user="U0NEW")
+
+
+def test_unknown_team_names_the_teams_there_are(command: Callable[..., str], tier1: int) -> None:
+    """A misspelt team name gets the list of real ones."""
+    assert "There is no team called Tier 9. Teams: Tier 1." in command("show Tier 9")
+
+
+def test_a_lead_adds_and_removes_members(
+    command: Callable[..., str], engine: Engine, tier1: int
+) -> None:
+    """`add` and `remove` with mentions change the members; adding a lead is for admins."""
+    assert "Added <@U0NEW>" in command("add Tier 1 <@U0NEW|new>", user="U0LEAD")
+    assert "Only CX Coach admins" in command("add Tier 1 <@U0NEW> lead", user="U0LEAD")
+    assert "Removed <@U0AGENT>" in command("remove Tier 1 <@U0AGENT>", user="U0LEAD")
+    with Session(engine) as session:
+        assert len(session.exec(select(Membership)).all()) == 2  # U0LEAD and U0NEW
+
+
+def test_delete_asks_then_deletes(
+    command: Callable[..., str], slack: SlackDriver, fake_slack: FakeSlack, engine: Engine,
+    tier1: int,
+) -> None:  # fmt: skip
+    """`delete` answers with a confirming button; pressing it deletes the team."""
+    shown = command("delete Tier 1")
+    assert blocks.DELETE_TEAM in shown
+    assert '"confirm"' in shown
+    slack.block_action(blocks.DELETE_TEAM, str(tier1), user_id=ADMIN)
+    posted = fake_slack.wait_for("response_url", 2)[-1].params
+    assert "Deleted the team Tier 1" in posted["text"]
+    assert _team(engine) is None
+
+
+def test_agents_cannot_delete(command: Callable[..., str], engine: Engine, tier1: int) -> None:
+    """Deleting is for admins; the team stays."""
+    assert "Only CX Coach admins" in command("delete Tier 1", user="U0LEAD")
+    assert _team(engine) is not None
+
+
+def test_create_opens_the_modal_with_the_name(
+    command: Callable[..., str], slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """`/cx-team create Night shift` opens the team modal with the name filled in."""
+    slack.command("/cx-team", "create Night shift", user_id=ADMIN)
+    modal = fake_slack.wait_for("views.open")[0].params["view"]
+    assert modal["blocks"][0]["element"]["initial_value"] == "Night shift"
