@@ -10,7 +10,7 @@ from bot.blocks import help as help_blocks
 from bot.blocks.teams import team_list_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.shift_command import handle_shift_command
-from bot.listeners.team_admin import team_subcommand
+from bot.listeners.team_command import team_subcommand
 from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.store import repos
 

@@ -176,9 +176,10 @@ def test_unknown_team_names_the_teams_there_are(command: Callable[..., str], tie
 
 
 def test_a_lead_adds_and_removes_members(
-    command: Callable[..., str], engine: Engine, tier1: int
+    command: Callable[..., str], fake_slack: FakeSlack, engine: Engine, tier1: int
 ) -> None:
     """`add` and `remove` with mentions change the members; adding a lead is for admins."""
+    fake_slack.add_user("U0NEW", name="nia", tz="Asia/Kolkata", email="nia@example.com")
     assert "Added <@U0NEW>" in command("add Tier 1 <@U0NEW|new>", user="U0LEAD")
     assert "Only CX Coach admins" in command("add Tier 1 <@U0NEW> lead", user="U0LEAD")
     assert "Removed <@U0AGENT>" in command("remove Tier 1 <@U0AGENT>", user="U0LEAD")
@@ -213,3 +214,13 @@ def test_create_opens_the_modal_with_the_name(
     slack.command("/cx-team", "create Night shift", user_id=ADMIN)
     modal = fake_slack.wait_for("views.open")[0].params["view"]
     assert modal["blocks"][0]["element"]["initial_value"] == "Night shift"
+
+
+def test_unknown_people_are_named_not_added(
+    command: Callable[..., str], engine: Engine, tier1: int
+) -> None:
+    """A mention Slack does not know, or a plain-text @name, is refused with a clear line."""
+    assert "I can't find <@U0GHOST>" in command("add Tier 1 <@U0GHOST|ghost>")
+    assert "I can't find @nobody" in command("add Tier 1 @nobody")
+    with Session(engine) as session:
+        assert len(session.exec(select(Membership)).all()) == 2

@@ -1,0 +1,92 @@
+"""Reading a submitted team modal (bot.blocks.team_admin builds it) into a TeamForm."""
+
+from datetime import date
+
+from bot.blocks.team_admin import (
+    CELEBRATE,
+    CSAT,
+    DAYS_OFF,
+    DIGEST,
+    FCR,
+    FRT,
+    HOLIDAYS,
+    LEADS,
+    MEMBERS,
+    NAME,
+    NPS,
+    TARGET_FIELDS,
+    ZONE,
+)
+from bot.services.schedule import ScheduleError, check_holiday_code, zone_named
+from bot.services.teams import TeamError, TeamForm, check_name, check_targets, parse_dates
+
+
+def read_team_modal(
+    values: dict[str, dict[str, dict[str, object]]],
+) -> tuple[TeamForm, dict[str, str]]:
+    """The submitted team modal as a TeamForm, and per-block errors for what cannot be used."""
+    errors: dict[str, str] = {}
+
+    def field(block: str, key: str = "value") -> object:
+        return values.get(block, {}).get(block, {}).get(key)
+
+    def text(block: str) -> str | None:
+        value = field(block)
+        return str(value) if value is not None else None
+
+    def users(block: str) -> frozenset[str] | None:
+        if block not in values:
+            return None
+        return frozenset(str(user) for user in field(block, "selected_users") or [])  # type: ignore[attr-defined]
+
+    full = NAME in values
+    name = text(NAME)
+    if full:
+        try:
+            name = check_name(name or "")
+        except TeamError as error:
+            errors[NAME] = str(error)
+    zone = text(ZONE)
+    if zone is not None:
+        try:
+            zone_named(zone.strip())
+        except ScheduleError as error:
+            errors[ZONE] = str(error)
+    holidays = text(HOLIDAYS) if full else None
+    if holidays:
+        try:
+            check_holiday_code(holidays)
+        except ScheduleError as error:
+            errors[HOLIDAYS] = str(error)
+    days_off: tuple[date, ...] | None = None
+    if full:
+        try:
+            days_off = parse_dates(text(DAYS_OFF) or "")
+        except TeamError as error:
+            errors[DAYS_OFF] = str(error)
+    targets = None
+    if full:
+        numbers = {}
+        for block in TARGET_FIELDS:
+            try:
+                numbers[block] = float(text(block) or "")
+            except ValueError:
+                errors[block] = "Enter a number."
+        if len(numbers) == len(TARGET_FIELDS):
+            try:
+                targets = check_targets(numbers[CSAT], numbers[NPS], numbers[FCR], numbers[FRT])
+            except TeamError as error:
+                errors[CSAT] = str(error)
+    form = TeamForm(
+        name=name if full else None,
+        members=users(MEMBERS),
+        leads=users(LEADS),
+        digest_channel_id=str(field(DIGEST, "selected_channel") or "") or None,
+        celebration_channel_id=str(field(CELEBRATE, "selected_channel") or "") or None,
+        timezone=zone.strip() if zone else None,
+        holidays=(holidays or "") if full else None,
+        custom_holidays=days_off,
+        targets=targets,
+        channels_given=full,
+    )
+    return form, {block: message[:150] for block, message in errors.items()}

@@ -1,0 +1,142 @@
+"""`/cx-team` beyond `list`: create, show, edit, add, remove and delete, after the ack."""
+
+import re
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from bot.blocks import team_admin as blocks
+from bot.blocks.common import escape
+from bot.deps import Deps
+from bot.listeners.profiles import known_person
+from bot.listeners.team_admin import actor_of, open_team_modal
+from bot.services import teams
+from bot.services.permissions import Action, Actor, may, refusal
+from bot.store import repos
+
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def split_name_and_people(words: list[str]) -> tuple[str, list[str], list[str]]:
+    """Split `Tier 1 <@U1> <@U2|bo> lead` into ("Tier 1", ["U1", "U2"], ["lead"])."""
+    name_words: list[str] = []
+    users: list[str] = []
+    rest: list[str] = []
+    for word in words:
+        mention = MENTION.match(word)
+        if mention:
+            users.append(mention[1])
+        elif users:
+            rest.append(word.lower())
+        else:
+            name_words.append(word)
+    return " ".join(name_words), users, rest
+
+
+def team_subcommand(
+    deps: Deps,
+    client: WebClient,
+    respond: Respond,
+    workspace_id: str,
+    user_id: str,
+    trigger_id: str,
+    verb: str,
+    words: list[str],
+) -> None:
+    """Carry out `/cx-team VERB …` after the ack; answers go to the response_url."""
+    name, users, rest = split_name_and_people(words)
+
+    def say(text: str, **extra: Any) -> None:
+        respond(text=text, response_type="ephemeral", **extra)
+
+    plain = [word for word in words if word.startswith("@")]
+    if plain:
+        say(f"I can't find {escape(plain[0])}. Pick people from Slack's @ menu so they turn blue.")
+        return
+    unknown = [user for user in users if known_person(deps, client, workspace_id, user) is None]
+    if unknown:
+        say(f"I can't find <@{unknown[0]}> in this workspace.")
+        return
+
+    if verb == "create":
+        open_team_modal(deps, client, workspace_id, user_id, trigger_id, None, name=name)
+        return
+    if not name:
+        say(f"Which team? Try `/cx-team {verb} Tier 1`.")
+        return
+    with deps.session() as session:
+        team = teams.find(session=session, workspace_id=workspace_id, name=name)
+        if team is None:
+            known = ", ".join(
+                t.name for t in repos.list_teams(session=session, workspace_id=workspace_id)
+            )
+            say(
+                f"There is no team called {escape(name)}."
+                + (f" Teams: {escape(known)}." if known else "")
+            )
+            return
+        detail = teams.detail(session=session, team=team)
+    assert team.id is not None
+    actor = actor_of(deps, client, workspace_id, user_id)
+    if verb == "show":
+        if not may(actor, Action.VIEW_TEAM, team_id=team.id):
+            say(refusal(Action.VIEW_TEAM))
+            return
+        say(f"Team {escape(team.name)}", blocks=blocks.detail_blocks(detail))
+    elif verb in ("edit", "rename", "set"):
+        open_team_modal(deps, client, workspace_id, user_id, trigger_id, team.id)
+    elif verb == "delete":
+        if not may(actor, Action.DELETE_TEAM, team_id=team.id):
+            say(refusal(Action.DELETE_TEAM))
+            return
+        say(f"Delete {escape(team.name)}?", blocks=blocks.delete_confirmation_blocks(team))
+    elif verb in ("add", "remove"):
+        change_people(deps, say, workspace_id, actor, detail, verb, users, rest)
+
+
+def change_people(
+    deps: Deps,
+    say: Any,
+    workspace_id: str,
+    actor: Actor,
+    detail: teams.TeamDetail,
+    verb: str,
+    users: list[str],
+    rest: list[str],
+) -> None:
+    """`/cx-team add|remove TEAM @a @b [lead]`."""
+    if not users:
+        say(f"Whom? Try `/cx-team {verb} {escape(detail.team.name)} @someone`.")
+        return
+    as_lead = "lead" in rest or "leads" in rest
+    leads, members = set(detail.leads), set(detail.members)
+    if verb == "add" and as_lead:
+        leads |= set(users)
+        form = teams.TeamForm(leads=frozenset(leads))
+    elif verb == "add":
+        members |= set(users) - leads
+        form = teams.TeamForm(members=frozenset(members))
+    else:
+        gone_leads = leads & set(users)
+        form = teams.TeamForm(
+            members=frozenset(members - set(users)),
+            leads=frozenset(leads - set(users)) if gone_leads else None,
+        )
+    try:
+        with deps.session() as session:
+            teams.save(
+                session=session,
+                workspace_id=workspace_id,
+                actor=actor,
+                team_id=detail.team.id,
+                form=form,
+            )
+            session.commit()
+    except teams.TeamError as error:
+        say(escape(str(error)))
+        return
+    who = ", ".join(f"<@{user}>" for user in users)
+    role = " as leads" if as_lead else ""
+    done = "Added" if verb == "add" else "Removed"
+    say(f"{done} {who}{role} {'to' if verb == 'add' else 'from'} {escape(detail.team.name)}.")
