@@ -1,6 +1,5 @@
 """Team administration in Slack: the App Home buttons and the team modal."""
 
-import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -16,7 +15,6 @@ from bot.listeners.profiles import known_person
 from bot.services import people, teams
 from bot.services.permissions import Action, Actor, may, refusal
 
-MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 NOT_SAVED = "Not saved: CX Coach can't reach its database. Your entries are still here; try again."
 
 

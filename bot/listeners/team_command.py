@@ -1,6 +1,5 @@
 """`/cx-team` beyond `list`: create, show, edit, add, remove and delete, after the ack."""
 
-import re
 from typing import Any
 
 from slack_bolt import Respond
@@ -12,10 +11,9 @@ from bot.deps import Deps
 from bot.listeners.profiles import known_person
 from bot.listeners.team_admin import actor_of, open_team_modal
 from bot.services import teams
+from bot.services.people import MENTION
 from bot.services.permissions import Action, Actor, may, refusal
 from bot.store import repos
-
-MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 def split_name_and_people(words: list[str]) -> tuple[str, list[str], list[str]]:

@@ -1,5 +1,6 @@
 """Who someone is in CX Coach: their cached Slack profile and their role."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -9,6 +10,9 @@ from sqlmodel import Session
 from bot.services.permissions import Actor
 from bot.store import repos
 from bot.store.models import Person, TeamRole
+
+# A user mention as Slack escapes it in command text: <@U123ABC> or <@U123ABC|name>.
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 # users.info is Tier 4, but a profile barely changes: refresh it at most daily on our own
 # initiative (issue #3 adds refreshes on Slack's user_change event).

@@ -1,6 +1,5 @@
 """`/cx-shift` and friends: read a request, check who may do it, show or change a schedule."""
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -8,13 +7,12 @@ from typing import Literal
 from sqlmodel import Session
 
 from bot.services import schedule
+from bot.services.people import MENTION
 from bot.services.permissions import Action, Actor, may, refusal
 from bot.services.schedule import AgentSchedule, HolidayCalendar, PlannedDay, ScheduleError, Shift
 from bot.store import repos
 from bot.store.models import Person, Team
 
-# A user mention as Slack escapes it in command text: <@U123ABC> or <@U123ABC|name>.
-MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 UPCOMING = 3  # check-ins listed by /cx-shift and the App Home
 LOOKAHEAD_DAYS = 7  # skipped days listed beside them
 
