@@ -139,7 +139,17 @@ class HttpServer:
 
     def close(self) -> None:
         """Stop serving and release the port."""
-        self._server.close()
-        self._server.task_dispatcher.shutdown()
-        if self._thread is not None:
+        if self._thread is not None and self._thread.is_alive():
+            # Close on the serving thread itself: closing sockets under a select() running in
+            # another thread fails it with EBADF.
+            self._server.trigger.pull_trigger(self._close_channels)
             self._thread.join(timeout=5)
+        else:
+            self._close_channels()
+        self._server.task_dispatcher.shutdown()
+
+    def _close_channels(self) -> None:
+        # The listening socket, the wake-up pipe and open connections; the loop ends when the
+        # last is gone.
+        for channel in list(self._server._map.values()):
+            channel.close()

@@ -85,12 +85,13 @@ COMMANDS: dict[str, CommandHelp] = {
                 ("mon-fri 17:30", "set your shift days and end time (your local time)"),
                 ("away until 2026-12-02", "pause check-ins until a date"),
                 ("back", "resume check-ins"),
+                ("tz Europe/London | tz slack", "use another time zone, or your Slack one again"),
                 ("@agent [mon-fri 17:30 | away until … | back]", "leads: see or set a member's"),
             ),
-            keywords=frozenset({"", "show", "away", "back"}),
+            keywords=frozenset({"", "show", "away", "back", "tz", "timezone", "zone"}),
             accepts_mentions=True,
             accepts_free_text=True,  # day lists such as mon-fri or mon,wed,fri
-            ready=frozenset({"", "show", "away", "back"}),
+            ready=frozenset({"", "show", "away", "back", "tz", "timezone", "zone"}),
         ),
         CommandHelp(
             command="/cx-team",

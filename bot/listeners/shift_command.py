@@ -78,4 +78,8 @@ def _what_changed(request: shifts.ShiftRequest, view: shifts.ShiftOverview) -> s
             return f"Check-ins paused through {request.away_until}."
         case "back":
             return "Welcome back — check-ins are on again."
+        case "timezone" if request.timezone:
+            return f"Time zone set to {request.timezone}; check-ins follow it."
+        case "timezone":
+            return f"Time zone follows Slack again ({view.timezone})."
     return None

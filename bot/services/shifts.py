@@ -25,10 +25,11 @@ class PermissionDenied(Exception):
 class ShiftRequest:
     """What a /cx-shift call asks for, and about whom (None: the asker)."""
 
-    kind: Literal["show", "set", "away", "back"]
+    kind: Literal["show", "set", "away", "back", "timezone"]
     target: str | None = None
     shift: Shift | None = None
     away_until: date | None = None
+    timezone: str | None = None  # for "timezone": an IANA name, or None to follow Slack again
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,16 @@ def parse_request(text: str) -> ShiftRequest:
     lowered = [word.lower() for word in words]
     if not lowered or lowered == ["show"]:
         return ShiftRequest("show", target)
+    if lowered and lowered[0] in ("tz", "timezone", "zone"):
+        if len(words) != 2:
+            raise ScheduleError(
+                "Name one time zone: `/cx-shift tz Europe/London`, or `/cx-shift tz slack` to "
+                "follow your Slack profile again."
+            )
+        if lowered[1] in ("slack", "auto", "clear"):
+            return ShiftRequest("timezone", target)
+        schedule.zone_named(words[1])
+        return ShiftRequest("timezone", target, timezone=words[1])
     if lowered == ["back"]:
         return ShiftRequest("back", target)
     if lowered[0] == "away":
@@ -114,6 +125,8 @@ def perform(
         person.away_until = request.away_until
     elif request.kind == "back":
         person.away_until = None
+    elif request.kind == "timezone":
+        person.timezone_override = request.timezone
     session.add(person)
     session.flush()
     return overview(session=session, person=person, teams=teams, now=now)

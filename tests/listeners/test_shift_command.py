@@ -190,3 +190,18 @@ def test_round_trip_over_http(slack: SlackDriver, fake_slack: FakeSlack) -> None
     assert (reply.status, reply.body) == (200, "")
     posted = fake_slack.wait_for("response_url")[0].params
     assert "Saved: mon-fri at 17:30" in json.dumps(posted)
+
+
+def test_a_time_zone_override_moves_the_checkins(shift: Callable[..., str], engine: Engine) -> None:
+    """`tz Europe/London` overrides the Slack zone; `tz slack` follows Slack again."""
+    shift("mon-fri 17:30")
+    shown = shift("tz Europe/London")
+    assert "Time zone set to Europe/London" in shown
+    assert "Mon 23 Nov, 17:30 GMT" in shown
+    assert _person_row(engine, "U0AGENT").timezone_override == "Europe/London"
+    assert "follows Slack again (America/New_York)" in shift("tz slack")
+
+
+def test_an_unknown_time_zone_is_explained(shift: Callable[..., str]) -> None:
+    """A zone that is not an IANA name is refused in the ack with examples."""
+    assert "`Mars/Base` is not a time zone I know" in shift("tz Mars/Base")
