@@ -224,3 +224,23 @@ def test_unknown_people_are_named_not_added(
     assert "I can't find @nobody" in command("add Tier 1 @nobody")
     with Session(engine) as session:
         assert len(session.exec(select(Membership)).all()) == 2
+
+
+def test_another_workspaces_team_is_out_of_reach(
+    slack: SlackDriver, command: Callable[..., str], engine: Engine
+) -> None:
+    """A team of another workspace can be neither shown nor edited, even by id."""
+    with Session(engine) as session:
+        other = teams.save(
+            session=session, workspace_id="T0OTHER", actor=OPERATOR, team_id=None,
+            form=teams.TeamForm(name="Their team"),
+        )  # fmt: skip
+        session.commit()
+        other_id = other.id
+    assert "There is no team called Their team" in command("show Their team")
+    reply = slack.view_submission(
+        blocks.TEAM_MODAL, _values(**FULL_FORM), user_id=ADMIN, private_metadata=str(other_id)
+    ).json()
+    assert "That team no longer exists" in json.dumps(reply)
+    with Session(engine) as session:
+        assert session.get(Team, other_id).name == "Their team"  # type: ignore[union-attr]
