@@ -165,8 +165,13 @@ def _save(
     target_id: str,
     request: shifts.ShiftRequest,
 ) -> None:
-    asker = known_person(deps, client, workspace_id, user_id)
-    target = asker if target_id == user_id else known_person(deps, client, workspace_id, target_id)
+    # Runs on the ack path of modal submissions: profiles are refreshed by publish_home after.
+    asker = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
+    target = (
+        asker
+        if target_id == user_id
+        else known_person(deps, client, workspace_id, target_id, on_ack_path=True)
+    )
     if asker is None or target is None:
         raise ScheduleError("Slack does not know that person any more.")
     with deps.session() as session:

@@ -26,12 +26,16 @@ def profile_from_users_info(user: dict[str, Any]) -> people.SlackProfile:
     )
 
 
-def known_person(deps: Deps, client: WebClient, workspace_id: str, user_id: str) -> Person | None:
-    """The person, with a profile at most a day old; None if Slack does not know them."""
+def known_person(
+    deps: Deps, client: WebClient, workspace_id: str, user_id: str, *, on_ack_path: bool = False
+) -> Person | None:
+    """The person, with a profile at most a day old; None if Slack does not know them.
+    `on_ack_path`: Slack is waiting for our answer, so a stale profile will do and Slack is
+    asked only about someone never seen (a 429's Retry-After must not hold up the ack)."""
     now = deps.clock()
     with deps.session() as session:
         person = repos.get_person(session=session, workspace_id=workspace_id, slack_user_id=user_id)
-    if person is not None and not people.profile_is_stale(person, now):
+    if person is not None and (on_ack_path or not people.profile_is_stale(person, now)):
         return person
     try:
         user = client.users_info(user=user_id)["user"]

@@ -18,9 +18,11 @@ from bot.services.permissions import Action, Actor, may, refusal
 NOT_SAVED = "Not saved: CX Coach can't reach its database. Your entries are still here; try again."
 
 
-def actor_of(deps: Deps, client: WebClient, workspace_id: str, user_id: str) -> Actor:
+def actor_of(
+    deps: Deps, client: WebClient, workspace_id: str, user_id: str, *, on_ack_path: bool = False
+) -> Actor:
     """The asker as the permission rules see them (a stranger to Slack is nobody)."""
-    person = known_person(deps, client, workspace_id, user_id)
+    person = known_person(deps, client, workspace_id, user_id, on_ack_path=on_ack_path)
     if person is None:
         return Actor(slack_user_id=user_id)
     with deps.session() as session:
@@ -139,7 +141,7 @@ def handle_team_modal(
     team_id = int(view["private_metadata"]) if view.get("private_metadata") else None
     first_block = blocks.NAME if form.name is not None else blocks.MEMBERS
     try:
-        actor = actor_of(deps, client, workspace_id, user_id)
+        actor = actor_of(deps, client, workspace_id, user_id, on_ack_path=True)
         with deps.session() as session:
             teams.save(
                 session=session,
