@@ -1,5 +1,6 @@
 """APScheduler jobs: thin, stable ids, explicit time zones. Only `serve` and `clock` run them."""
 
+import logging
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,11 +13,15 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import delivery
+from bot.blocks.checkins import RENDERERS
 from bot.deps import Deps
+from bot.services import checkins
 from bot.store import repos
 from bot.store.models import ClockHeartbeat
 
 HEARTBEAT_NAME = "clock"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -40,10 +45,22 @@ def heartbeat(deps: Deps) -> None:
         session.commit()
 
 
+def run_checkins(deps: Deps) -> None:
+    """Claim the end-of-shift prompts that are due, then deliver what is waiting."""
+    with deps.session() as session:
+        report = checkins.claim_due_prompts(session=session, now=deps.clock())
+        session.commit()
+    if report.claimed or report.missed:
+        logger.info("check-ins: %s claimed, %s missed", report.claimed, report.missed)
+    delivery.deliver_due(deps, RENDERERS)
+
+
 def job_specs() -> list[JobSpec]:
     """Every recurring job CX Coach runs."""
+    every_minute = IntervalTrigger(minutes=1, timezone=UTC)
     return [
-        JobSpec(id="heartbeat", func=heartbeat, trigger=IntervalTrigger(minutes=1, timezone=UTC))
+        JobSpec(id="heartbeat", func=heartbeat, trigger=every_minute),
+        JobSpec(id="checkins", func=run_checkins, trigger=every_minute),
     ]
 
 

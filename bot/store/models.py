@@ -7,7 +7,7 @@ No `from __future__ import annotations` here: it breaks SQLModel's relationship 
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Named constraints let Alembic's batch mode (SQLite) alter and drop them in later migrations.
@@ -113,3 +113,53 @@ class ClockHeartbeat(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=64)
     beat_at: datetime
     host: str = Field(max_length=200)
+
+
+class OutboxStatus(StrEnum):
+    """Where one scheduled send stands."""
+
+    PENDING = "pending"  # waiting for its time (or its next attempt)
+    SENDING = "sending"  # leased by one sender until lease_until
+    SENT = "sent"
+    FAILED = "failed"  # a permanent error, or retries exhausted: shown to admins
+    MISSED = "missed"  # claimed too late to be worth sending (the clock was down)
+
+
+class Outbox(SQLModel, table=True):
+    """A scheduled message: claimed once (unique key), then delivered once by bot.delivery."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=32)
+    # What makes it unique, e.g. "prompt:U123:2026-11-23": a second claim is skipped.
+    key: str = Field(max_length=200)
+    kind: str = Field(max_length=32)
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="CASCADE")
+    channel: str = Field(max_length=32)  # a Slack user ID (their DM with the app) or channel
+    payload: str = Field(default="{}", sa_type=Text)  # JSON for the kind's renderer
+    due_at: datetime
+    status: str = Field(default=OutboxStatus.PENDING.value, max_length=16, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(index=True)
+    lease_until: datetime | None = None
+    last_error: str | None = Field(default=None, max_length=200)
+    sent_at: datetime | None = None
+    message_ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Reflection(SQLModel, table=True):
+    """An agent's answers about one shift (or their "skip"), one per person and shift date."""
+
+    __table_args__ = (UniqueConstraint("person_id", "shift_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=32)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+    shift_date: date
+    status: str = Field(default="answered", max_length=16)  # answered | skipped
+    answers: str = Field(default="{}", sa_type=Text)  # JSON: question id -> answer
+    confidence: int | None = None  # 1-5
+    submitted_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -211,6 +211,12 @@ class FakeSlack:
         with self._lock:
             return list(self._calls)
 
+    def messages_to(self, channel: str) -> list[Params]:
+        """Messages posted (and not faulted) in a channel; a user ID means their DM."""
+        wanted = channel if channel.startswith(("C", "D")) else "D" + channel
+        with self._lock:
+            return [m for (where, _), m in self._messages.items() if where == wanted]
+
     def calls_to(self, method: str) -> list[Call]:
         """The calls of one method (or "response_url" / "upload")."""
         return [call for call in self.calls if call.method == method]

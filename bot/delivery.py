@@ -1,0 +1,182 @@
+"""The outbox sender: delivers claimed messages once, through the WebClient.
+
+Each due row is leased with a conditional UPDATE (only one sender wins it, on SQLite and
+Postgres alike), rendered by its kind's renderer, and sent. The WebClient already retries
+connection errors, 5xx and 429 (honouring Retry-After); what is still failing after that:
+- 429: the row goes back to pending at Retry-After, and this pass stops (the whole sender slows);
+- a permanent error (user_not_found, account_inactive, cannot_dm_bot, …): recorded, never retried;
+- anything else: retried with backoff, up to MAX_ATTEMPTS, then recorded as failed.
+A sent row is marked sent right after Slack answers. If the process dies between Slack's answer
+and that update, the lease expires and the row is sent again: the only way to send twice.
+"""
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from bot.deps import Deps
+from bot.store.models import Outbox, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+BATCH = 500
+PERMANENT_ERRORS = frozenset(
+    {
+        "user_not_found", "account_inactive", "cannot_dm_bot", "channel_not_found",
+        "is_archived", "not_in_channel", "user_disabled", "invalid_blocks", "msg_too_long",
+        "no_text", "restricted_action", "invalid_auth", "not_authed", "token_revoked",
+        "missing_scope",
+    }
+)  # fmt: skip
+
+Rendered = tuple[str, list[dict[str, Any]]]
+Renderer = Callable[[Outbox], Rendered]
+
+
+@dataclass
+class DeliveryReport:
+    """What one pass did."""
+
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    throttled: bool = False
+
+
+def deliver_due(
+    deps: Deps, renderers: dict[str, Renderer], now: datetime | None = None
+) -> DeliveryReport:
+    """Send every due pending row (a batch at a time) until none is left or Slack says slow down."""
+    report = DeliveryReport()
+    while True:
+        moment = now or deps.clock()
+        with deps.session() as session:
+            ids = session.exec(
+                select(Outbox.id)
+                .where(
+                    col(Outbox.status).in_(
+                        [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]
+                    ),
+                    Outbox.next_attempt_at <= moment,
+                )
+                .order_by(col(Outbox.next_attempt_at))
+                .limit(BATCH)
+            ).all()
+        if not ids:
+            return report
+        progressed = False
+        for row_id in ids:
+            assert row_id is not None
+            outcome = _deliver_one(deps, renderers, row_id, now or deps.clock())
+            if outcome == "throttled":
+                report.throttled = True
+                return report
+            if outcome != "skipped":
+                progressed = True
+                setattr(report, outcome, getattr(report, outcome) + 1)
+        if not progressed:
+            return report
+
+
+def _lease(deps: Deps, row_id: int, now: datetime) -> Outbox | None:
+    """Take the row for this sender, or None if another sender has it (or it is done)."""
+    with deps.session() as session:
+        result = session.execute(
+            update(Outbox)
+            .where(
+                col(Outbox.id) == row_id,
+                col(Outbox.next_attempt_at) <= now,
+                (col(Outbox.status) == OutboxStatus.PENDING.value)
+                | (
+                    (col(Outbox.status) == OutboxStatus.SENDING.value)
+                    & (col(Outbox.lease_until) < now)
+                ),
+            )
+            .values(
+                status=OutboxStatus.SENDING.value,
+                lease_until=now + LEASE,
+                attempts=col(Outbox.attempts) + 1,
+            )
+        )
+        session.commit()
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        return session.get(Outbox, row_id)
+
+
+def _deliver_one(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: datetime) -> str:
+    row = _lease(deps, row_id, now)
+    if row is None:
+        return "skipped"
+    try:
+        text, blocks = renderers[row.kind](row)
+        answer = deps.slack.chat_postMessage(channel=row.channel, text=text, blocks=blocks)
+    except SlackApiError as error:
+        code = str(error.response.get("error", "unknown"))
+        if error.response.status_code == 429:
+            wait = int(error.response.headers.get("Retry-After", "30") or 30)
+            _finish(
+                deps,
+                row_id,
+                status=OutboxStatus.PENDING,
+                next_at=now + timedelta(seconds=wait),
+                error="ratelimited",
+            )
+            return "throttled"
+        if code in PERMANENT_ERRORS:
+            logger.warning("outbox %s: permanent Slack error %s", row_id, code)
+            _finish(deps, row_id, status=OutboxStatus.FAILED, error=code)
+            return "failed"
+        return _retry_later(deps, row, now, code)
+    except (SlackClientError, OSError) as error:
+        return _retry_later(deps, row, now, type(error).__name__)
+    except Exception:
+        logger.exception("outbox %s: could not render or send", row_id)
+        _finish(deps, row_id, status=OutboxStatus.FAILED, error="internal error (see logs)")
+        return "failed"
+    _finish(deps, row_id, status=OutboxStatus.SENT, sent_at=now, ts=str(answer.get("ts") or ""))
+    return "sent"
+
+
+def _retry_later(deps: Deps, row: Outbox, now: datetime, error: str) -> str:
+    if row.attempts >= MAX_ATTEMPTS:
+        _finish(
+            deps,
+            row.id,
+            status=OutboxStatus.FAILED,
+            error=f"{error} (gave up after {row.attempts} tries)",
+        )
+        return "failed"
+    backoff = timedelta(seconds=30 * 2 ** (row.attempts - 1))
+    _finish(deps, row.id, status=OutboxStatus.PENDING, next_at=now + backoff, error=error)
+    return "retrying"
+
+
+def _finish(
+    deps: Deps, row_id: int | None, *, status: OutboxStatus, next_at: datetime | None = None,
+    error: str | None = None, sent_at: datetime | None = None, ts: str | None = None,
+) -> None:  # fmt: skip
+    values: dict[str, Any] = {"status": status.value, "lease_until": None, "last_error": error}
+    if next_at is not None:
+        values["next_attempt_at"] = next_at
+    if sent_at is not None:
+        values["sent_at"] = sent_at
+        values["message_ts"] = ts
+    with deps.session() as session:
+        session.execute(update(Outbox).where(col(Outbox.id) == row_id).values(**values))
+        session.commit()
+
+
+def payload_of(row: Outbox) -> dict[str, Any]:
+    """The row's JSON payload."""
+    data: dict[str, Any] = json.loads(row.payload or "{}")
+    return data

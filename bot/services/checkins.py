@@ -1,0 +1,132 @@
+"""End-of-shift check-ins: find the prompts that are due and claim each exactly once.
+
+A prompt is due when an agent's shift end (bot.services.schedule, the one place schedules are
+computed) has passed. Claiming inserts an outbox row under a unique key (workspace, agent, local
+shift date, kind); a second clock claiming the same prompt inserts nothing. bot.delivery then
+sends what was claimed. Pure of Slack; `now` comes in.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from bot.services import schedule, shifts
+from bot.services.schedule import DayStatus, ScheduleError
+from bot.store.models import Membership, Outbox, OutboxStatus, Person, Team, TeamRole
+
+PROMPT = "prompt"
+CATCH_UP_GRACE = timedelta(hours=3)  # a prompt this late is still worth sending
+ANSWER_WINDOW = timedelta(hours=24)  # after this, the prompt is missed
+
+
+@dataclass
+class ClaimReport:
+    """What one pass of the clock claimed."""
+
+    claimed: int = 0
+    missed: int = 0
+    already: int = 0
+
+
+def prompt_key(slack_user_id: str, shift_date: date) -> str:
+    """The unique key of one agent's prompt for one local shift date."""
+    return f"{PROMPT}:{slack_user_id}:{shift_date.isoformat()}"
+
+
+def claim_due_prompts(
+    *, session: Session, now: datetime, grace: timedelta = CATCH_UP_GRACE
+) -> ClaimReport:
+    """Claim every prompt whose shift end has passed: pending if within `grace`, else missed.
+    Looks at each agent's local today and yesterday (a late shift can end after midnight UTC).
+    The caller commits."""
+    report = ClaimReport()
+    agents = session.exec(
+        select(Person)
+        .where(
+            col(Person.active),
+            col(Person.shift_days).is_not(None),
+            col(Person.id).in_(
+                select(Membership.person_id).where(Membership.role == TeamRole.AGENT.value)
+            ),
+        )
+        .order_by(col(Person.id))
+    ).all()
+    teams_by_person = _teams_of(session, [p.id for p in agents if p.id is not None])
+    for person in agents:
+        assert person.id is not None
+        teams = teams_by_person.get(person.id, [])
+        try:
+            agent = shifts.agent_schedule(session=session, person=person, teams=teams)
+            today = now.astimezone(schedule.zone_named(agent.timezone)).date()
+        except ScheduleError:
+            continue  # a bad stored zone or shift: /cx-shift shows it; nothing to send
+        for day in schedule.plan(agent, today - timedelta(days=1), 2):
+            if day.status is not DayStatus.CHECKIN or day.at is None or day.at > now:
+                continue
+            if now - day.at >= ANSWER_WINDOW:
+                continue  # long gone: not even worth recording
+            late = now - day.at > grace
+            inserted = _claim(session, person, day.day, day.at, now, missed=late)
+            if not inserted:
+                report.already += 1
+            elif late:
+                report.missed += 1
+            else:
+                report.claimed += 1
+    return report
+
+
+def _teams_of(session: Session, person_ids: list[int]) -> dict[int, list[Team]]:
+    rows = session.exec(
+        select(Membership.person_id, Team)
+        .join(Team, col(Team.id) == Membership.team_id)
+        .where(col(Membership.person_id).in_(person_ids))
+        .order_by(Team.name)
+    ).all()
+    found: dict[int, list[Team]] = {}
+    for person_id, team in rows:
+        found.setdefault(person_id, []).append(team)
+    return found
+
+
+def _claim(
+    session: Session, person: Person, shift_date: date, due: datetime, now: datetime, *,
+    missed: bool,
+) -> bool:  # fmt: skip
+    """Insert the prompt's outbox row unless it exists; tell whether this call inserted it."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {
+        "workspace_id": person.workspace_id,
+        "key": prompt_key(person.slack_user_id, shift_date),
+        "kind": PROMPT,
+        "person_id": person.id,
+        "channel": person.slack_user_id,
+        "payload": json.dumps({"shift_date": shift_date.isoformat()}),
+        "due_at": due,
+        "status": (OutboxStatus.MISSED if missed else OutboxStatus.PENDING).value,
+        "attempts": 0,
+        "next_attempt_at": due,
+        "created_at": now,
+    }
+    statement = insert(Outbox).values(**values).on_conflict_do_nothing()
+    result = session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def open_prompt(
+    *, session: Session, person: Person, shift_date: date, now: datetime
+) -> Outbox | None:
+    """The prompt for this shift if it was sent and is still open for answers."""
+    row = session.exec(
+        select(Outbox).where(
+            Outbox.workspace_id == person.workspace_id,
+            Outbox.key == prompt_key(person.slack_user_id, shift_date),
+        )
+    ).first()
+    if row is None or row.status != OutboxStatus.SENT or now - row.due_at > ANSWER_WINDOW:
+        return None
+    return row

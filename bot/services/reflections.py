@@ -1,0 +1,54 @@
+"""Saving reflections: one per agent and shift date; a second submit updates the first."""
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot.store.models import Person, Reflection
+
+
+def get(*, session: Session, person: Person, shift_date: date) -> Reflection | None:
+    """The person's reflection for a shift, if any."""
+    return session.exec(
+        select(Reflection).where(
+            Reflection.person_id == person.id, Reflection.shift_date == shift_date
+        )
+    ).first()
+
+
+def save(
+    *, session: Session, person: Person, shift_date: date, answers: dict[str, Any],
+    now: datetime, skipped: bool = False,
+) -> Reflection:  # fmt: skip
+    """Create or update the reflection and commit it. Two submissions racing each other end as
+    one row (the unique key decides; the loser updates)."""
+    assert person.id is not None
+    for _ in range(2):
+        row = get(session=session, person=person, shift_date=shift_date)
+        if row is None:
+            row = Reflection(
+                workspace_id=person.workspace_id, person_id=person.id, shift_date=shift_date,
+                submitted_at=now,
+            )  # fmt: skip
+        row.status = "skipped" if skipped else "answered"
+        row.answers = json.dumps({k: v for k, v in answers.items() if k != "confidence"})
+        row.confidence = answers.get("confidence")
+        row.updated_at = now
+        session.add(row)
+        try:
+            session.commit()
+            return row
+        except IntegrityError:
+            session.rollback()  # the other submission won the insert: update it instead
+    raise RuntimeError("could not save the reflection")  # pragma: no cover
+
+
+def answers_of(row: Reflection) -> dict[str, Any]:
+    """The stored answers, with the confidence score."""
+    answers: dict[str, Any] = json.loads(row.answers or "{}")
+    if row.confidence is not None:
+        answers["confidence"] = row.confidence
+    return answers

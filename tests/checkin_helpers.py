@@ -1,0 +1,30 @@
+"""Agents with shifts, for the check-in tests."""
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.services import teams
+from bot.services.permissions import OPERATOR
+from bot.store import repos
+from tests.fakeslack import FakeSlack
+
+
+def add_agents(
+    engine: Engine, fake: FakeSlack, agents: dict[str, str], *, days: str = "mon,tue,wed,thu,fri",
+    end: str = "17:30", team: str = "Tier 1",
+) -> None:  # fmt: skip
+    """Put `agents` (Slack ID → zone) on a team with the same shift, known to the fake Slack."""
+    for user, zone in agents.items():
+        if user not in fake.users:
+            fake.add_user(user, name=user.lower(), tz=zone, email=f"{user.lower()}@example.com")
+    with Session(engine) as session:
+        teams.save(
+            session=session, workspace_id="T0001", actor=OPERATOR, team_id=None,
+            form=teams.TeamForm(name=team, members=frozenset(agents)),
+        )  # fmt: skip
+        for user, zone in agents.items():
+            person = repos.get_person(session=session, workspace_id="T0001", slack_user_id=user)
+            assert person is not None
+            person.timezone, person.shift_days, person.shift_end = zone, days, end
+            session.add(person)
+        session.commit()

@@ -1,0 +1,121 @@
+"""The check-in job: each agent's prompt arrives at their shift end, once, even with two clocks."""
+
+import dataclasses
+import threading
+from datetime import UTC, datetime
+
+from freezegun import freeze_time
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot.deps import Deps
+from bot.scheduler import run_checkins
+from bot.store import repos
+from bot.store.db import make_engine, make_session_factory
+from bot.store.models import Outbox
+from tests.checkin_helpers import add_agents
+from tests.fakeslack import FakeSlack
+
+AGENTS = {"U0SYD": "Australia/Sydney", "U0NYC": "America/New_York"}
+
+
+def _prompts(fake: FakeSlack, user: str) -> int:
+    return len(fake.messages_to(user))
+
+
+def test_each_agent_gets_one_prompt_at_their_own_shift_end(
+    deps: Deps, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    """Sydney's 17:30 (06:30 UTC) and New York's 17:30 (22:30 UTC) each bring exactly one DM."""
+    add_agents(engine, fake_slack, AGENTS)
+    moments = [
+        (datetime(2026, 11, 24, 6, 29, tzinfo=UTC), 0, 0),  # a minute before Sydney's end
+        (datetime(2026, 11, 24, 6, 31, tzinfo=UTC), 1, 0),
+        (datetime(2026, 11, 24, 6, 45, tzinfo=UTC), 1, 0),  # the clock ticks again: no repeat
+        (datetime(2026, 11, 24, 22, 29, tzinfo=UTC), 1, 0),
+        (datetime(2026, 11, 24, 22, 30, tzinfo=UTC), 1, 1),
+        (datetime(2026, 11, 24, 23, 59, tzinfo=UTC), 1, 1),
+    ]
+    for moment, sydney, new_york in moments:
+        with freeze_time(moment):
+            run_checkins(deps)
+        assert (_prompts(fake_slack, "U0SYD"), _prompts(fake_slack, "U0NYC")) == (sydney, new_york)
+    message = fake_slack.messages_to("U0NYC")[0]
+    assert "Tue 24 Nov" in message["text"]
+    assert "reflect_open" in str(message["blocks"])
+
+
+def test_prompts_follow_dst(deps: Deps, engine: Engine, fake_slack: FakeSlack) -> None:
+    """After New York falls back, the 17:30 prompt comes an hour later in UTC, not at 21:30."""
+    add_agents(engine, fake_slack, {"U0NYC": "America/New_York"})
+    with freeze_time(datetime(2026, 11, 2, 21, 31, tzinfo=UTC)):  # 16:31 EST, Monday
+        run_checkins(deps)
+    assert _prompts(fake_slack, "U0NYC") == 0
+    with freeze_time(datetime(2026, 11, 2, 22, 31, tzinfo=UTC)):  # 17:31 EST
+        run_checkins(deps)
+    assert _prompts(fake_slack, "U0NYC") == 1
+
+
+def test_a_prompt_missed_by_a_long_outage_is_recorded_not_sent(
+    deps: Deps, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    """Within 3 hours the prompt is sent late; after that it is marked missed instead."""
+    add_agents(engine, fake_slack, {"U0LATE": "Europe/London", "U0SOON": "Europe/London"})
+    with Session(engine) as session:  # U0SOON's shift ends three hours after U0LATE's
+        soon = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0SOON")
+        assert soon is not None
+        soon.shift_end = "20:30"
+        session.add(soon)
+        session.commit()
+    with freeze_time(datetime(2026, 11, 24, 22, 0, tzinfo=UTC)):  # 4.5 h and 1.5 h late
+        run_checkins(deps)
+    assert (_prompts(fake_slack, "U0LATE"), _prompts(fake_slack, "U0SOON")) == (0, 1)
+    with Session(engine) as session:
+        statuses = {row.key.split(":")[1]: row.status for row in session.exec(select(Outbox))}
+    assert statuses == {"U0LATE": "missed", "U0SOON": "sent"}
+
+
+def test_two_clocks_send_each_prompt_once(
+    deps: Deps, engine: Engine, fake_slack: FakeSlack, db_url: str
+) -> None:
+    """Two clock processes (separate engines on one database) racing: one DM per agent."""
+    agents = {f"U0A{n:03d}": "Europe/Berlin" for n in range(30)}
+    add_agents(engine, fake_slack, agents)
+    now = datetime(2026, 11, 24, 16, 31, tzinfo=UTC)  # 17:31 in Berlin
+    clocks = [
+        dataclasses.replace(deps, engine=e, session=make_session_factory(e), clock=lambda: now)
+        for e in (make_engine(db_url), make_engine(db_url))
+    ]
+    start = threading.Barrier(len(clocks))
+
+    def tick(clock: Deps) -> None:
+        start.wait()
+        run_checkins(clock)
+
+    threads = [threading.Thread(target=tick, args=(clock,)) for clock in clocks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert {user: _prompts(fake_slack, user) for user in agents} == dict.fromkeys(agents, 1)
+    for clock in clocks:
+        clock.engine.dispose()
+
+
+def test_away_and_inactive_agents_get_nothing(
+    deps: Deps, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    """An agent away today or deactivated in Slack is not prompted."""
+    add_agents(engine, fake_slack, {"U0AWAY": "UTC", "U0GONE": "UTC", "U0HERE": "UTC"})
+    with Session(engine) as session:
+        away = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0AWAY")
+        gone = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0GONE")
+        assert away is not None
+        assert gone is not None
+        away.away_until = datetime(2026, 11, 25, tzinfo=UTC).date()
+        gone.active = False
+        session.add_all([away, gone])
+        session.commit()
+    with freeze_time(datetime(2026, 11, 24, 17, 31, tzinfo=UTC)):
+        run_checkins(deps)
+    assert [_prompts(fake_slack, u) for u in ("U0AWAY", "U0GONE", "U0HERE")] == [0, 0, 1]
