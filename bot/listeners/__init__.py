@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners import commands, events, home, team_admin
+from bot.listeners import checkins, commands, events, home, team_admin
 
 
 def register_listeners(app: App) -> None:
@@ -11,3 +11,4 @@ def register_listeners(app: App) -> None:
     events.register(app)
     home.register(app)
     team_admin.register(app)
+    checkins.register(app)

@@ -147,8 +147,10 @@ class SlackDriver:
         user_id: str = "U0AGENT",
         block_id: str = "block",
         view: dict[str, Any] | None = None,
+        message: tuple[str, str] = ("D0AGENT", "1.000001"),
     ) -> Reply:
-        """A button click, in a message or (with `view`) in a modal or the home tab."""
+        """A button click, in a message (`message`: its channel and ts) or (with `view`) in a
+        modal or the home tab."""
         payload: dict[str, Any] = {
             "type": "block_actions",
             "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
@@ -173,10 +175,10 @@ class SlackDriver:
         else:
             payload["container"] = {
                 "type": "message",
-                "message_ts": "1.000001",
-                "channel_id": "D0AGENT",
+                "message_ts": message[1],
+                "channel_id": message[0],
             }
-            payload["channel"] = {"id": "D0AGENT", "name": "directmessage"}
+            payload["channel"] = {"id": message[0], "name": "directmessage"}
         return self._interactive(payload)
 
     def view_submission(

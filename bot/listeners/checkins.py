@@ -1,0 +1,156 @@
+"""The end-of-shift prompt's buttons and the reflection modal. Answers are saved before the
+modal closes; a failed save keeps the modal, and the text, open."""
+
+import json
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.blocks import checkins as blocks
+from bot.blocks.common import section
+from bot.blocks.team_admin import notice_modal
+from bot.deps import Defer, Deps
+from bot.listeners.profiles import known_person
+from bot.services import checkins, reflections
+from bot.store.models import Person
+
+CLOSED = (
+    "This reflection is closed: answers are open for 24 hours after your shift ends. "
+    "Your next prompt comes at the end of your next shift."
+)
+NOT_SAVED = (
+    "Not saved: CX Coach can't reach its database. Your text is still here; press Save again."
+)
+
+
+def _open_prompt_for(deps: Deps, person: Person, shift_date: date) -> bool:
+    with deps.session() as session:
+        return (
+            checkins.open_prompt(
+                session=session, person=person, shift_date=shift_date, now=deps.clock()
+            )
+            is not None
+        )
+
+
+def handle_reflect_now(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+) -> None:
+    """The "Reflect now" button: the modal (earlier answers filled in), or why it is closed."""
+    ack()
+    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    shift_date = date.fromisoformat(action["value"])
+    person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
+    if person is None or not _open_prompt_for(deps, person, shift_date):
+        client.views_open(trigger_id=body["trigger_id"], view=notice_modal("Reflection", CLOSED))
+        return
+    with deps.session() as session:
+        earlier = reflections.get(session=session, person=person, shift_date=shift_date)
+    answers = reflections.answers_of(earlier) if earlier and earlier.status == "answered" else None
+    view = blocks.reflect_modal(shift_date, answers)
+    # Remember the prompt message, to mark it answered once saved.
+    container = body.get("container") or {}
+    view.private_metadata = json.dumps(
+        {
+            "date": str(shift_date),
+            "channel": container.get("channel_id"),
+            "ts": container.get("message_ts"),
+        }
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def handle_skip_today(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+) -> None:
+    """The "Skip today" button: record the skip and replace the buttons with a short note."""
+    ack()
+    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    shift_date = date.fromisoformat(action["value"])
+    container = body.get("container") or {}
+
+    def skip() -> None:
+        person = known_person(deps, client, workspace_id, user_id)
+        if person is None or not _open_prompt_for(deps, person, shift_date):
+            text, message = CLOSED, [section(CLOSED).to_dict()]
+        else:
+            with deps.session() as session:
+                reflections.save(
+                    session=session,
+                    person=session.merge(person),
+                    shift_date=shift_date,
+                    answers={},
+                    now=deps.clock(),
+                    skipped=True,
+                )
+            text, message = blocks.answered_message(shift_date, skipped=True)
+        client.chat_update(
+            channel=container["channel_id"], ts=container["message_ts"], text=text, blocks=message
+        )
+
+    defer(skip)
+
+
+def handle_reflect_modal(
+    ack: Ack,
+    view: dict[str, Any],
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+) -> None:
+    """Reflection submitted: validate, save, and only then let the modal close."""
+    answers, errors = blocks.read_reflect_modal(view["state"]["values"])
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    meta = json.loads(view.get("private_metadata") or "{}")
+    shift_date = date.fromisoformat(meta["date"])
+    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    first = blocks.QUESTIONS[0][0]
+    try:
+        person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
+        if person is None or not _open_prompt_for(deps, person, shift_date):
+            ack(response_action="errors", errors={first: CLOSED})
+            return
+        with deps.session() as session:
+            reflections.save(
+                session=session,
+                person=session.merge(person),
+                shift_date=shift_date,
+                answers=answers,
+                now=deps.clock(),
+            )
+    except SQLAlchemyError:
+        ack(response_action="errors", errors={first: NOT_SAVED})
+        return
+    ack()  # saved: the modal may close now
+    if meta.get("channel") and meta.get("ts"):
+        text, message = blocks.answered_message(shift_date)
+        defer(
+            lambda: client.chat_update(
+                channel=meta["channel"], ts=meta["ts"], text=text, blocks=message
+            )
+        )
+
+
+def register(app: App) -> None:
+    """The prompt's buttons and the reflection modal."""
+    app.action(blocks.REFLECT_NOW)(handle_reflect_now)
+    app.action(blocks.SKIP_TODAY)(handle_skip_today)
+    app.view(blocks.REFLECT_MODAL)(handle_reflect_modal)

@@ -1,0 +1,182 @@
+"""Answering the end-of-shift prompt: the modal, saving before it closes, skipping, and the
+window closing."""
+
+import dataclasses
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot import delivery
+from bot.app import create_app
+from bot.blocks import checkins as blocks
+from bot.deps import Deps
+from bot.services import checkins
+from bot.store.db import make_engine
+from bot.store.models import Reflection
+from tests.checkin_helpers import add_agents
+from tests.conftest import SIGNING_SECRET
+from tests.fakeslack import FakeSlack, SlackDriver
+from tests.fakeslack.driver import dispatch_sender
+
+DUE = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)
+SHIFT = "2026-11-24"
+
+
+@pytest.fixture
+def prompt(deps: Deps, engine: Engine, fake_slack: FakeSlack) -> tuple[str, str]:
+    """U0AGENT's prompt for SHIFT, delivered; returns its (channel, ts)."""
+    add_agents(engine, fake_slack, {"U0AGENT": "UTC"})
+    at = dataclasses.replace(deps, clock=lambda: DUE + timedelta(minutes=1))
+    with Session(engine) as session:
+        checkins.claim_due_prompts(session=session, now=at.clock())
+        session.commit()
+    assert delivery.deliver_due(at, blocks.RENDERERS).sent == 1
+    return "DU0AGENT", fake_slack.messages_to("U0AGENT")[0]["ts"]
+
+
+@pytest.fixture
+def slack_at(deps: Deps, fake_slack: FakeSlack) -> Callable[[timedelta], SlackDriver]:
+    """Slack's side, talking to an app whose clock reads DUE + the given delay."""
+
+    def at(delay: timedelta) -> SlackDriver:
+        app = create_app(dataclasses.replace(deps, clock=lambda: DUE + delay))
+        return SlackDriver(
+            fake=fake_slack, signing_secret=SIGNING_SECRET, send=dispatch_sender(app)
+        )
+
+    return at
+
+
+def _answers(**overrides: Any) -> dict[str, dict[str, dict[str, Any]]]:
+    text = {
+        "well": "Calmed down an angry customer", "differently": "Escalate sooner",
+        "training": "Billing system", "story": "",
+    } | overrides  # fmt: skip
+    values: dict[str, dict[str, dict[str, Any]]] = {
+        block: {block: {"type": "plain_text_input", "value": value}}
+        for block, value in text.items()
+    }
+    values[blocks.CONFIDENCE] = {
+        blocks.CONFIDENCE: {"type": "static_select", "selected_option": {"value": "4"}}
+    }
+    return values
+
+
+def _meta(message: tuple[str, str]) -> str:
+    return json.dumps({"date": SHIFT, "channel": message[0], "ts": message[1]})
+
+
+def _reflections(engine: Engine) -> list[Reflection]:
+    with Session(engine) as session:
+        return list(session.exec(select(Reflection)).all())
+
+
+def test_reflect_now_opens_the_questions(
+    prompt: tuple[str, str], slack_at: Callable[[timedelta], SlackDriver], fake_slack: FakeSlack
+) -> None:
+    """The button opens the modal with the default questions and who can read the answers."""
+    slack = slack_at(timedelta(minutes=5))
+    slack.block_action(blocks.REFLECT_NOW, SHIFT, message=prompt)
+    view = fake_slack.wait_for("views.open")[0].params["view"]
+    shown = json.dumps(view)
+    assert view["callback_id"] == blocks.REFLECT_MODAL
+    assert "What did you do well today?" in shown
+    assert "How confident do you feel" in shown
+    assert "private to you and your team's leads" in shown
+    assert json.loads(view["private_metadata"])["ts"] == prompt[1]
+
+
+def test_answers_are_saved_before_the_modal_closes(
+    prompt: tuple[str, str], slack_at: Callable[[timedelta], SlackDriver],
+    fake_slack: FakeSlack, engine: Engine,
+) -> None:  # fmt: skip
+    """A valid submission is stored, the modal closes, and the prompt DM says it was saved."""
+    slack = slack_at(timedelta(minutes=5))
+    reply = slack.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
+    assert (reply.status, reply.body) == (200, "")
+    (saved,) = _reflections(engine)
+    assert json.loads(saved.answers)["well"] == "Calmed down an angry customer"
+    assert saved.confidence == 4
+    fake_slack.wait_for("chat.update")
+    assert "saved" in fake_slack.messages_to("U0AGENT")[0]["text"]
+
+
+def test_a_second_submission_updates_the_first(
+    prompt: tuple[str, str], slack_at: Callable[[timedelta], SlackDriver], engine: Engine
+) -> None:
+    """Submitting twice (or editing) leaves one reflection, with the latest answers."""
+    slack = slack_at(timedelta(minutes=5))
+    slack.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
+    slack.view_submission(
+        blocks.REFLECT_MODAL, _answers(well="Edited"), private_metadata=_meta(prompt)
+    )
+    (saved,) = _reflections(engine)
+    assert json.loads(saved.answers)["well"] == "Edited"
+
+
+@pytest.mark.parametrize(
+    ("answers", "block", "message"),
+    [
+        (_answers(well="   "), "well", "Please write a few words."),
+        (_answers(differently="x" * 3001), "differently", "Slack allows 3000 characters"),
+    ],
+)
+def test_bad_answers_are_shown_beside_the_field(
+    prompt: tuple[str, str], slack_at: Callable[[timedelta], SlackDriver], engine: Engine,
+    answers: dict[str, Any], block: str, message: str,
+) -> None:  # fmt: skip
+    """An empty required answer or one over Slack's limit keeps the modal open, unsaved."""
+    reply = (
+        slack_at(timedelta(minutes=5))
+        .view_submission(blocks.REFLECT_MODAL, answers, private_metadata=_meta(prompt))
+        .json()
+    )
+    assert message in reply["errors"][block]
+    assert _reflections(engine) == []
+
+
+def test_the_window_closes_after_a_day(
+    prompt: tuple[str, str], slack_at: Callable[[timedelta], SlackDriver],
+    fake_slack: FakeSlack, engine: Engine,
+) -> None:  # fmt: skip
+    """25 hours on, the old button says the reflection is closed, and a late submit is refused."""
+    slack = slack_at(timedelta(hours=25))
+    slack.block_action(blocks.REFLECT_NOW, SHIFT, message=prompt)
+    assert "This reflection is closed" in json.dumps(fake_slack.wait_for("views.open")[0].params)
+    reply = slack.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
+    assert "This reflection is closed" in json.dumps(reply.json())
+    assert _reflections(engine) == []
+
+
+def test_database_down_keeps_the_text(
+    prompt: tuple[str, str], deps: Deps, fake_slack: FakeSlack
+) -> None:
+    """If saving fails, the modal stays open (with the text) and says to press Save again."""
+    dead = make_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
+    )
+    app = create_app(
+        dataclasses.replace(
+            deps, engine=dead, session=Deps.from_settings(deps.settings, engine=dead).session
+        )
+    )
+    driver = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, send=dispatch_sender(app))
+    reply = driver.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
+    assert "Not saved" in json.dumps(reply.json())
+
+
+def test_skip_today_is_recorded(
+    prompt: tuple[str, str], slack_at: Callable[[timedelta], SlackDriver],
+    fake_slack: FakeSlack, engine: Engine,
+) -> None:  # fmt: skip
+    """Skip records a skipped reflection and replaces the buttons with a note."""
+    slack_at(timedelta(minutes=5)).block_action(blocks.SKIP_TODAY, SHIFT, message=prompt)
+    fake_slack.wait_for("chat.update")
+    (row,) = _reflections(engine)
+    assert row.status == "skipped"
+    assert "Skipped" in fake_slack.messages_to("U0AGENT")[0]["text"]
