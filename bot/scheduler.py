@@ -48,10 +48,17 @@ def heartbeat(deps: Deps) -> None:
 def run_checkins(deps: Deps) -> None:
     """Claim the end-of-shift prompts that are due, then deliver what is waiting."""
     with deps.session() as session:
-        report = checkins.claim_due_prompts(session=session, now=deps.clock())
+        now = deps.clock()
+        report = checkins.claim_due_prompts(session=session, now=now)
+        reminders = checkins.claim_due_reminders(session=session, now=now)
         session.commit()
-    if report.claimed or report.missed:
-        logger.info("check-ins: %s claimed, %s missed", report.claimed, report.missed)
+    if report.claimed or report.missed or reminders:
+        logger.info(
+            "check-ins: %s prompts claimed, %s missed, %s reminders",
+            report.claimed,
+            report.missed,
+            reminders,
+        )
     delivery.deliver_due(deps, RENDERERS)
 
 

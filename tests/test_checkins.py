@@ -2,7 +2,7 @@
 
 import dataclasses
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from freezegun import freeze_time
 from sqlalchemy import Engine
@@ -10,9 +10,10 @@ from sqlmodel import Session, select
 
 from bot.deps import Deps
 from bot.scheduler import run_checkins
+from bot.services import reflections
 from bot.store import repos
 from bot.store.db import make_engine, make_session_factory
-from bot.store.models import Outbox
+from bot.store.models import Outbox, utcnow
 from tests.checkin_helpers import add_agents
 from tests.fakeslack import FakeSlack
 
@@ -20,7 +21,7 @@ AGENTS = {"U0SYD": "Australia/Sydney", "U0NYC": "America/New_York"}
 
 
 def _prompts(fake: FakeSlack, user: str) -> int:
-    return len(fake.messages_to(user))
+    return len([m for m in fake.messages_to(user) if not m["text"].startswith("Reminder")])
 
 
 def test_each_agent_gets_one_prompt_at_their_own_shift_end(
@@ -119,3 +120,53 @@ def test_away_and_inactive_agents_get_nothing(
     with freeze_time(datetime(2026, 11, 24, 17, 31, tzinfo=UTC)):
         run_checkins(deps)
     assert [_prompts(fake_slack, u) for u in ("U0AWAY", "U0GONE", "U0HERE")] == [0, 0, 1]
+
+
+def test_one_reminder_after_two_hours_if_unanswered(
+    deps: Deps, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    """Sydney and New York each get one prompt and, two hours later, exactly one reminder."""
+    add_agents(engine, fake_slack, AGENTS)
+    for moment in [
+        datetime(2026, 11, 24, 6, 31, tzinfo=UTC),  # Sydney's prompt
+        datetime(2026, 11, 24, 8, 29, tzinfo=UTC),  # not yet two hours
+        datetime(2026, 11, 24, 8, 31, tzinfo=UTC),  # Sydney's reminder (19:31 local)
+        datetime(2026, 11, 24, 9, 0, tzinfo=UTC),
+        datetime(2026, 11, 24, 22, 31, tzinfo=UTC),  # New York's prompt
+        datetime(2026, 11, 25, 0, 31, tzinfo=UTC),  # New York's reminder (19:31 local)
+        datetime(2026, 11, 25, 2, 0, tzinfo=UTC),
+    ]:
+        with freeze_time(moment):
+            run_checkins(deps)
+    for user in AGENTS:
+        texts = [m["text"] for m in fake_slack.messages_to(user)]
+        assert len(texts) == 2, user
+        assert texts[1].startswith("Reminder: there's still time for your reflection on")
+
+
+def test_no_reminder_once_answered_or_at_night(
+    deps: Deps, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    """An answered prompt gets no reminder; one due at night waits for 08:00 local."""
+    add_agents(engine, fake_slack, {"U0DONE": "UTC"}, end="12:00")
+    add_agents(engine, fake_slack, {"U0LATE": "UTC"}, end="20:00", team="Late shift")
+    with freeze_time(datetime(2026, 11, 24, 12, 1, tzinfo=UTC)):
+        run_checkins(deps)  # U0DONE's prompt
+    with Session(engine) as session:
+        done = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0DONE")
+        assert done is not None
+        reflections.save(
+            session=session, person=done, shift_date=date(2026, 11, 24), answers={},
+            now=utcnow(),
+        )  # fmt: skip
+    with freeze_time(datetime(2026, 11, 24, 14, 30, tzinfo=UTC)):  # answered: no reminder
+        run_checkins(deps)
+    with freeze_time(datetime(2026, 11, 24, 20, 1, tzinfo=UTC)):  # U0LATE's prompt
+        run_checkins(deps)
+    with freeze_time(datetime(2026, 11, 24, 22, 30, tzinfo=UTC)):  # 22:30: quiet hours
+        run_checkins(deps)
+    assert len(fake_slack.messages_to("U0LATE")) == 1
+    with freeze_time(datetime(2026, 11, 25, 8, 0, tzinfo=UTC)):
+        run_checkins(deps)
+    assert len(fake_slack.messages_to("U0LATE")) == 2
+    assert [m["text"][:8] for m in fake_slack.messages_to("U0DONE")] == ["Your shi"]

@@ -36,10 +36,14 @@ CONFIDENCE = "confidence"
 PRIVACY = "Your answers are private to you and your team's leads."
 
 
-def prompt_message(shift_date: date) -> Rendered:
-    """The end-of-shift DM: text for notifications, blocks with the two buttons."""
+def prompt_message(shift_date: date, *, reminder: bool = False) -> Rendered:
+    """The end-of-shift DM (or its one reminder): notification text, blocks with two buttons."""
     day = f"{shift_date:%a %d %b}"
-    text = f"Your shift is over — a 2-minute reflection on {day}?"
+    text = (
+        f"Reminder: there's still time for your reflection on {day}."
+        if reminder
+        else f"Your shift is over — a 2-minute reflection on {day}?"
+    )
     blocks: list[Block] = [
         section(f":wave: {text}\nWhat went well, what you'd do differently, what would help."),
         ActionsBlock(
@@ -62,7 +66,12 @@ def render_prompt(row: Outbox) -> Rendered:
     return prompt_message(date.fromisoformat(payload_of(row)["shift_date"]))
 
 
-RENDERERS: dict[str, Renderer] = {"prompt": render_prompt}
+def render_reminder(row: Outbox) -> Rendered:
+    """Outbox renderer for kind "reminder"."""
+    return prompt_message(date.fromisoformat(payload_of(row)["shift_date"]), reminder=True)
+
+
+RENDERERS: dict[str, Renderer] = {"prompt": render_prompt, "reminder": render_reminder}
 
 
 def answered_message(shift_date: date, *, skipped: bool = False) -> Rendered:

@@ -8,7 +8,7 @@ sends what was claimed. Pure of Slack; `now` comes in.
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -16,9 +16,19 @@ from sqlmodel import Session, col, select
 
 from bot.services import schedule, shifts
 from bot.services.schedule import DayStatus, ScheduleError
-from bot.store.models import Membership, Outbox, OutboxStatus, Person, Team, TeamRole
+from bot.store.models import (
+    Membership,
+    Outbox,
+    OutboxStatus,
+    Person,
+    Reflection,
+    Team,
+    TeamRole,
+)
 
 PROMPT = "prompt"
+REMINDER = "reminder"
+QUIET_START, QUIET_END = time(21, 0), time(8, 0)  # no reminders at night, agent's local time
 CATCH_UP_GRACE = timedelta(hours=3)  # a prompt this late is still worth sending
 ANSWER_WINDOW = timedelta(hours=24)  # after this, the prompt is missed
 
@@ -95,14 +105,14 @@ def _teams_of(session: Session, person_ids: list[int]) -> dict[int, list[Team]]:
 
 def _claim(
     session: Session, person: Person, shift_date: date, due: datetime, now: datetime, *,
-    missed: bool,
+    missed: bool, kind: str = PROMPT,
 ) -> bool:  # fmt: skip
-    """Insert the prompt's outbox row unless it exists; tell whether this call inserted it."""
+    """Insert the outbox row unless it exists; tell whether this call inserted it."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     values = {
         "workspace_id": person.workspace_id,
-        "key": prompt_key(person.slack_user_id, shift_date),
-        "kind": PROMPT,
+        "key": f"{kind}:{person.slack_user_id}:{shift_date.isoformat()}",
+        "kind": kind,
         "person_id": person.id,
         "channel": person.slack_user_id,
         "payload": json.dumps({"shift_date": shift_date.isoformat()}),
@@ -115,6 +125,61 @@ def _claim(
     statement = insert(Outbox).values(**values).on_conflict_do_nothing()
     result = session.execute(statement)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claim_due_reminders(*, session: Session, now: datetime) -> int:
+    """One reminder per unanswered prompt, `reminder_delay_minutes` (the team's; the shortest if
+    several) after it, while the answer window is open, outside quiet hours (21:00-08:00 in the
+    agent's zone; a reminder due then waits for the morning), and not while away. Returns how
+    many were claimed. The caller commits."""
+    prompts = session.exec(
+        select(Outbox, Person)
+        .join(Person, col(Person.id) == Outbox.person_id)
+        .where(
+            Outbox.kind == PROMPT,
+            Outbox.status == OutboxStatus.SENT.value,
+            Outbox.due_at > now - ANSWER_WINDOW,
+            col(Person.active),
+        )
+    ).all()
+    answered = _answered(session, list(prompts))
+    teams_by_person = _teams_of(session, [p.id for _, p in prompts if p.id is not None])
+    claimed = 0
+    for prompt, person in prompts:
+        assert person.id is not None
+        delays = [t.reminder_delay_minutes for t in teams_by_person.get(person.id, [])]
+        if not delays or min(delays) <= 0 or prompt.id in answered:
+            continue
+        if now < prompt.due_at + timedelta(minutes=min(delays)):
+            continue
+        shift_date = date.fromisoformat(json.loads(prompt.payload)["shift_date"])
+        zone = shifts.timezone_of(person, teams_by_person.get(person.id, []))
+        try:
+            local = now.astimezone(schedule.zone_named(zone))
+        except ScheduleError:
+            continue
+        if not QUIET_END <= local.time() < QUIET_START:
+            continue
+        if person.away_until is not None and local.date() <= person.away_until:
+            continue
+        claimed += _claim(session, person, shift_date, now, now, missed=False, kind=REMINDER)
+    return claimed
+
+
+def _answered(session: Session, prompts: list[tuple[Outbox, Person]]) -> set[int | None]:
+    """The prompts (outbox ids) whose shift already has a reflection or a skip."""
+    person_ids = [person.id for _, person in prompts]
+    done = {
+        (row.person_id, row.shift_date)
+        for row in session.exec(
+            select(Reflection).where(col(Reflection.person_id).in_(person_ids))
+        ).all()
+    }
+    return {
+        prompt.id
+        for prompt, person in prompts
+        if (person.id, date.fromisoformat(json.loads(prompt.payload)["shift_date"])) in done
+    }
 
 
 def open_prompt(

@@ -83,6 +83,8 @@ class Team(SQLModel, table=True):
     nps_target: float = 30.0
     fcr_target_pct: float = 70.0
     frt_target_minutes: int = 240
+    # One reminder this long after an unanswered prompt (0: no reminders).
+    reminder_delay_minutes: int = 120
     created_at: datetime = Field(default_factory=utcnow)
 
 

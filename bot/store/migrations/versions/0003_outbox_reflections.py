@@ -18,6 +18,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("team", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("reminder_delay_minutes", sa.Integer(), nullable=False, server_default="120")
+        )
     op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -86,6 +90,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("team", schema=None) as batch_op:
+        batch_op.drop_column("reminder_delay_minutes")
     with op.batch_alter_table("reflection", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_reflection_workspace_id"))
 
