@@ -31,12 +31,23 @@ MAX_ATTEMPTS = 8
 BATCH = 500
 PERMANENT_ERRORS = frozenset(
     {
-        "user_not_found", "account_inactive", "cannot_dm_bot", "channel_not_found",
-        "is_archived", "not_in_channel", "user_disabled", "invalid_blocks", "msg_too_long",
-        "no_text", "restricted_action", "invalid_auth", "not_authed", "token_revoked",
+        "user_not_found",
+        "account_inactive",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "user_disabled",
+        "invalid_blocks",
+        "msg_too_long",
+        "no_text",
+        "restricted_action",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
         "missing_scope",
     }
-)  # fmt: skip
+)
 
 Rendered = tuple[str, list[dict[str, Any]]]
 Renderer = Callable[[Outbox], Rendered]
@@ -143,7 +154,14 @@ def _deliver_one(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: d
         logger.exception("outbox %s: could not render or send", row_id)
         _finish(deps, row_id, status=OutboxStatus.FAILED, error="internal error (see logs)")
         return "failed"
-    _finish(deps, row_id, status=OutboxStatus.SENT, sent_at=now, ts=str(answer.get("ts") or ""))
+    _finish(
+        deps,
+        row_id,
+        status=OutboxStatus.SENT,
+        sent_at=now,
+        ts=str(answer.get("ts") or ""),
+        channel=answer.get("channel"),
+    )
     return "sent"
 
 
@@ -162,15 +180,24 @@ def _retry_later(deps: Deps, row: Outbox, now: datetime, error: str) -> str:
 
 
 def _finish(
-    deps: Deps, row_id: int | None, *, status: OutboxStatus, next_at: datetime | None = None,
-    error: str | None = None, sent_at: datetime | None = None, ts: str | None = None,
-) -> None:  # fmt: skip
+    deps: Deps,
+    row_id: int | None,
+    *,
+    status: OutboxStatus,
+    next_at: datetime | None = None,
+    error: str | None = None,
+    sent_at: datetime | None = None,
+    ts: str | None = None,
+    channel: str | None = None,
+) -> None:
     values: dict[str, Any] = {"status": status.value, "lease_until": None, "last_error": error}
     if next_at is not None:
         values["next_attempt_at"] = next_at
     if sent_at is not None:
         values["sent_at"] = sent_at
         values["message_ts"] = ts
+    if channel:
+        values["channel"] = channel  # the DM's own id (D…), for updating the message later
     with deps.session() as session:
         session.execute(update(Outbox).where(col(Outbox.id) == row_id).values(**values))
         session.commit()

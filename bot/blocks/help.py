@@ -52,6 +52,7 @@ COMMANDS: dict[str, CommandHelp] = {
             summary="Reflect on your shift: what went well, what to change, what would help.",
             usage=(("", "open today's reflection (or yesterday's, while it is still open)"),),
             keywords=frozenset({""}),
+            ready=frozenset({""}),
         ),
         CommandHelp(
             command="/cx-feedback",

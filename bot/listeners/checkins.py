@@ -5,21 +5,27 @@ import json
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks import checkins as blocks
 from bot.blocks.common import section
 from bot.blocks.team_admin import notice_modal
+from bot.delivery import payload_of
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
+from bot.listeners.usage import answered_help_or_bad_input
 from bot.services import checkins, reflections
 from bot.store.models import Person
 
 CLOSED = (
     "This reflection is closed: answers are open for 24 hours after your shift ends. "
     "Your next prompt comes at the end of your next shift."
+)
+NOTHING_OPEN = (
+    "No reflection is open right now. Each one opens when your shift ends and stays open for "
+    "24 hours; see when yours end with `/cx-shift`."
 )
 NOT_SAVED = (
     "Not saved: CX Coach can't reach its database. Your text is still here; press Save again."
@@ -147,6 +153,39 @@ def handle_reflect_modal(
                 channel=meta["channel"], ts=meta["ts"], text=text, blocks=message
             )
         )
+
+
+def handle_reflect_command(
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+) -> None:
+    """/cx-reflect: open the latest reflection still open, or say when the next one comes."""
+    if answered_help_or_bad_input(ack, command):
+        return
+    ack()
+    workspace_id, user_id = str(context.team_id), command["user_id"]
+    person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
+    prompt = None
+    if person is not None:
+        with deps.session() as session:
+            prompt = checkins.latest_open_prompt(session=session, person=person, now=deps.clock())
+            earlier = None
+            if prompt is not None:
+                shift_date = date.fromisoformat(payload_of(prompt)["shift_date"])
+                earlier = reflections.get(session=session, person=person, shift_date=shift_date)
+    if person is None or prompt is None:
+        respond(text=NOTHING_OPEN, response_type="ephemeral")
+        return
+    answers = reflections.answers_of(earlier) if earlier and earlier.status == "answered" else None
+    view = blocks.reflect_modal(shift_date, answers)
+    view.private_metadata = json.dumps(
+        {"date": str(shift_date), "channel": prompt.channel, "ts": prompt.message_ts}
+    )
+    client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
 def register(app: App) -> None:

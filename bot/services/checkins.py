@@ -182,6 +182,21 @@ def _answered(session: Session, prompts: list[tuple[Outbox, Person]]) -> set[int
     }
 
 
+def latest_open_prompt(*, session: Session, person: Person, now: datetime) -> Outbox | None:
+    """The person's most recent prompt still open for answers (today's or yesterday's)."""
+    rows = session.exec(
+        select(Outbox)
+        .where(
+            Outbox.person_id == person.id,
+            Outbox.kind == PROMPT,
+            Outbox.status == OutboxStatus.SENT.value,
+            Outbox.due_at > now - ANSWER_WINDOW,
+        )
+        .order_by(col(Outbox.due_at).desc())
+    ).first()
+    return rows
+
+
 def open_prompt(
     *, session: Session, person: Person, shift_date: date, now: datetime
 ) -> Outbox | None:

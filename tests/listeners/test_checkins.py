@@ -180,3 +180,26 @@ def test_skip_today_is_recorded(
     (row,) = _reflections(engine)
     assert row.status == "skipped"
     assert "Skipped" in fake_slack.messages_to("U0AGENT")[0]["text"]
+
+
+def test_cx_reflect_opens_the_open_reflection_with_earlier_answers(
+    prompt: tuple[str, str], slack_at: Callable[[timedelta], SlackDriver], fake_slack: FakeSlack
+) -> None:
+    """/cx-reflect opens today's reflection, filled with what was saved, to edit it."""
+    slack = slack_at(timedelta(hours=3))
+    slack.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
+    slack.command("/cx-reflect", "")
+    view = fake_slack.wait_for("views.open")[0].params["view"]
+    assert "Calmed down an angry customer" in json.dumps(view)
+    assert json.loads(view["private_metadata"]) == {
+        "date": SHIFT, "channel": prompt[0], "ts": prompt[1]
+    }  # fmt: skip
+
+
+def test_cx_reflect_with_nothing_open_says_when(
+    slack_at: Callable[[timedelta], SlackDriver], fake_slack: FakeSlack
+) -> None:
+    """With no prompt open, /cx-reflect explains when reflections open."""
+    slack_at(timedelta(0)).command("/cx-reflect", "")
+    posted = fake_slack.wait_for("response_url")[0].params
+    assert "No reflection is open right now" in posted["text"]
