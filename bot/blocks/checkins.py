@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ContextBlock,
+    HeaderBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -16,8 +17,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.common import message_blocks, section
+from bot.blocks.common import escape, message_blocks, section
 from bot.delivery import Rendered, Renderer, payload_of
+from bot.services.history import History
 from bot.store.models import Outbox
 
 REFLECT_NOW = "reflect_open"  # button (value: shift date) → REFLECT_MODAL
@@ -145,3 +147,23 @@ def read_reflect_modal(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str
     else:
         answers[CONFIDENCE] = int(chosen["value"])
     return answers, errors
+
+
+def home_history_blocks(history: History) -> list[Block]:
+    """The "Your reflections" section of the App Home: streak, participation, the latest five."""
+    pct = history.participation_pct
+    participation = (
+        f"{pct:.0f} % ({history.answered} of {history.prompts} shifts)"
+        if pct is not None
+        else "no data yet"
+    )
+    lines = [f":fire: Streak: *{history.streak}* shifts · Last 30 days: {participation}"]
+    for item in history.recent:
+        if item.status == "skipped":
+            lines.append(f"• {item.shift_date:%a %d %b} — skipped")
+        else:
+            snippet = item.went_well if len(item.went_well) <= 80 else item.went_well[:79] + "…"
+            lines.append(f"• {item.shift_date:%a %d %b} — {escape(snippet)}")
+    if not history.recent:
+        lines.append("No reflections yet: your first prompt comes at the end of your next shift.")
+    return [HeaderBlock(text="Your reflections"), section("\n".join(lines))]

@@ -11,9 +11,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.checkins import home_history_blocks
 from bot.blocks.common import escape, section
 from bot.blocks.shifts import home_schedule_blocks
 from bot.blocks.team_admin import home_teams_blocks
+from bot.services.history import History
 from bot.services.people import Role, Standing
 from bot.services.shifts import ShiftOverview
 from bot.store.models import Team
@@ -63,6 +65,7 @@ def view(
     standing: Standing,
     schedule: ShiftOverview | None = None,
     managed: Sequence[Team] = (),
+    history: History | None = None,
 ) -> View:
     """The home tab for one person: their schedule when known, and the teams they manage."""
     admin = standing.role is Role.ADMIN
@@ -73,6 +76,7 @@ def view(
         section(f"Hi <@{standing.slack_user_id}>! {_role_line(standing)}"),
         ContextBlock(elements=[MarkdownTextObject(text=f"Your time zone: {zone}")]),
         DividerBlock(),
+        *(home_history_blocks(history) if history is not None else []),
         *(home_schedule_blocks(schedule) if schedule is not None else []),
         *([DividerBlock()] if schedule is not None else []),
         *team_section,

@@ -11,7 +11,7 @@ from bot.blocks import home
 from bot.blocks import shifts as shift_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
-from bot.services import people, schedule, shifts
+from bot.services import history, people, schedule, shifts
 from bot.services import teams as team_service
 from bot.services.schedule import ScheduleError
 from bot.store import repos
@@ -40,7 +40,8 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
         managed = team_service.visible_teams(
             session=session, workspace_id=workspace_id, actor=actor
         )
-    client.views_publish(user_id=user_id, view=home.view(standing, overview, managed))
+        past = history.history(session=session, person=person, now=deps.clock())
+    client.views_publish(user_id=user_id, view=home.view(standing, overview, managed, past))
 
 
 def handle_edit_shift(

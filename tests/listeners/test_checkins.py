@@ -203,3 +203,20 @@ def test_cx_reflect_with_nothing_open_says_when(
     slack_at(timedelta(0)).command("/cx-reflect", "")
     posted = fake_slack.wait_for("response_url")[0].params
     assert "No reflection is open right now" in posted["text"]
+
+
+def test_home_shows_streak_participation_and_recent_answers(
+    prompt: tuple[str, str], slack_at: Callable[[timedelta], SlackDriver], fake_slack: FakeSlack
+) -> None:
+    """After answering, the App Home shows a one-shift streak, 100 % and the answer's start."""
+    slack = slack_at(timedelta(minutes=5))
+    slack.view_submission(
+        blocks.REFLECT_MODAL, _answers(well="<b>Fixed</b> a refund & more"),
+        private_metadata=_meta(prompt),
+    )  # fmt: skip
+    slack.event({"type": "app_home_opened", "user": "U0AGENT", "channel": "D1", "tab": "home"})
+    fake_slack.wait_for("views.publish")
+    home = json.dumps(fake_slack.home_views["U0AGENT"], ensure_ascii=False)
+    assert "Streak: *1* shifts" in home
+    assert "100 % (1 of 1 shifts)" in home
+    assert "Tue 24 Nov — &lt;b&gt;Fixed&lt;/b&gt; a refund &amp; more" in home

@@ -1,0 +1,80 @@
+"""An agent's reflection history: streak, participation and recent answers (App Home)."""
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from bot.services.checkins import ANSWER_WINDOW, PROMPT
+from bot.store.models import Outbox, OutboxStatus, Person, Reflection
+
+PARTICIPATION_DAYS = 30
+RECENT = 5
+
+
+@dataclass(frozen=True)
+class Recent:
+    """One past reflection, as listed on the App Home."""
+
+    shift_date: date
+    status: str  # answered | skipped
+    went_well: str
+
+
+@dataclass(frozen=True)
+class History:
+    """Streak, 30-day participation and the latest reflections."""
+
+    streak: int
+    prompts: int  # prompts sent in the last 30 days
+    answered: int  # of those, answered
+    recent: list[Recent]
+
+    @property
+    def participation_pct(self) -> float | None:
+        """Answered ÷ prompts sent × 100 (ARCHITECTURE §5); None with no prompts ("no data")."""
+        return self.answered / self.prompts * 100 if self.prompts else None
+
+
+def history(*, session: Session, person: Person, now: datetime) -> History:
+    """The person's history. The streak counts answered shifts back from the latest; a prompt
+    still open and unanswered does not break it, a skip or a missed one does."""
+    sent = session.exec(
+        select(Outbox)
+        .where(
+            Outbox.person_id == person.id,
+            Outbox.kind == PROMPT,
+            Outbox.status == OutboxStatus.SENT.value,
+        )
+        .order_by(col(Outbox.due_at).desc())
+        .limit(400)
+    ).all()
+    rows = session.exec(
+        select(Reflection)
+        .where(Reflection.person_id == person.id)
+        .order_by(col(Reflection.shift_date).desc())
+    ).all()
+    by_date = {row.shift_date: row for row in rows}
+    streak = 0
+    for prompt in sent:
+        reflection = by_date.get(date.fromisoformat(json.loads(prompt.payload)["shift_date"]))
+        if reflection is not None and reflection.status == "answered":
+            streak += 1
+        elif reflection is None and now - prompt.due_at < ANSWER_WINDOW:
+            continue  # today's, still open
+        else:
+            break
+    since = now - timedelta(days=PARTICIPATION_DAYS)
+    recent_prompts = [p for p in sent if p.due_at >= since]
+    answered = sum(
+        1
+        for p in recent_prompts
+        if (r := by_date.get(date.fromisoformat(json.loads(p.payload)["shift_date"])))
+        and r.status == "answered"
+    )
+    recent = [
+        Recent(row.shift_date, row.status, str(json.loads(row.answers or "{}").get("well", "")))
+        for row in rows[:RECENT]
+    ]
+    return History(streak=streak, prompts=len(recent_prompts), answered=answered, recent=recent)
