@@ -3,7 +3,9 @@
 Each due row is leased with a conditional UPDATE (only one sender wins it, on SQLite and
 Postgres alike), rendered by its kind's renderer, and sent. The WebClient already retries
 connection errors, 5xx and 429 (honouring Retry-After); what is still failing after that:
-- 429: the row goes back to pending at Retry-After, and this pass stops (the whole sender slows);
+- 429 (the sender's client does not retry those itself): the whole sender pauses for
+  Retry-After and from then on paces itself just under the rate Slack allowed (probing a little
+  faster now and then), so a burst of thousands keeps close to the allowed rate;
 - a permanent error (user_not_found, account_inactive, cannot_dm_bot, …): recorded, never retried;
 - anything else: retried with backoff, up to MAX_ATTEMPTS, then recorded as failed.
 A sent row is marked sent right after Slack answers. If the process dies between Slack's answer
@@ -12,7 +14,11 @@ and that update, the lease expires and the row is sent again: the only way to se
 
 import json
 import logging
+import threading
+import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +33,9 @@ from bot.store.models import Outbox, OutboxStatus
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+# Sends in flight at once: Slack's round trip, not its rate, limits one thread; the pacer
+# keeps all of them under the rate Slack allows.
+SENDER_THREADS = 8
 MAX_ATTEMPTS = 8
 BATCH = 500
 PERMANENT_ERRORS = frozenset(
@@ -51,6 +60,50 @@ PERMANENT_ERRORS = frozenset(
 
 Rendered = tuple[str, list[dict[str, Any]]]
 Renderer = Callable[[Outbox], Rendered]
+
+
+class Pacer:
+    """Spacing between sends, shared by every pass in the process: learnt from 429s."""
+
+    PROBE_EVERY = 100  # sends without a 429 before trying 2 % faster
+
+    def __init__(self) -> None:
+        self.interval = 0.0  # seconds between sends; 0 = as fast as Slack answers
+        self._last = 0.0
+        self._recent: deque[float] = deque(maxlen=10_000)
+        self._calm = 0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Sleep until this sender may send again."""
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._last + self.interval)
+            self._last = start
+        if start > now:
+            time.sleep(start - now)
+
+    def sent(self) -> None:
+        """A send went through."""
+        with self._lock:
+            self._recent.append(time.monotonic())
+            self._calm += 1
+            if self.interval and self._calm >= self.PROBE_EVERY:
+                self.interval *= 0.98
+                self._calm = 0
+
+    def throttled(self, retry_after: float) -> None:
+        """Slack said 429: pace at the rate it accepted over the last second, then wait."""
+        with self._lock:
+            now = time.monotonic()
+            accepted = sum(1 for at in self._recent if now - at <= 1.0)
+            self.interval = max(self.interval * 1.05, 1.0 / max(accepted, 1))
+            self._calm = 0
+            self._last = now + retry_after
+        time.sleep(retry_after)
+
+
+PACER = Pacer()
 
 
 @dataclass
@@ -85,12 +138,17 @@ def deliver_due(
         if not ids:
             return report
         progressed = False
-        for row_id in ids:
-            assert row_id is not None
-            outcome = _deliver_one(deps, renderers, row_id, now or deps.clock())
+        with ThreadPoolExecutor(SENDER_THREADS, thread_name_prefix="cx-sender") as pool:
+            outcomes = list(
+                pool.map(
+                    lambda row_id: _deliver_one(deps, renderers, row_id, now or deps.clock()),
+                    [row_id for row_id in ids if row_id is not None],
+                )
+            )
+        for outcome in outcomes:
             if outcome == "throttled":
-                report.throttled = True
-                return report
+                report.throttled = True  # the row is due again; the pacer has slowed down
+                continue
             if outcome != "skipped":
                 progressed = True
                 setattr(report, outcome, getattr(report, outcome) + 1)
@@ -128,20 +186,17 @@ def _deliver_one(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: d
     row = _lease(deps, row_id, now)
     if row is None:
         return "skipped"
+    client = deps.sender or deps.slack
     try:
         text, blocks = renderers[row.kind](row)
-        answer = deps.slack.chat_postMessage(channel=row.channel, text=text, blocks=blocks)
+        PACER.wait()
+        answer = client.chat_postMessage(channel=row.channel, text=text, blocks=blocks)
+        PACER.sent()
     except SlackApiError as error:
         code = str(error.response.get("error", "unknown"))
         if error.response.status_code == 429:
-            wait = int(error.response.headers.get("Retry-After", "30") or 30)
-            _finish(
-                deps,
-                row_id,
-                status=OutboxStatus.PENDING,
-                next_at=now + timedelta(seconds=wait),
-                error="ratelimited",
-            )
+            _finish(deps, row_id, status=OutboxStatus.PENDING, next_at=now, error="ratelimited")
+            PACER.throttled(float(error.response.headers.get("Retry-After", "1") or 1))
             return "throttled"
         if code in PERMANENT_ERRORS:
             logger.warning("outbox %s: permanent Slack error %s", row_id, code)

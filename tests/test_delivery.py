@@ -48,14 +48,15 @@ def test_a_sent_row_is_never_sent_again(
     assert row.message_ts
 
 
-def test_rate_limited_beyond_retries_waits_for_retry_after(
+def test_rate_limited_waits_for_retry_after_and_slows_the_sender(
     claimed: Deps, engine: Engine, fake_slack: FakeSlack
 ) -> None:
-    """Still 429 after the client's own retries: the row waits Retry-After and the pass stops."""
-    fake_slack.fail("chat.postMessage", status=429, retry_after=0, times=4)
+    """A 429 puts the row back, pauses for Retry-After and paces later sends; then it goes out."""
+    fake_slack.fail("chat.postMessage", status=429, retry_after=0)
     report = delivery.deliver_due(claimed, RENDERERS)
     assert report.throttled
     assert _row(engine).status == "pending"
+    assert delivery.PACER.interval > 0
     assert delivery.deliver_due(claimed, RENDERERS).sent == 1
     assert len(fake_slack.messages_to("U0ONE")) == 1
 

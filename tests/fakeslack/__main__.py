@@ -1,9 +1,11 @@
 """Run the fake Slack on its own: `python -m tests.fakeslack` prints its URL, serves until killed.
 
 Benchmarks use this so the fake's work does not share a process (and a GIL) with the app,
-as real Slack would not.
+as real Slack would not. `--users N` adds U9000000… users; `--rate R` limits chat.postMessage
+to R per second (429 with Retry-After beyond it); GET /_stats counts messages per channel.
 """
 
+import argparse
 import sys
 import time
 
@@ -12,8 +14,14 @@ from tests.fakeslack.server import FakeSlack
 
 def main() -> None:
     """Start a lenient fake with the benchmark's users, print its base URL, and wait."""
-    fake = FakeSlack(lenient_response_urls=True).start()
+    parser = argparse.ArgumentParser(description="the fake Slack Web API, standalone")
+    parser.add_argument("--users", type=int, default=0, help="how many U9… users to add")
+    parser.add_argument("--rate", type=float, help="chat.postMessage per second (default: any)")
+    args = parser.parse_args()
+    fake = FakeSlack(lenient_response_urls=True, post_rate_limit=args.rate).start()
     fake.add_user("U0AGENT")
+    for n in range(args.users):
+        fake.add_user(f"U9{n:07d}", name=f"agent{n}", tz="UTC", email=f"a{n}@example.com")
     print(fake.url, flush=True)
     try:
         while True:

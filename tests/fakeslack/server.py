@@ -75,6 +75,8 @@ class FakeSlack:
     uploads: dict[str, bytes] = field(default_factory=dict)
     # Accept response_urls the fake did not hand out (benchmarks run it in another process).
     lenient_response_urls: bool = False
+    # Like Slack's rate limits: chat.postMessage beyond this many per second gets 429.
+    post_rate_limit: float | None = None
 
     def __post_init__(self) -> None:
         self._calls: list[Call] = []
@@ -102,6 +104,7 @@ class FakeSlack:
         }
         self._socket_mode: FakeSocketMode | None = None
         self._messages: dict[tuple[str, str], Params] = {}
+        self._tokens, self._refilled = 0.0, time.monotonic()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -236,6 +239,13 @@ class FakeSlack:
 
     def handle(self, path: str, params: Params, headers: dict[str, str]) -> Answer:
         """Answer one request: (status, extra headers, JSON body)."""
+        if path == "/_stats":  # for benchmarks in other processes
+            with self._lock:
+                counts: dict[str, int] = defaultdict(int)
+                for channel, _ in self._messages:
+                    counts[channel] += 1
+                limited = sum(1 for call in self._calls if call.method == "rate_limited")
+            return 200, {}, {"ok": True, "messages": counts, "rate_limited": limited}
         if path.startswith("/response/"):
             return self._response_url(path, params, headers)
         if path.startswith("/upload/"):
@@ -254,6 +264,9 @@ class FakeSlack:
                 return fault.status, extra, {"ok": False, "error": code}
             if fault.error:
                 return 200, {}, {"ok": False, "error": fault.error}
+        if method == "chat.postMessage" and self.post_rate_limit and not self._take_token():
+            self._record("rate_limited", {}, {}, path)
+            return 429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"}
         handler = self._methods.get(method)
         if handler is None:
             return 404, {}, {"ok": False, "error": "unknown_method"}
@@ -269,6 +282,21 @@ class FakeSlack:
     def _record(self, method: str, params: Params, headers: dict[str, str], path: str) -> None:
         with self._lock:
             self._calls.append(Call(method, params, headers, time.monotonic(), path))
+
+    def _take_token(self) -> bool:
+        """A token bucket holding one second's worth of posts."""
+        assert self.post_rate_limit is not None
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(
+                self.post_rate_limit,
+                self._tokens + (now - self._refilled) * self.post_rate_limit,
+            )
+            self._refilled = now
+            if self._tokens < 1:
+                return False
+            self._tokens -= 1
+            return True
 
     def _take_fault(self, method: str) -> Fault | None:
         with self._lock:
