@@ -15,9 +15,11 @@ from bot.blocks.checkins import home_history_blocks
 from bot.blocks.common import escape, section
 from bot.blocks.shifts import home_schedule_blocks
 from bot.blocks.team_admin import home_teams_blocks
+from bot.blocks.team_view import delivery_problem_blocks, team_week_blocks
 from bot.services.history import History
 from bot.services.people import Role, Standing
 from bot.services.shifts import ShiftOverview
+from bot.services.team_view import DeliveryProblem, TeamWeek
 from bot.store.models import Team
 
 
@@ -66,6 +68,8 @@ def view(
     schedule: ShiftOverview | None = None,
     managed: Sequence[Team] = (),
     history: History | None = None,
+    team_weeks: Sequence[TeamWeek] = (),
+    problems: Sequence[DeliveryProblem] = (),
 ) -> View:
     """The home tab for one person: their schedule when known, and the teams they manage."""
     admin = standing.role is Role.ADMIN
@@ -79,6 +83,8 @@ def view(
         *(home_history_blocks(history) if history is not None else []),
         *(home_schedule_blocks(schedule) if schedule is not None else []),
         *([DividerBlock()] if schedule is not None else []),
+        *team_week_blocks(team_weeks),
+        *delivery_problem_blocks(problems),
         *team_section,
         *([DividerBlock()] if team_section else []),
         section("*What CX Coach will do for you*"),

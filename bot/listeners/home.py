@@ -11,7 +11,7 @@ from bot.blocks import home
 from bot.blocks import shifts as shift_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
-from bot.services import history, people, schedule, shifts
+from bot.services import history, people, schedule, shifts, team_view
 from bot.services import teams as team_service
 from bot.services.schedule import ScheduleError
 from bot.store import repos
@@ -40,8 +40,20 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
         managed = team_service.visible_teams(
             session=session, workspace_id=workspace_id, actor=actor
         )
-        past = history.history(session=session, person=person, now=deps.clock())
-    client.views_publish(user_id=user_id, view=home.view(standing, overview, managed, past))
+        now = deps.clock()
+        past = history.history(session=session, person=person, now=now)
+        weeks = [
+            team_view.team_week(session=session, team=team, now=now)
+            for team in managed
+            if team.id in actor.leads
+        ]
+        problems = (
+            team_view.delivery_problems(session=session, workspace_id=workspace_id, now=now)
+            if actor.is_admin
+            else []
+        )
+    view = home.view(standing, overview, managed, past, weeks, problems)
+    client.views_publish(user_id=user_id, view=view)
 
 
 def handle_edit_shift(

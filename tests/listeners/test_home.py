@@ -135,3 +135,39 @@ def test_buttons_answer_at_once(slack: SlackDriver, fake_slack: FakeSlack, actio
     """Each button acks with 200 and opens its modal."""
     assert slack.block_action(action, view={"id": "V0HOME"}).status == 200
     assert fake_slack.wait_for("views.open")
+
+
+def test_leads_see_their_team_and_admins_see_delivery_problems(
+    slack: SlackDriver, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """The lead's home has their team's week; the admin's lists sends Slack refused; an agent's
+    has neither."""
+    from bot.services import teams
+    from bot.services.permissions import OPERATOR
+    from bot.store.models import Outbox
+
+    with Session(engine) as session:
+        teams.save(
+            session=session, workspace_id="T0001", actor=OPERATOR, team_id=None,
+            form=teams.TeamForm(
+                name="Tier 1", leads=frozenset({"U0LEAD"}), members=frozenset({"U0AGENT"})
+            ),
+        )  # fmt: skip
+        now = utcnow()
+        session.add(
+            Outbox(
+                workspace_id="T0001", key="prompt:U0GONE:x", kind="prompt", channel="U0GONE",
+                due_at=now, next_attempt_at=now, status="failed", last_error="account_inactive",
+            )
+        )  # fmt: skip
+        session.commit()
+    lead = _home(slack, fake_slack, "U0LEAD")
+    assert "Your team: Tier 1" in lead
+    assert "Reflections this week: no data yet" in lead
+    assert "Delivery problems" not in lead
+    admin = _home(slack, fake_slack, "U0ADMIN")
+    assert "account_inactive" in admin
+    assert "<@U0GONE>" in admin
+    agent = _home(slack, fake_slack, "U0AGENT")
+    assert "Your team:" not in agent
+    assert "Delivery problems" not in agent

@@ -1,0 +1,51 @@
+"""The lead's team section and the admins' delivery problems, on the App Home."""
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import Block, HeaderBlock
+
+from bot.blocks.common import escape, section
+from bot.services.team_view import DeliveryProblem, TeamWeek
+
+
+def team_week_blocks(weeks: Sequence[TeamWeek]) -> list[Block]:
+    """For each team the person leads: participation this week, quiet agents, training needs."""
+    blocks: list[Block] = []
+    for week in weeks:
+        pct = week.participation_pct
+        participation = (
+            f"{pct:.0f} % ({week.answered} of {week.prompts})" if pct is not None else "no data yet"
+        )
+        lines = [f"Reflections this week: {participation}"]
+        if week.quiet:
+            people = ", ".join(f"<@{user}>" for user in week.quiet)
+            lines.append(f"No answer for 3+ shifts: {people} (only you see this)")
+        if week.training_needs:
+            needs = ", ".join(f"{escape(need)} ({count})" for need, count in week.training_needs)
+            lines.append(f"Training asked for (30 days): {needs}")
+        blocks.append(HeaderBlock(text=f"Your team: {week.team.name}"[:150]))
+        blocks.append(section("\n".join(lines)))
+    return blocks
+
+
+def delivery_problem_blocks(problems: Sequence[DeliveryProblem]) -> list[Block]:
+    """Messages Slack refused in the last week (admins only)."""
+    if not problems:
+        return []
+
+    def where(channel: str) -> str:
+        return f"<@{channel}>" if channel.startswith(("U", "W")) else f"<#{channel}>"
+
+    lines = [
+        f"• {p.due_at:%a %d %b %H:%M} UTC, {p.kind} to {where(p.channel)}: `{escape(p.error)}`"
+        for p in problems[:10]
+    ]
+    more = f"\n…and {len(problems) - 10} more." if len(problems) > 10 else ""
+    return [
+        HeaderBlock(text="Delivery problems (7 days)"),
+        section(
+            f"{len(problems)} messages could not be delivered and will not be retried:\n"
+            + "\n".join(lines)
+            + more
+        ),
+    ]

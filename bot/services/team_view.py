@@ -1,0 +1,128 @@
+"""What a lead sees about their team on the App Home, and what admins see about delivery.
+Shown to them only; never posted to a channel."""
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from bot.services import schedule
+from bot.services.checkins import ANSWER_WINDOW, PROMPT
+from bot.store.models import Membership, Outbox, OutboxStatus, Person, Reflection, Team, TeamRole
+
+QUIET_AFTER = 3  # unanswered shifts in a row before a lead hears about it
+TRAINING_DAYS = 30
+TOP_NEEDS = 5
+
+
+@dataclass(frozen=True)
+class TeamWeek:
+    """One team's check-ins this week, for its leads."""
+
+    team: Team
+    prompts: int
+    answered: int
+    quiet: list[str]  # Slack IDs with QUIET_AFTER+ unanswered shifts in a row
+    training_needs: list[tuple[str, int]]  # (need, how many mentioned it), most first
+
+    @property
+    def participation_pct(self) -> float | None:
+        """Answered ÷ prompts sent this week × 100, or None with no prompts yet."""
+        return self.answered / self.prompts * 100 if self.prompts else None
+
+
+def team_week(*, session: Session, team: Team, now: datetime) -> TeamWeek:
+    """This week (Monday on, the team's zone) for the team's current agents."""
+    agents = session.exec(
+        select(Person)
+        .join(Membership, col(Membership.person_id) == Person.id)
+        .where(Membership.team_id == team.id, Membership.role == TeamRole.AGENT.value)
+    ).all()
+    ids = [agent.id for agent in agents]
+    prompts = session.exec(
+        select(Outbox)
+        .where(
+            col(Outbox.person_id).in_(ids),
+            Outbox.kind == PROMPT,
+            Outbox.status == OutboxStatus.SENT.value,
+        )
+        .order_by(col(Outbox.due_at).desc())
+    ).all()
+    reflections = session.exec(select(Reflection).where(col(Reflection.person_id).in_(ids))).all()
+    done: dict[tuple[int | None, date], Reflection] = {
+        (r.person_id, r.shift_date): r for r in reflections
+    }
+
+    def shift_of(prompt: Outbox) -> date:
+        return date.fromisoformat(json.loads(prompt.payload)["shift_date"])
+
+    local_today = now.astimezone(schedule.zone_named(team.timezone)).date()
+    monday = local_today - timedelta(days=local_today.weekday())
+    this_week = [p for p in prompts if shift_of(p) >= monday]
+    answered = sum(
+        1
+        for p in this_week
+        if (r := done.get((p.person_id, shift_of(p)))) is not None and r.status == "answered"
+    )
+    quiet = []
+    for agent in agents:
+        closed = [
+            p for p in prompts if p.person_id == agent.id and now - p.due_at >= ANSWER_WINDOW
+        ][:QUIET_AFTER]
+        if len(closed) == QUIET_AFTER and not any(
+            (r := done.get((agent.id, shift_of(p)))) is not None and r.status == "answered"
+            for p in closed
+        ):
+            quiet.append(agent.slack_user_id)
+    since = local_today - timedelta(days=TRAINING_DAYS)
+    needs = Counter(
+        need
+        for r in reflections
+        if r.shift_date >= since and r.status == "answered"
+        for need in _needs(json.loads(r.answers or "{}").get("training", ""))
+    )
+    return TeamWeek(
+        team=team,
+        prompts=len(this_week),
+        answered=answered,
+        quiet=sorted(quiet),
+        training_needs=needs.most_common(TOP_NEEDS),
+    )
+
+
+def _needs(text: str) -> set[str]:
+    """One answer's training needs, grouped loosely: split on commas and "and", lower-cased,
+    punctuation dropped ("Billing system!" and "billing system" count as one)."""
+    parts = re.split(r",|;|\n|\band\b", text.lower())
+    cleaned = {re.sub(r"[^\w\s-]", "", part).strip() for part in parts}
+    return {part for part in cleaned if part and part not in {"none", "nothing", "n/a", "no"}}
+
+
+@dataclass(frozen=True)
+class DeliveryProblem:
+    """A message Slack refused for good."""
+
+    channel: str
+    kind: str
+    error: str
+    due_at: datetime
+
+
+def delivery_problems(
+    *, session: Session, workspace_id: str, now: datetime, days: int = 7
+) -> list[DeliveryProblem]:
+    """Failed sends of the last `days` days, newest first, for admins."""
+    rows = session.exec(
+        select(Outbox)
+        .where(
+            Outbox.workspace_id == workspace_id,
+            Outbox.status == OutboxStatus.FAILED.value,
+            Outbox.due_at >= now - timedelta(days=days),
+        )
+        .order_by(col(Outbox.due_at).desc())
+        .limit(50)
+    ).all()
+    return [DeliveryProblem(r.channel, r.kind, r.last_error or "unknown", r.due_at) for r in rows]
