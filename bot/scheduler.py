@@ -16,7 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot import delivery
 from bot.blocks.checkins import RENDERERS
 from bot.deps import Deps
-from bot.services import checkins
+from bot.services import actions, checkins
 from bot.store import repos
 from bot.store.models import ClockHeartbeat
 
@@ -51,6 +51,7 @@ def run_checkins(deps: Deps) -> None:
         now = deps.clock()
         report = checkins.claim_due_prompts(session=session, now=now)
         reminders = checkins.claim_due_reminders(session=session, now=now)
+        reminders += actions.claim_due(session=session, now=now)
         session.commit()
     if report.claimed or report.missed or reminders:
         logger.info(

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.actions import add_button, render_due
 from bot.blocks.common import escape, message_blocks, section
 from bot.delivery import Rendered, Renderer, payload_of
 from bot.services.history import History
@@ -73,7 +74,11 @@ def render_reminder(row: Outbox) -> Rendered:
     return prompt_message(date.fromisoformat(payload_of(row)["shift_date"]), reminder=True)
 
 
-RENDERERS: dict[str, Renderer] = {"prompt": render_prompt, "reminder": render_reminder}
+RENDERERS: dict[str, Renderer] = {
+    "prompt": render_prompt,
+    "reminder": render_reminder,
+    "action_due": render_due,
+}
 
 
 def answered_message(shift_date: date, *, skipped: bool = False) -> Rendered:
@@ -84,7 +89,9 @@ def answered_message(shift_date: date, *, skipped: bool = False) -> Rendered:
         if skipped
         else f":white_check_mark: Reflection for {day} saved. Edit it with `/cx-reflect`."
     )
-    return text, message_blocks([section(text)])
+    if skipped:
+        return text, message_blocks([section(text)])
+    return text, message_blocks([section(text), ActionsBlock(elements=[add_button(shift_date)])])
 
 
 def reflect_modal(shift_date: date, answers: dict[str, Any] | None = None) -> View:

@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.actions import home_action_blocks
 from bot.blocks.checkins import home_history_blocks
 from bot.blocks.common import escape, section
 from bot.blocks.shifts import home_schedule_blocks
@@ -20,7 +21,7 @@ from bot.services.history import History
 from bot.services.people import Role, Standing
 from bot.services.shifts import ShiftOverview
 from bot.services.team_view import DeliveryProblem, TeamWeek
-from bot.store.models import Team
+from bot.store.models import ActionItem, Team
 
 
 def _names(names: tuple[str, ...]) -> str:
@@ -70,6 +71,7 @@ def view(
     history: History | None = None,
     team_weeks: Sequence[TeamWeek] = (),
     problems: Sequence[DeliveryProblem] = (),
+    action_items: Sequence[ActionItem] | None = None,
 ) -> View:
     """The home tab for one person: their schedule when known, and the teams they manage."""
     admin = standing.role is Role.ADMIN
@@ -81,6 +83,7 @@ def view(
         ContextBlock(elements=[MarkdownTextObject(text=f"Your time zone: {zone}")]),
         DividerBlock(),
         *(home_history_blocks(history) if history is not None else []),
+        *(home_action_blocks(action_items) if action_items is not None else []),
         *(home_schedule_blocks(schedule) if schedule is not None else []),
         *([DividerBlock()] if schedule is not None else []),
         *team_week_blocks(team_weeks),

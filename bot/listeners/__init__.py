@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners import checkins, commands, events, home, team_admin
+from bot.listeners import actions, checkins, commands, events, home, team_admin
 
 
 def register_listeners(app: App) -> None:
@@ -12,3 +12,4 @@ def register_listeners(app: App) -> None:
     home.register(app)
     team_admin.register(app)
     checkins.register(app)
+    actions.register(app)

@@ -11,7 +11,7 @@ from bot.blocks import home
 from bot.blocks import shifts as shift_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
-from bot.services import history, people, schedule, shifts, team_view
+from bot.services import actions, history, people, schedule, shifts, team_view
 from bot.services import teams as team_service
 from bot.services.schedule import ScheduleError
 from bot.store import repos
@@ -52,7 +52,8 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
             if actor.is_admin
             else []
         )
-    view = home.view(standing, overview, managed, past, weeks, problems)
+        items = actions.open_items(session=session, person_ids=[person.id])
+    view = home.view(standing, overview, managed, past, weeks, problems, items)
     client.views_publish(user_id=user_id, view=view)
 
 

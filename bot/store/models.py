@@ -165,3 +165,19 @@ class Reflection(SQLModel, table=True):
     confidence: int | None = None  # 1-5
     submitted_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ActionItem(SQLModel, table=True):
+    """Something an agent means to do, often born from a reflection; due on a local date."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=32)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    reflection_id: int | None = Field(
+        default=None, foreign_key="reflection.id", ondelete="SET NULL"
+    )
+    text: str = Field(max_length=300)
+    due_date: date
+    status: str = Field(default="open", max_length=16)  # open | done
+    created_at: datetime = Field(default_factory=utcnow)
+    done_at: datetime | None = None

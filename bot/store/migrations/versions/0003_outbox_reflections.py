@@ -88,8 +88,39 @@ def upgrade() -> None:
             batch_op.f("ix_reflection_workspace_id"), ["workspace_id"], unique=False
         )
 
+    op.create_table(
+        "actionitem",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("workspace_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("reflection_id", sa.Integer(), nullable=True),
+        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+        sa.Column("due_date", sa.Date(), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("done_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name=op.f("fk_actionitem_person_id_person"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["reflection_id"], ["reflection.id"],
+            name=op.f("fk_actionitem_reflection_id_reflection"), ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"], ["workspace.id"], name=op.f("fk_actionitem_workspace_id_workspace")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_actionitem")),
+    )  # fmt: skip
+    with op.batch_alter_table("actionitem", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_actionitem_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_actionitem_workspace_id"), ["workspace_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    op.drop_table("actionitem")
     with op.batch_alter_table("team", schema=None) as batch_op:
         batch_op.drop_column("reminder_delay_minutes")
     with op.batch_alter_table("reflection", schema=None) as batch_op:

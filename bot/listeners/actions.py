@@ -1,0 +1,168 @@
+"""Action items in Slack: the modal (from a reflection or the App Home) and Done / Snooze."""
+
+import json
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.blocks import actions as blocks
+from bot.deps import Defer, Deps
+from bot.listeners.home import publish_home
+from bot.listeners.profiles import known_person
+from bot.services import actions, reflections
+
+NOT_SAVED = "Not saved: CX Coach can't reach its database. Your text is still here; try again."
+
+
+def handle_add(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+) -> None:
+    """Open the action item modal, prefilled from the reflection's "differently" answer."""
+    ack()
+    person = known_person(deps, client, str(context.team_id), body["user"]["id"], on_ack_path=True)
+    if person is None:
+        return
+    shift_date = date.fromisoformat(action["value"]) if action.get("value") else None
+    text = ""
+    with deps.session() as session:
+        today = actions.local_today(session, person, deps.clock())
+        if shift_date is not None:
+            row = reflections.get(session=session, person=person, shift_date=shift_date)
+            text = json.loads(row.answers or "{}").get("differently", "") if row else ""
+    view = blocks.action_modal(today, shift_date, text)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def handle_action_modal(
+    ack: Ack,
+    view: dict[str, Any],
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+) -> None:
+    """Save the item before the modal closes; errors stay beside their field."""
+    values = view["state"]["values"]
+    text = str(values[blocks.TEXT][blocks.TEXT].get("value") or "")
+    due_text = values[blocks.DUE][blocks.DUE].get("selected_date")
+    if not due_text:
+        ack(response_action="errors", errors={blocks.DUE: "Pick a date."})
+        return
+    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    shift_text = view.get("private_metadata") or ""
+    try:
+        person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
+        if person is None:
+            ack(response_action="errors", errors={blocks.TEXT: "Slack does not know you."})
+            return
+        with deps.session() as session:
+            source = (
+                reflections.get(
+                    session=session, person=person, shift_date=date.fromisoformat(shift_text)
+                )
+                if shift_text
+                else None
+            )
+            actions.create(
+                session=session,
+                person=person,
+                text=text,
+                due=date.fromisoformat(due_text),
+                now=deps.clock(),
+                reflection_id=source.id if source else None,
+            )
+    except actions.ActionError as error:
+        field = blocks.DUE if "date" in str(error) else blocks.TEXT
+        ack(response_action="errors", errors={field: str(error)})
+        return
+    except SQLAlchemyError:
+        ack(response_action="errors", errors={blocks.TEXT: NOT_SAVED})
+        return
+    ack()
+    defer(lambda: publish_home(deps, client, workspace_id, user_id))
+
+
+def _settle(
+    kind: str,
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+) -> None:
+    ack()
+    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    container = body.get("container") or {}
+
+    def settle() -> None:
+        person = known_person(deps, client, workspace_id, user_id)
+        if person is None:
+            return
+        change = actions.complete if kind == "done" else actions.snooze
+        with deps.session() as session:
+            try:
+                item = change(
+                    session=session,
+                    person=session.merge(person),
+                    item_id=int(action["value"]),
+                    now=deps.clock(),
+                )
+            except actions.ActionError:
+                return  # someone else's button, or gone: nothing to change
+        if container.get("type") == "message":
+            text, message = blocks.settled_message(item)
+            client.chat_update(
+                channel=container["channel_id"],
+                ts=container["message_ts"],
+                text=text,
+                blocks=message,
+            )
+        else:
+            publish_home(deps, client, workspace_id, user_id)
+
+    defer(settle)
+
+
+def handle_done(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+) -> None:
+    """Done: the item is closed; the DM or the home tab says so."""
+    _settle("done", ack, body, action, client, context, deps, defer)
+
+
+def handle_snooze(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+) -> None:
+    """Snooze: due a week later, with a new DM then."""
+    _settle("snooze", ack, body, action, client, context, deps, defer)
+
+
+def register(app: App) -> None:
+    """The action item buttons and modal."""
+    app.action(blocks.ADD_ACTION)(handle_add)
+    app.action(blocks.ACTION_DONE)(handle_done)
+    app.action(blocks.ACTION_SNOOZE)(handle_snooze)
+    app.view(blocks.ACTION_MODAL)(handle_action_modal)

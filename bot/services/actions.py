@@ -1,0 +1,133 @@
+"""Action items: what an agent means to do, with a due date, a DM that day, done or snoozed."""
+
+import json
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from bot.services import schedule, shifts
+from bot.services.schedule import ScheduleError
+from bot.store import repos
+from bot.store.models import ActionItem, Outbox, OutboxStatus, Person, Team
+
+MAX_TEXT = 300
+DUE_KIND = "action_due"
+REMIND_AT = time(9, 0)  # the due-date DM arrives from 09:00 in the agent's zone
+SNOOZE = timedelta(days=7)
+
+
+class ActionError(ValueError):
+    """An action item request that cannot be used; the message says why."""
+
+
+def local_today(session: Session, person: Person, now: datetime) -> date:
+    """Today in the person's zone."""
+    zone = shifts.timezone_of(person, _teams(session, person))
+    return now.astimezone(schedule.zone_named(zone)).date()
+
+
+def create(
+    *, session: Session, person: Person, text: str, due: date, now: datetime,
+    reflection_id: int | None = None,
+) -> ActionItem:  # fmt: skip
+    """A new open item; ActionError for an empty or too long text or a past date."""
+    text = text.strip()
+    if not text:
+        raise ActionError("Say what you'll do, in a few words.")
+    if len(text) > MAX_TEXT:
+        raise ActionError(f"Keep it under {MAX_TEXT} characters.")
+    if due < local_today(session, person, now):
+        raise ActionError("Pick a due date from today on.")
+    assert person.id is not None
+    item = ActionItem(
+        workspace_id=person.workspace_id, person_id=person.id, text=text, due_date=due,
+        reflection_id=reflection_id, created_at=now,
+    )  # fmt: skip
+    session.add(item)
+    session.commit()
+    return item
+
+
+def open_items(*, session: Session, person_ids: list[int]) -> list[ActionItem]:
+    """Open items of these people, soonest due first."""
+    return list(
+        session.exec(
+            select(ActionItem)
+            .where(col(ActionItem.person_id).in_(person_ids), ActionItem.status == "open")
+            .order_by(col(ActionItem.due_date))
+        ).all()
+    )
+
+
+def _own(session: Session, person: Person, item_id: int) -> ActionItem:
+    item = session.get(ActionItem, item_id)
+    if item is None or item.person_id != person.id:
+        raise ActionError("That action item is not yours, or no longer exists.")
+    return item
+
+
+def complete(*, session: Session, person: Person, item_id: int, now: datetime) -> ActionItem:
+    """Mark the person's item done."""
+    item = _own(session, person, item_id)
+    item.status, item.done_at = "done", now
+    session.add(item)
+    session.commit()
+    return item
+
+
+def snooze(*, session: Session, person: Person, item_id: int, now: datetime) -> ActionItem:
+    """Move the item's due date a week on from today (a new due-date DM follows then)."""
+    item = _own(session, person, item_id)
+    item.due_date = max(item.due_date, local_today(session, person, now)) + SNOOZE
+    session.add(item)
+    session.commit()
+    return item
+
+
+def claim_due(*, session: Session, now: datetime) -> int:
+    """Claim one due-date DM per open item and due date, from 09:00 local on that date."""
+    items = session.exec(
+        select(ActionItem, Person)
+        .join(Person, col(Person.id) == ActionItem.person_id)
+        .where(
+            ActionItem.status == "open",
+            col(ActionItem.due_date) <= now.date() + timedelta(days=1),
+            col(Person.active),
+        )
+    ).all()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    claimed = 0
+    for item, person in items:
+        try:
+            local = now.astimezone(
+                schedule.zone_named(shifts.timezone_of(person, _teams(session, person)))
+            )
+        except ScheduleError:
+            continue
+        if item.due_date > local.date() or (
+            item.due_date == local.date() and local.time() < REMIND_AT
+        ):
+            continue
+        payload = {"item_id": item.id, "text": item.text, "due": str(item.due_date)}
+        result = session.execute(
+            insert(Outbox)
+            .values(
+                workspace_id=person.workspace_id, key=f"{DUE_KIND}:{item.id}:{item.due_date}",
+                kind=DUE_KIND, person_id=person.id, channel=person.slack_user_id,
+                payload=json.dumps(payload), due_at=now, status=OutboxStatus.PENDING.value,
+                attempts=0, next_attempt_at=now, created_at=now,
+            )
+            .on_conflict_do_nothing()
+        )  # fmt: skip
+        claimed += bool(result.rowcount)  # type: ignore[attr-defined]
+    return claimed
+
+
+def _teams(session: Session, person: Person) -> list[Team]:
+    assert person.id is not None
+    memberships = repos.teams_of(
+        session=session, workspace_id=person.workspace_id, person_id=person.id
+    )
+    return [team for team, _ in memberships]
