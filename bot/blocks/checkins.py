@@ -1,5 +1,6 @@
 """Block Kit for end-of-shift check-ins: the prompt DM and the reflection modal. Owns their ids."""
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,7 @@ from bot.blocks.actions import add_button, render_due
 from bot.blocks.common import escape, message_blocks, section
 from bot.delivery import Rendered, Renderer, payload_of
 from bot.services.history import History
+from bot.services.templates import DEFAULT, Question
 from bot.store.models import Outbox
 
 REFLECT_NOW = "reflect_open"  # button (value: shift date) → REFLECT_MODAL
@@ -28,15 +30,10 @@ SKIP_TODAY = "reflect_skip"  # button (value: shift date)
 REFLECT_MODAL = "reflect_modal"  # private_metadata: shift date
 MAX_ANSWER = 3000  # Slack's limit for a plain-text input
 
-# (block and action id, question, required)
-QUESTIONS = (
-    ("well", "What did you do well today?", True),
-    ("differently", "What could you have done differently?", True),
-    ("training", "What training or resources would help you?", False),
-    ("story", "A customer interaction worth sharing (a win or a lesson)?", False),
-)
 CONFIDENCE = "confidence"
 PRIVACY = "Your answers are private to you and your team's leads."
+PRIVATE = "Your answers are private to you."
+SCALE = ("not at all", "a little", "somewhat", "quite", "very")
 
 
 def prompt_message(shift_date: date, *, reminder: bool = False) -> Rendered:
@@ -94,38 +91,19 @@ def answered_message(shift_date: date, *, skipped: bool = False) -> Rendered:
     return text, message_blocks([section(text), ActionsBlock(elements=[add_button(shift_date)])])
 
 
-def reflect_modal(shift_date: date, answers: dict[str, Any] | None = None) -> View:
-    """The reflection questions, filled with earlier answers when editing."""
+def reflect_modal(
+    shift_date: date,
+    questions: Sequence[Question] = DEFAULT,
+    answers: dict[str, Any] | None = None,
+    *,
+    leads_read: bool = True,
+) -> View:
+    """The team's questions, filled with earlier answers when editing, and who reads them."""
     answers = answers or {}
-    blocks: list[Block] = []
-    for block_id, question, required in QUESTIONS:
-        blocks.append(
-            InputBlock(
-                block_id=block_id,
-                label=question,
-                optional=not required,
-                element=PlainTextInputElement(
-                    action_id=block_id, multiline=True, max_length=MAX_ANSWER,
-                    initial_value=answers.get(block_id) or None,
-                ),
-            )
-        )  # fmt: skip
-    options = [Option(value=str(n), text=f"{n} — {label}") for n, label in enumerate(
-        ("not at all", "a little", "somewhat", "quite", "very"), start=1
-    )]  # fmt: skip
-    chosen = answers.get(CONFIDENCE)
-    blocks.insert(
-        3,
-        InputBlock(
-            block_id=CONFIDENCE,
-            label="How confident do you feel about today's shift?",
-            element=StaticSelectElement(
-                action_id=CONFIDENCE, options=options,
-                initial_option=options[int(chosen) - 1] if chosen else None,
-            ),
-        ),
-    )  # fmt: skip
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=PRIVACY)]))
+    blocks: list[Block] = [_input(question, answers.get(question.id)) for question in questions]
+    blocks.append(
+        ContextBlock(elements=[MarkdownTextObject(text=PRIVACY if leads_read else PRIVATE)])
+    )
     return View(
         type="modal",
         callback_id=REFLECT_MODAL,
@@ -137,22 +115,54 @@ def reflect_modal(shift_date: date, answers: dict[str, Any] | None = None) -> Vi
     )
 
 
-def read_reflect_modal(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The answers (question id → text, confidence → 1-5) and per-block errors."""
+def _input(question: Question, earlier: Any) -> InputBlock:
+    if question.kind == "text":
+        element: Any = PlainTextInputElement(
+            action_id=question.id, multiline=True, max_length=MAX_ANSWER,
+            initial_value=str(earlier) if earlier else None,
+        )  # fmt: skip
+    else:
+        labels = (
+            [f"{n} — {label}" for n, label in enumerate(SCALE, start=1)]
+            if question.kind == "scale"
+            else list(question.choices)
+        )
+        values = [str(n) for n in range(1, 6)] if question.kind == "scale" else labels
+        options = [Option(value=v[:75], text=t[:75]) for v, t in zip(values, labels, strict=True)]
+        chosen = [o for o in options if earlier is not None and o.value == str(earlier)]
+        element = StaticSelectElement(
+            action_id=question.id, options=options, initial_option=chosen[0] if chosen else None
+        )
+    return InputBlock(
+        block_id=question.id, label=question.text, optional=not question.required, element=element
+    )
+
+
+def read_reflect_modal(
+    values: dict[str, Any], questions: Sequence[Question] = DEFAULT
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The answers (question id → text, or 1-5 for a scale, or the choice) and per-block
+    errors."""
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for block_id, _, required in QUESTIONS:
-        text = str(values.get(block_id, {}).get(block_id, {}).get("value") or "").strip()
-        if required and not text:
-            errors[block_id] = "Please write a few words."
-        elif len(text) > MAX_ANSWER:
-            errors[block_id] = f"Slack allows {MAX_ANSWER} characters here; please shorten it."
-        answers[block_id] = text
-    chosen = values.get(CONFIDENCE, {}).get(CONFIDENCE, {}).get("selected_option") or {}
-    if not chosen.get("value"):
-        errors[CONFIDENCE] = "Pick how confident you feel."
-    else:
-        answers[CONFIDENCE] = int(chosen["value"])
+    for question in questions:
+        state = values.get(question.id, {}).get(question.id, {})
+        if question.kind == "text":
+            text = str(state.get("value") or "").strip()
+            if question.required and not text:
+                errors[question.id] = "Please write a few words."
+            elif len(text) > MAX_ANSWER:
+                errors[question.id] = (
+                    f"Slack allows {MAX_ANSWER} characters here; please shorten it."
+                )
+            answers[question.id] = text
+            continue
+        chosen = (state.get("selected_option") or {}).get("value")
+        if not chosen:
+            if question.required:
+                errors[question.id] = "Pick one."
+            continue
+        answers[question.id] = int(chosen) if question.kind == "scale" else str(chosen)
     return answers, errors
 
 

@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ChannelSelectElement,
+    CheckboxesElement,
     ConfirmObject,
     ContextBlock,
     HeaderBlock,
@@ -15,13 +16,16 @@ from slack_sdk.models.blocks import (
     InputInteractiveElement,
     MarkdownTextObject,
     NumberInputElement,
+    Option,
     PlainTextInputElement,
+    StaticSelectElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.blocks.common import escape, section
 from bot.services.teams import DEFAULT_TARGETS, Targets, TeamDetail
+from bot.services.templates import CUSTOM_HELP
 from bot.store.models import Team
 
 CREATE_TEAM = "team_create"  # button → TEAM_MODAL for a new team
@@ -34,6 +38,12 @@ DIGEST, CELEBRATE, ZONE = "digest", "celebrate", "timezone"
 HOLIDAYS, DAYS_OFF = "holidays", "days_off"
 CSAT, NPS, FCR, FRT = "csat", "nps", "fcr", "frt"
 TARGET_FIELDS = (CSAT, NPS, FCR, FRT)
+TEMPLATE, QUESTIONS, LEADS_READ = "template", "questions", "leads_read"
+TEMPLATE_NAMES = {
+    "default": "Default: went well, do differently, training, confidence",
+    "postmortem": "Post-mortem: what happened, root cause, what I'll change",
+    "custom": "Our own questions (below)",
+}
 
 
 def _input(
@@ -90,6 +100,7 @@ def team_modal(detail: TeamDetail | None, *, full: bool, name: str = "") -> View
             optional=True,
         )
     )
+    blocks += _question_blocks(team)
     if full:
         blocks += _settings_blocks(team, targets, detail)
     return View(
@@ -101,6 +112,46 @@ def team_modal(detail: TeamDetail | None, *, full: bool, name: str = "") -> View
         close="Cancel",
         blocks=blocks,
     )
+
+
+def _question_blocks(team: Team | None) -> list[Block]:
+    """Which questions the team's agents answer, and whether its leads read the answers."""
+    options = [Option(value=key, text=label) for key, label in TEMPLATE_NAMES.items()]
+    current = team.reflection_template if team else "default"
+    reads = Option(value="yes", text="Team leads can read the reflections")
+    return [
+        _input(
+            TEMPLATE,
+            "Reflection questions",
+            StaticSelectElement(
+                action_id=TEMPLATE,
+                options=options,
+                initial_option=next(o for o in options if o.value == current),
+            ),
+        ),
+        _input(
+            QUESTIONS,
+            "Our own questions",
+            PlainTextInputElement(
+                action_id=QUESTIONS,
+                multiline=True,
+                initial_value=(team.custom_questions if team else None) or None,
+                placeholder="[scale] How busy was today?",
+            ),
+            optional=True,
+            hint=CUSTOM_HELP,
+        ),
+        _input(
+            LEADS_READ,
+            "Who reads the answers",
+            CheckboxesElement(
+                action_id=LEADS_READ,
+                options=[reads],
+                initial_options=[reads] if (team is None or team.leads_read_reflections) else None,
+            ),
+            optional=True,
+        ),
+    ]
 
 
 def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | None) -> list[Block]:

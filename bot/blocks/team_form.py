@@ -11,14 +11,18 @@ from bot.blocks.team_admin import (
     FRT,
     HOLIDAYS,
     LEADS,
+    LEADS_READ,
     MEMBERS,
     NAME,
     NPS,
+    QUESTIONS,
     TARGET_FIELDS,
+    TEMPLATE,
     ZONE,
 )
 from bot.services.schedule import ScheduleError, check_holiday_code, zone_named
 from bot.services.teams import TeamError, TeamForm, check_name, check_targets, parse_dates
+from bot.services.templates import TemplateError, parse_custom
 
 
 def read_team_modal(
@@ -77,6 +81,13 @@ def read_team_modal(
                 targets = check_targets(numbers[CSAT], numbers[NPS], numbers[FCR], numbers[FRT])
             except TeamError as error:
                 errors[CSAT] = str(error)
+    template = str((field(TEMPLATE, "selected_option") or {}).get("value") or "default")  # type: ignore[attr-defined]
+    custom = text(QUESTIONS)
+    if template == "custom":
+        try:
+            parse_custom(custom or "")
+        except TemplateError as error:
+            errors[QUESTIONS] = str(error)
     form = TeamForm(
         name=name if full else None,
         members=users(MEMBERS),
@@ -88,5 +99,8 @@ def read_team_modal(
         custom_holidays=days_off,
         targets=targets,
         channels_given=full,
+        template=template if TEMPLATE in values else None,
+        custom_questions=custom,
+        leads_read=bool(field(LEADS_READ, "selected_options")) if TEMPLATE in values else None,
     )
     return form, {block: message[:150] for block, message in errors.items()}

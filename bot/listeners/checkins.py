@@ -60,8 +60,9 @@ def handle_reflect_now(
         return
     with deps.session() as session:
         earlier = reflections.get(session=session, person=person, shift_date=shift_date)
+        questions, leads_read = reflections.template_of(session=session, person=person)
     answers = reflections.answers_of(earlier) if earlier and earlier.status == "answered" else None
-    view = blocks.reflect_modal(shift_date, answers)
+    view = blocks.reflect_modal(shift_date, questions, answers, leads_read=leads_read)
     # Remember the prompt message, to mark it answered once saved.
     container = body.get("container") or {}
     view.private_metadata = json.dumps(
@@ -121,18 +122,21 @@ def handle_reflect_modal(
     defer: Defer,
 ) -> None:
     """Reflection submitted: validate, save, and only then let the modal close."""
-    answers, errors = blocks.read_reflect_modal(view["state"]["values"])
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
     meta = json.loads(view.get("private_metadata") or "{}")
     shift_date = date.fromisoformat(meta["date"])
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
-    first = blocks.QUESTIONS[0][0]
+    values = view["state"]["values"]
+    first = next(iter(values), "well")
     try:
         person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
         if person is None or not _open_prompt_for(deps, person, shift_date):
             ack(response_action="errors", errors={first: CLOSED})
+            return
+        with deps.session() as session:
+            questions, _ = reflections.template_of(session=session, person=person)
+        answers, errors = blocks.read_reflect_modal(values, questions)
+        if errors:
+            ack(response_action="errors", errors=errors)
             return
         with deps.session() as session:
             reflections.save(
@@ -174,6 +178,7 @@ def handle_reflect_command(
         with deps.session() as session:
             prompt = checkins.latest_open_prompt(session=session, person=person, now=deps.clock())
             earlier = None
+            questions, leads_read = reflections.template_of(session=session, person=person)
             if prompt is not None:
                 shift_date = date.fromisoformat(payload_of(prompt)["shift_date"])
                 earlier = reflections.get(session=session, person=person, shift_date=shift_date)
@@ -181,7 +186,7 @@ def handle_reflect_command(
         respond(text=NOTHING_OPEN, response_type="ephemeral")
         return
     answers = reflections.answers_of(earlier) if earlier and earlier.status == "answered" else None
-    view = blocks.reflect_modal(shift_date, answers)
+    view = blocks.reflect_modal(shift_date, questions, answers, leads_read=leads_read)
     view.private_metadata = json.dumps(
         {"date": str(shift_date), "channel": prompt.channel, "ts": prompt.message_ts}
     )

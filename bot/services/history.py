@@ -73,8 +73,11 @@ def history(*, session: Session, person: Person, now: datetime) -> History:
         if (r := by_date.get(date.fromisoformat(json.loads(p.payload)["shift_date"])))
         and r.status == "answered"
     )
-    recent = [
-        Recent(row.shift_date, row.status, str(json.loads(row.answers or "{}").get("well", "")))
-        for row in rows[:RECENT]
-    ]
+    recent = [Recent(row.shift_date, row.status, _first_text(row)) for row in rows[:RECENT]]
     return History(streak=streak, prompts=len(recent_prompts), answered=answered, recent=recent)
+
+
+def _first_text(row: Reflection) -> str:
+    """The first written answer (whatever the template), for a one-line preview."""
+    answers = json.loads(row.answers or "{}")
+    return next((str(v) for v in answers.values() if isinstance(v, str) and v.strip()), "")

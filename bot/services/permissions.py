@@ -20,6 +20,7 @@ class Action(StrEnum):
     VIEW_TEAM = "see a team's members and settings"
     MANAGE_MEMBERS = "add or remove a team's members"
     MANAGE_LEADS = "choose a team's leads"
+    SET_QUESTIONS = "choose a team's reflection questions"
     CONFIGURE_TEAM = "set a team's channels, time zone, holidays or targets"
     CREATE_TEAM = "create a team"
     RENAME_TEAM = "rename a team"
@@ -59,7 +60,7 @@ def may(
             return subject_id == actor.slack_user_id or bool(actor.leads & subject_teams)
         case Action.VIEW_TEAM:
             return team_id is not None and team_id in actor.member_of | actor.leads
-        case Action.MANAGE_MEMBERS:
+        case Action.MANAGE_MEMBERS | Action.SET_QUESTIONS:
             return team_id is not None and team_id in actor.leads
         case _:
             return False
@@ -72,5 +73,6 @@ def refusal(action: Action) -> str:
         Action.SET_SCHEDULE: "the person themself, their team's leads and admins",
         Action.VIEW_TEAM: "the team's members and leads, and admins",
         Action.MANAGE_MEMBERS: "the team's leads and admins",
+        Action.SET_QUESTIONS: "the team's leads and admins",
     }.get(action, "CX Coach admins (Slack workspace admins and owners, or CX_ADMINS)")
     return f"Only {who} can {action.value}."

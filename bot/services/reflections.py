@@ -7,7 +7,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot.store.models import Person, Reflection
+from bot.services.templates import DEFAULT, Question, questions_for
+from bot.store import repos
+from bot.store.models import Person, Reflection, TeamRole
 
 
 def get(*, session: Session, person: Person, shift_date: date) -> Reflection | None:
@@ -52,3 +54,19 @@ def answers_of(row: Reflection) -> dict[str, Any]:
     if row.confidence is not None:
         answers["confidence"] = row.confidence
     return answers
+
+
+def template_of(*, session: Session, person: Person) -> tuple[tuple[Question, ...], bool]:
+    """The questions the person answers (their first team's, as an agent) and whether that
+    team's leads read the answers."""
+    assert person.id is not None
+    memberships = repos.teams_of(
+        session=session, workspace_id=person.workspace_id, person_id=person.id
+    )
+    teams = [t for t, role in memberships if role == TeamRole.AGENT] or [t for t, _ in memberships]
+    if not teams:
+        return DEFAULT, True
+    team = teams[0]
+    return questions_for(
+        team.reflection_template, team.custom_questions
+    ), team.leads_read_reflections

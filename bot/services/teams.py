@@ -16,6 +16,7 @@ from sqlmodel import Session, col, delete, func, select
 from bot.services import schedule
 from bot.services.permissions import Action, Actor, may, refusal
 from bot.services.schedule import ScheduleError
+from bot.services.templates import TEMPLATES, TemplateError, parse_custom
 from bot.store import repos
 from bot.store.models import Membership, Person, Team, TeamHoliday, TeamRole
 
@@ -58,6 +59,9 @@ class TeamForm:
     custom_holidays: tuple[date, ...] | None = None
     targets: Targets | None = None
     channels_given: bool = False  # whether the channel fields were on the form
+    template: str | None = None  # "default" | "postmortem" | "custom"
+    custom_questions: str | None = None
+    leads_read: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,8 @@ def save(
         _require(actor, Action.MANAGE_LEADS, team_id)
     if form.members is not None and team_id is not None:
         _require(actor, Action.MANAGE_MEMBERS, team_id)
+    if form.template is not None and team_id is not None:
+        _require(actor, Action.SET_QUESTIONS, team_id)
     if form.name is not None:
         name = check_name(form.name)
         clash = find(session=session, workspace_id=workspace_id, name=name)
@@ -221,6 +227,18 @@ def _configure(team: Team, form: TeamForm) -> None:
     if form.channels_given:
         team.digest_channel_id = form.digest_channel_id
         team.celebration_channel_id = form.celebration_channel_id
+    if form.template is not None:
+        if form.template not in TEMPLATES:
+            raise TeamError("Pick the default, post-mortem or your own questions.")
+        if form.template == "custom":
+            try:
+                parse_custom(form.custom_questions or "")
+            except TemplateError as error:
+                raise TeamError(str(error)) from None
+        team.reflection_template = form.template
+        team.custom_questions = form.custom_questions or None
+    if form.leads_read is not None:
+        team.leads_read_reflections = form.leads_read
     if form.targets is not None:
         team.csat_target_pct = form.targets.csat_pct
         team.nps_target = form.targets.nps

@@ -85,6 +85,10 @@ class Team(SQLModel, table=True):
     frt_target_minutes: int = 240
     # One reminder this long after an unanswered prompt (0: no reminders).
     reminder_delay_minutes: int = 120
+    # Reflection questions: "default", "postmortem" or "custom" (custom_questions, one a line).
+    reflection_template: str = Field(default="default", max_length=16)
+    custom_questions: str | None = Field(default=None, sa_type=Text)
+    leads_read_reflections: bool = True
     created_at: datetime = Field(default_factory=utcnow)
 
 

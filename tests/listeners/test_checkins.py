@@ -61,8 +61,8 @@ def _answers(**overrides: Any) -> dict[str, dict[str, dict[str, Any]]]:
         block: {block: {"type": "plain_text_input", "value": value}}
         for block, value in text.items()
     }
-    values[blocks.CONFIDENCE] = {
-        blocks.CONFIDENCE: {"type": "static_select", "selected_option": {"value": "4"}}
+    values["confidence"] = {
+        "confidence": {"type": "static_select", "selected_option": {"value": "4"}}
     }
     return values
 

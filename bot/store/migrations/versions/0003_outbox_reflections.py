@@ -22,6 +22,20 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("reminder_delay_minutes", sa.Integer(), nullable=False, server_default="120")
         )
+        batch_op.add_column(
+            sa.Column(
+                "reflection_template",
+                sqlmodel.sql.sqltypes.AutoString(length=16),
+                nullable=False,
+                server_default="default",
+            )
+        )
+        batch_op.add_column(sa.Column("custom_questions", sa.Text(), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "leads_read_reflections", sa.Boolean(), nullable=False, server_default=sa.true()
+            )
+        )
     op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -122,6 +136,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("actionitem")
     with op.batch_alter_table("team", schema=None) as batch_op:
+        batch_op.drop_column("leads_read_reflections")
+        batch_op.drop_column("custom_questions")
+        batch_op.drop_column("reflection_template")
         batch_op.drop_column("reminder_delay_minutes")
     with op.batch_alter_table("reflection", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_reflection_workspace_id"))
