@@ -39,6 +39,7 @@ HOLIDAYS, DAYS_OFF = "holidays", "days_off"
 CSAT, NPS, FCR, FRT = "csat", "nps", "fcr", "frt"
 TARGET_FIELDS = (CSAT, NPS, FCR, FRT)
 TEMPLATE, QUESTIONS, LEADS_READ = "template", "questions", "leads_read"
+REMINDER = "reminder"
 TEMPLATE_NAMES = {
     "default": "Default: went well, do differently, training, confidence",
     "postmortem": "Post-mortem: what happened, root cause, what I'll change",
@@ -162,6 +163,17 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             f"-{team.holiday_subdivision}" if team.holiday_subdivision else ""
         )
     return [
+        _input(
+            REMINDER,
+            "Remind unanswered check-ins after (minutes; 0 for no reminder)",
+            NumberInputElement(
+                action_id=REMINDER,
+                is_decimal_allowed=False,
+                initial_value=str(team.reminder_delay_minutes if team else 120),
+                min_value="0",
+                max_value="720",
+            ),
+        ),
         _input(
             DIGEST,
             "Weekly KPI digest goes to",

@@ -16,6 +16,7 @@ from bot.blocks.team_admin import (
     NAME,
     NPS,
     QUESTIONS,
+    REMINDER,
     TARGET_FIELDS,
     TEMPLATE,
     ZONE,
@@ -81,6 +82,14 @@ def read_team_modal(
                 targets = check_targets(numbers[CSAT], numbers[NPS], numbers[FCR], numbers[FRT])
             except TeamError as error:
                 errors[CSAT] = str(error)
+    reminder = None
+    if full and REMINDER in values:
+        try:
+            reminder = int(text(REMINDER) or "")
+            if not 0 <= reminder <= 720:
+                raise ValueError
+        except ValueError:
+            errors[REMINDER] = "Minutes from 0 (no reminder) to 720."
     template = str((field(TEMPLATE, "selected_option") or {}).get("value") or "default")  # type: ignore[attr-defined]
     custom = text(QUESTIONS)
     if template == "custom":
@@ -100,6 +109,7 @@ def read_team_modal(
         targets=targets,
         channels_given=full,
         template=template if TEMPLATE in values else None,
+        reminder_minutes=reminder,
         custom_questions=custom,
         leads_read=bool(field(LEADS_READ, "selected_options")) if TEMPLATE in values else None,
     )

@@ -78,9 +78,10 @@ def team_week(*, session: Session, team: Team, now: datetime) -> TeamWeek:
         ):
             quiet.append(agent.slack_user_id)
     since = local_today - timedelta(days=TRAINING_DAYS)
+    readable = reflections if team.leads_read_reflections else []  # the team's own setting
     needs = Counter(
         need
-        for r in reflections
+        for r in readable
         if r.shift_date >= since and r.status == "answered"
         for need in _needs(json.loads(r.answers or "{}").get("training", ""))
     )

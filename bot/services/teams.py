@@ -62,6 +62,7 @@ class TeamForm:
     template: str | None = None  # "default" | "postmortem" | "custom"
     custom_questions: str | None = None
     leads_read: bool | None = None
+    reminder_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -174,11 +175,16 @@ def save(
     else:
         team = get(session=session, workspace_id=workspace_id, team_id=team_id)
     configures = (
-        form.timezone,
-        form.holidays,
-        form.custom_holidays,
-        form.targets,
-    ) != (None, None, None, None) or form.channels_given
+        (
+            form.timezone,
+            form.holidays,
+            form.custom_holidays,
+            form.targets,
+        )
+        != (None, None, None, None)
+        or form.channels_given
+        or form.reminder_minutes is not None
+    )
     if team_id is not None and form.name is not None and check_name(form.name) != team.name:
         _require(actor, Action.RENAME_TEAM, team_id)
     if team_id is not None and configures:
@@ -239,6 +245,8 @@ def _configure(team: Team, form: TeamForm) -> None:
         team.custom_questions = form.custom_questions or None
     if form.leads_read is not None:
         team.leads_read_reflections = form.leads_read
+    if form.reminder_minutes is not None:
+        team.reminder_delay_minutes = form.reminder_minutes
     if form.targets is not None:
         team.csat_target_pct = form.targets.csat_pct
         team.nps_target = form.targets.nps

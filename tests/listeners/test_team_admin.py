@@ -245,3 +245,20 @@ def test_another_workspaces_team_is_out_of_reach(
     assert "That team no longer exists" in json.dumps(reply)
     with Session(engine) as session:
         assert session.get(Team, other_id).name == "Their team"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("minutes", "saved"), [("30", 30), ("0", 0), ("999", None)])
+def test_reminder_delay_is_set_in_the_modal(
+    slack: SlackDriver, engine: Engine, minutes: str, saved: int | None
+) -> None:
+    """Admins choose the reminder delay (0: none); outside 0-720 minutes it is refused."""
+    reply = slack.view_submission(
+        blocks.TEAM_MODAL, _values(**FULL_FORM, reminder=minutes), user_id=ADMIN
+    )
+    team = _team(engine)
+    if saved is None:
+        assert "0 (no reminder) to 720" in reply.json()["errors"][blocks.REMINDER]
+        assert team is None
+    else:
+        assert team is not None
+        assert team.reminder_delay_minutes == saved

@@ -113,3 +113,16 @@ def test_delivery_problems_list_failed_sends(engine: Engine, team: Team) -> None
         )
     assert [(p.channel, p.error) for p in problems] == [("U0A", "user_not_found")]
     assert later == []
+
+
+def test_training_needs_stay_private_when_leads_do_not_read(engine: Engine, team: Team) -> None:
+    """A team whose leads do not read reflections shows no training needs from them."""
+    with Session(engine) as session:
+        row = session.get(Team, team.id)
+        assert row is not None
+        row.leads_read_reflections = False
+        session.add(row)
+        session.commit()
+        week = team_view.team_week(session=session, team=row, now=NOW)
+    assert week.training_needs == []
+    assert (week.answered, week.prompts) == (5, 8)  # counts are not answers
