@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from bot.deps import Deps
 from bot.scheduler import run_checkins
-from bot.services import reflections
+from bot.services import checkins, reflections
 from bot.store import repos
 from bot.store.db import make_engine, make_session_factory
 from bot.store.models import Outbox, utcnow
@@ -170,3 +170,26 @@ def test_no_reminder_once_answered_or_at_night(
         run_checkins(deps)
     assert len(fake_slack.messages_to("U0LATE")) == 2
     assert [m["text"][:8] for m in fake_slack.messages_to("U0DONE")] == ["Your shi"]
+
+
+def test_a_prompt_closes_when_the_next_shift_ends(
+    deps: Deps, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    """A prompt stops taking answers at the next check-in when that comes before 24 hours:
+    across spring-forward in New York the next 17:30 is only 23 hours later."""
+    zone = {"U0DAILY": "America/New_York"}
+    add_agents(engine, fake_slack, zone, days="mon,tue,wed,thu,fri,sat,sun")
+    with freeze_time(datetime(2026, 3, 7, 22, 31, tzinfo=UTC)):  # Sat 17:31 EST
+        run_checkins(deps)
+    saturday = date(2026, 3, 7)
+    with Session(engine) as session:
+        person = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0DAILY")
+        assert person is not None
+        before_next = datetime(2026, 3, 8, 21, 15, tzinfo=UTC)  # Sun 17:15 EDT
+        after_next = datetime(2026, 3, 8, 21, 45, tzinfo=UTC)  # Sun 17:45 EDT, 23 h 15 min on
+        assert checkins.open_prompt(
+            session=session, person=person, shift_date=saturday, now=before_next
+        )
+        assert not checkins.open_prompt(
+            session=session, person=person, shift_date=saturday, now=after_next
+        )

@@ -23,6 +23,13 @@ def team_week_blocks(weeks: Sequence[TeamWeek]) -> list[Block]:
         if week.training_needs:
             needs = ", ".join(f"{escape(need)} ({count})" for need, count in week.training_needs)
             lines.append(f"Training asked for (30 days): {needs}")
+        if week.open_actions:
+            shown = "; ".join(
+                f"<@{who}>: {escape(what)} (due {due:%a %d %b})"
+                for who, what, due in week.open_actions[:5]
+            )
+            more = f" and {len(week.open_actions) - 5} more" if len(week.open_actions) > 5 else ""
+            lines.append(f"Open action items: {shown}{more}")
         blocks.append(HeaderBlock(text=f"Your team: {week.team.name}"[:150]))
         blocks.append(section("\n".join(lines)))
     return blocks

@@ -30,7 +30,7 @@ PROMPT = "prompt"
 REMINDER = "reminder"
 QUIET_START, QUIET_END = time(21, 0), time(8, 0)  # no reminders at night, agent's local time
 CATCH_UP_GRACE = timedelta(hours=3)  # a prompt this late is still worth sending
-ANSWER_WINDOW = timedelta(hours=24)  # after this, the prompt is missed
+ANSWER_WINDOW = timedelta(hours=24)  # after this (or the next check-in), the prompt is missed
 
 
 @dataclass
@@ -152,6 +152,8 @@ def claim_due_reminders(*, session: Session, now: datetime) -> int:
             continue
         if now < prompt.due_at + timedelta(minutes=min(delays)):
             continue
+        if now >= window_end(session=session, person=person, prompt=prompt):
+            continue  # the next shift has begun: this one is missed, not reminded
         shift_date = date.fromisoformat(json.loads(prompt.payload)["shift_date"])
         zone = shifts.timezone_of(person, teams_by_person.get(person.id, []))
         try:
@@ -207,6 +209,20 @@ def open_prompt(
             Outbox.key == prompt_key(person.slack_user_id, shift_date),
         )
     ).first()
-    if row is None or row.status != OutboxStatus.SENT or now - row.due_at > ANSWER_WINDOW:
+    if row is None or row.status != OutboxStatus.SENT:
         return None
-    return row
+    return row if now < window_end(session=session, person=person, prompt=row) else None
+
+
+def window_end(*, session: Session, person: Person, prompt: Outbox) -> datetime:
+    """When a prompt stops taking answers: 24 hours after it, or the person's next check-in if
+    that comes sooner (a new shift, a new reflection)."""
+    assert person.id is not None
+    teams = _teams_of(session, [person.id]).get(person.id, [])
+    try:
+        agent = shifts.agent_schedule(session=session, person=person, teams=teams)
+        upcoming = schedule.next_checkins(agent, prompt.due_at, 1)
+    except ScheduleError:
+        upcoming = []
+    end = prompt.due_at + ANSWER_WINDOW
+    return min(end, upcoming[0].at) if upcoming and upcoming[0].at else end

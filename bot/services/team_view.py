@@ -4,14 +4,23 @@ Shown to them only; never posted to a channel."""
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from bot.services import schedule
 from bot.services.checkins import ANSWER_WINDOW, PROMPT
-from bot.store.models import Membership, Outbox, OutboxStatus, Person, Reflection, Team, TeamRole
+from bot.store.models import (
+    ActionItem,
+    Membership,
+    Outbox,
+    OutboxStatus,
+    Person,
+    Reflection,
+    Team,
+    TeamRole,
+)
 
 QUIET_AFTER = 3  # unanswered shifts in a row before a lead hears about it
 TRAINING_DAYS = 30
@@ -27,6 +36,7 @@ class TeamWeek:
     answered: int
     quiet: list[str]  # Slack IDs with QUIET_AFTER+ unanswered shifts in a row
     training_needs: list[tuple[str, int]]  # (need, how many mentioned it), most first
+    open_actions: list[tuple[str, str, date]] = field(default_factory=list)  # who, what, due
 
     @property
     def participation_pct(self) -> float | None:
@@ -85,12 +95,21 @@ def team_week(*, session: Session, team: Team, now: datetime) -> TeamWeek:
         if r.shift_date >= since and r.status == "answered"
         for need in _needs(json.loads(r.answers or "{}").get("training", ""))
     )
+    by_id = {agent.id: agent.slack_user_id for agent in agents}
+    items = session.exec(
+        select(ActionItem)
+        .where(col(ActionItem.person_id).in_(ids), ActionItem.status == "open")
+        .order_by(col(ActionItem.due_date))
+    ).all()
     return TeamWeek(
         team=team,
         prompts=len(this_week),
         answered=answered,
         quiet=sorted(quiet),
         training_needs=needs.most_common(TOP_NEEDS),
+        open_actions=[(by_id[i.person_id], i.text, i.due_date) for i in items]
+        if team.leads_read_reflections
+        else [],
     )
 
 
