@@ -220,3 +220,19 @@ def test_home_shows_streak_participation_and_recent_answers(
     assert "Streak: *1* shifts" in home
     assert "100 % (1 of 1 shifts)" in home
     assert "Tue 24 Nov — &lt;b&gt;Fixed&lt;/b&gt; a refund &amp; more" in home
+
+
+def test_an_agent_removed_from_the_team_can_still_answer(
+    prompt: tuple[str, str], slack_at: Callable[[timedelta], SlackDriver], engine: Engine
+) -> None:
+    """Leaving the team after the prompt does not lose the answer to it."""
+    from bot.store.models import Membership
+
+    with Session(engine) as session:
+        for membership in session.exec(select(Membership)).all():
+            session.delete(membership)
+        session.commit()
+    slack = slack_at(timedelta(minutes=5))
+    reply = slack.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
+    assert reply.body == ""
+    assert len(_reflections(engine)) == 1
