@@ -15,8 +15,8 @@ from bot.blocks.actions import home_action_blocks
 from bot.blocks.checkins import home_history_blocks
 from bot.blocks.common import escape, section
 from bot.blocks.shifts import home_schedule_blocks
-from bot.blocks.team_admin import home_teams_blocks
 from bot.blocks.team_view import delivery_problem_blocks, team_week_blocks
+from bot.blocks.teams import home_teams_blocks
 from bot.services.history import History
 from bot.services.people import Role, Standing
 from bot.services.shifts import ShiftOverview

@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks import team_admin as blocks
+from bot.blocks import teams as team_blocks
 from bot.blocks.common import escape
 from bot.blocks.team_form import read_team_modal
 from bot.deps import Defer, Deps
@@ -170,7 +171,7 @@ def handle_team_modal(
 
 def register(app: App) -> None:
     """The team buttons and modal."""
-    app.action(blocks.CREATE_TEAM)(handle_create_button)
-    app.action(blocks.EDIT_TEAM)(handle_edit_button)
-    app.action(blocks.DELETE_TEAM)(handle_delete_button)
+    app.action(team_blocks.CREATE_TEAM)(handle_create_button)
+    app.action(team_blocks.EDIT_TEAM)(handle_edit_button)
+    app.action(team_blocks.DELETE_TEAM)(handle_delete_button)
     app.view(blocks.TEAM_MODAL)(handle_team_modal)

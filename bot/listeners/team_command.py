@@ -5,7 +5,7 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.blocks import team_admin as blocks
+from bot.blocks import teams as team_blocks
 from bot.blocks.common import escape
 from bot.deps import Deps
 from bot.listeners.profiles import known_person
@@ -81,14 +81,14 @@ def team_subcommand(
         if not may(actor, Action.VIEW_TEAM, team_id=team.id):
             say(refusal(Action.VIEW_TEAM))
             return
-        say(f"Team {escape(team.name)}", blocks=blocks.detail_blocks(detail))
+        say(f"Team {escape(team.name)}", blocks=team_blocks.detail_blocks(detail))
     elif verb in ("edit", "rename", "set"):
         open_team_modal(deps, client, workspace_id, user_id, trigger_id, team.id)
     elif verb == "delete":
         if not may(actor, Action.DELETE_TEAM, team_id=team.id):
             say(refusal(Action.DELETE_TEAM))
             return
-        say(f"Delete {escape(team.name)}?", blocks=blocks.delete_confirmation_blocks(team))
+        say(f"Delete {escape(team.name)}?", blocks=team_blocks.delete_confirmation_blocks(team))
     elif verb in ("add", "remove"):
         change_people(deps, say, workspace_id, actor, detail, verb, users, rest)
 

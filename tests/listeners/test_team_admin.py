@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.blocks import team_admin as blocks
+from bot.blocks import teams as team_blocks
 from bot.services import teams
 from bot.services.permissions import OPERATOR
 from bot.store.models import Membership, Team, TeamHoliday
@@ -83,7 +84,7 @@ def test_admin_creates_a_team_from_the_home_tab(
     slack: SlackDriver, fake_slack: FakeSlack, engine: Engine
 ) -> None:
     """Create team → the full modal; saving it stores every setting, then the home lists it."""
-    slack.block_action(blocks.CREATE_TEAM, user_id=ADMIN, view={"id": "V0HOME"})
+    slack.block_action(team_blocks.CREATE_TEAM, user_id=ADMIN, view={"id": "V0HOME"})
     modal = fake_slack.wait_for("views.open")[0].params["view"]
     block_ids = [block.get("block_id") for block in modal["blocks"]]
     assert block_ids[:4] == [blocks.NAME, blocks.LEADS, blocks.MEMBERS, blocks.TEMPLATE]
@@ -129,7 +130,7 @@ def test_an_agent_pressing_create_is_told_who_may(
     slack: SlackDriver, fake_slack: FakeSlack
 ) -> None:
     """Non-admins get a notice modal naming who can create teams."""
-    slack.block_action(blocks.CREATE_TEAM, user_id="U0AGENT", view={"id": "V0HOME"})
+    slack.block_action(team_blocks.CREATE_TEAM, user_id="U0AGENT", view={"id": "V0HOME"})
     modal = fake_slack.wait_for("views.open")[0].params["view"]
     assert "Only CX Coach admins" in json.dumps(modal)
 
@@ -138,7 +139,7 @@ def test_a_lead_edits_only_the_members_of_their_team(
     slack: SlackDriver, fake_slack: FakeSlack, engine: Engine, tier1: int
 ) -> None:
     """A lead's modal has the members only; saving it changes who is on the team."""
-    slack.block_action(blocks.EDIT_TEAM, str(tier1), user_id="U0LEAD", view={"id": "V0HOME"})
+    slack.block_action(team_blocks.EDIT_TEAM, str(tier1), user_id="U0LEAD", view={"id": "V0HOME"})
     modal = fake_slack.wait_for("views.open")[0].params["view"]
     assert blocks.NAME not in json.dumps(modal)
     values = _values(members=["U0AGENT", ADMIN])
@@ -194,9 +195,9 @@ def test_delete_asks_then_deletes(
 ) -> None:  # fmt: skip
     """`delete` answers with a confirming button; pressing it deletes the team."""
     shown = command("delete Tier 1")
-    assert blocks.DELETE_TEAM in shown
+    assert team_blocks.DELETE_TEAM in shown
     assert '"confirm"' in shown
-    slack.block_action(blocks.DELETE_TEAM, str(tier1), user_id=ADMIN)
+    slack.block_action(team_blocks.DELETE_TEAM, str(tier1), user_id=ADMIN)
     posted = fake_slack.wait_for("response_url", 2)[-1].params
     assert "Deleted the team Tier 1" in posted["text"]
     assert _team(engine) is None
