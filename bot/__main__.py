@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from bot.app import create_app
 from bot.cli import UsageError
+from bot.cli import helpdesk_import as cli_import
 from bot.cli import roster as cli_roster
 from bot.cli import schedule as cli_schedule
 from bot.config import Settings, describe_settings_error
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cli_schedule.add_parser(commands)
     cli_roster.add_parser(commands)
+    cli_import.add_parser(commands)
     return parser
 
 
@@ -94,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_schedule(settings, args)
         if command == "roster":
             return run_roster(settings, args)
+        if command == "import":
+            return run_import(settings, args)
         if command == "clock":
             return run_clock(settings)
         return run_http(
@@ -228,6 +232,18 @@ def run_roster(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
+
+
+def run_import(settings: Settings, args: argparse.Namespace) -> int:
+    """`import tickets|surveys FILE`."""
+    engine = connect(settings)
+    _require_current_schema(engine)
+    client = make_web_client(settings) if settings.slack_bot_token else None
+    try:
+        return cli_import.run(args, engine, client)
+    except UsageError as error:
+        print(f"python -m bot import {args.kind}: {error}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def run_clock(settings: Settings) -> int:

@@ -185,3 +185,40 @@ class ActionItem(SQLModel, table=True):
     status: str = Field(default="open", max_length=16)  # open | done
     created_at: datetime = Field(default_factory=utcnow)
     done_at: datetime | None = None
+
+
+class HelpdeskTicket(SQLModel, table=True):
+    """A ticket from the helpdesk (CSV import or /ingest); re-importing its id updates it."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "ticket_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=32)
+    ticket_id: str = Field(max_length=100)
+    agent: str = Field(max_length=200)  # as given: a Slack user ID or an email
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    created_at: datetime
+    first_response_at: datetime | None = None
+    solved_at: datetime | None = Field(default=None, index=True)
+    agent_replies: int = 0
+    reopened: bool = False
+    channel: str | None = Field(default=None, max_length=32)
+    imported_at: datetime = Field(default_factory=utcnow)
+
+
+class SurveyResponse(SQLModel, table=True):
+    """A CSAT (1-5) or NPS (0-10) answer; re-importing its id updates it."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "response_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=32)
+    response_id: str = Field(max_length=100)
+    ticket_id: str | None = Field(default=None, max_length=100)
+    agent: str = Field(max_length=200)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    kind: str = Field(max_length=8)
+    score: int
+    comment: str | None = Field(default=None, sa_type=Text)
+    submitted_at: datetime = Field(index=True)
+    imported_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,136 @@
+"""`python -m bot import tickets|surveys`: helpdesk CSVs in, line-by-line errors, idempotent."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot.__main__ import main
+from bot.store.models import HelpdeskTicket, SurveyResponse
+from tests.fakeslack import FakeSlack
+
+TICKETS = "ticket_id,agent,created_at,first_response_at,solved_at,agent_replies,reopened,channel\n"
+SURVEYS = "response_id,ticket_id,agent,kind,score,comment,submitted_at\n"
+
+
+@pytest.fixture
+def env(
+    engine: Engine, db_url: str, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI pointed at the test database and the fake Slack."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", fake_slack.bot_token)
+    monkeypatch.setenv("SLACK_API_BASE_URL", fake_slack.api_url)
+
+
+def _csv(tmp_path: Path, text: str, name: str = "data.csv") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def _tickets(engine: Engine) -> dict[str, HelpdeskTicket]:
+    with Session(engine) as session:
+        return {t.ticket_id: t for t in session.exec(select(HelpdeskTicket)).all()}
+
+
+def test_tickets_import_and_reimport_updates(
+    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Good rows land with UTC times (no offset means UTC); the same ids again update them."""
+    rows = (
+        "T1,U0AGENT,2026-03-01T10:00:00,2026-03-01T10:30:00,2026-03-01T12:00:00,1,false,email\n"
+        "T2,ana@example.com,2026-03-02T09:00:00-05:00,,2026-03-02T15:00:00Z,2,yes,chat\n"
+    )
+    assert main(["import", "tickets", _csv(tmp_path, TICKETS + rows)]) == 0
+    assert "2 inserted, 0 updated, 0 rejected" in capsys.readouterr().out
+    t2 = _tickets(engine)["T2"]
+    assert t2.created_at == datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+    assert (t2.reopened, t2.agent_replies, t2.person_id is not None) == (True, 2, True)
+    again = rows.replace(",1,false,email", ",3,false,email")
+    assert main(["import", "tickets", _csv(tmp_path, TICKETS + again)]) == 0
+    assert "0 inserted, 2 updated" in capsys.readouterr().out
+    assert _tickets(engine)["T1"].agent_replies == 3
+
+
+def test_bad_ticket_lines_are_reported_and_good_ones_land(
+    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each bad line is named with its reason; exit code 1; the good line is imported."""
+    rows = (
+        "T1,U0AGENT,2026-03-01T10:00:00,,,1,false,\n"
+        "T2,U0AGENT,yesterday,,,1,false,\n"
+        "T3,U0AGENT,2026-03-01T10:00:00,2026-03-01T09:00:00,,1,false,\n"
+        "T4,U0AGENT,2026-03-01T10:00:00,,,x,false,\n"
+        "T5,U0AGENT,2026-03-01T10:00:00,,,1,maybe,\n"
+        "T1,U0AGENT,2026-03-01T10:00:00,,,1,false,\n"
+    )
+    assert main(["import", "tickets", _csv(tmp_path, TICKETS + rows)]) == 1
+    err = capsys.readouterr().err
+    assert "line 3: created_at `yesterday` is not an ISO 8601 time" in err
+    assert "line 4: first_response_at is before created_at" in err
+    assert "line 5: agent_replies `x` is not a number" in err
+    assert "line 6: reopened `maybe` is not true or false" in err
+    assert "line 7: ticket_id T1 already on line 2" in err
+    assert set(_tickets(engine)) == {"T1"}
+
+
+def test_strict_and_dry_run_write_nothing(
+    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--strict refuses the file for one bad line; --dry-run only counts."""
+    rows = "T1,U0AGENT,2026-03-01T10:00:00,,,1,false,\nT2,U0AGENT,never,,,1,false,\n"
+    assert main(["import", "tickets", _csv(tmp_path, TICKETS + rows), "--strict"]) == 2
+    assert main(["import", "tickets", _csv(tmp_path, TICKETS + rows[:40]), "--dry-run"]) == 0
+    assert "Would do: 1 inserted" in capsys.readouterr().out
+    assert _tickets(engine) == {}
+
+
+def test_surveys_check_kind_and_score_and_keep_unknown_agents(
+    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Scores outside 1-5 (CSAT) or 0-10 (NPS) and unknown kinds are refused; an email Slack
+    does not know is kept, to count once the person appears."""
+    rows = (
+        "R1,T1,U0AGENT,csat,5,Great help,2026-03-03T08:00:00Z\n"
+        "R2,T1,U0AGENT,csat,6,,2026-03-03T08:00:00Z\n"
+        "R3,T1,U0AGENT,ces,3,,2026-03-03T08:00:00Z\n"
+        "R4,T1,nobody@example.com,nps,10,,2026-03-03T08:00:00Z\n"
+    )
+    assert main(["import", "surveys", _csv(tmp_path, SURVEYS + rows)]) == 1
+    err = capsys.readouterr().err
+    assert "line 3: a csat score is 1 to 5, not 6" in err
+    assert "line 4: kind `ces` must be csat or nps" in err
+    assert "line 5: no Slack user `nobody@example.com` yet (kept)" in err
+    with Session(engine) as session:
+        kept = {r.response_id: r.person_id for r in session.exec(select(SurveyResponse)).all()}
+    assert set(kept) == {"R1", "R4"}
+    assert kept["R4"] is None
+
+
+def test_map_renames_an_exports_columns(
+    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--map 'Ticket ID=ticket_id' reads a helpdesk's own column names."""
+    text = "Ticket ID,Assignee,Created\nT9,U0AGENT,2026-03-01T10:00:00\n"
+    args = [
+        "--map",
+        "Ticket ID=ticket_id",
+        "--map",
+        "Assignee=agent",
+        "--map",
+        "Created=created_at",
+    ]
+    assert main(["import", "tickets", _csv(tmp_path, text), *args]) == 0
+    assert set(_tickets(engine)) == {"T9"}
+
+
+@pytest.mark.parametrize(("text", "message"), [("", "the header lacks"), ("a,b\n1,2\n", "lacks")])
+def test_a_file_without_the_columns_is_a_usage_error(
+    env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    """An empty file or a wrong header exits 2 and names the expected columns."""
+    assert main(["import", "tickets", _csv(tmp_path, text)]) == 2
+    assert message in capsys.readouterr().err
