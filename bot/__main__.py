@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from bot.app import create_app
 from bot.cli import UsageError
 from bot.cli import helpdesk_import as cli_import
+from bot.cli import metrics as cli_metrics
 from bot.cli import roster as cli_roster
 from bot.cli import schedule as cli_schedule
 from bot.config import Settings, describe_settings_error
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_schedule.add_parser(commands)
     cli_roster.add_parser(commands)
     cli_import.add_parser(commands)
+    cli_metrics.add_parser(commands)
     return parser
 
 
@@ -98,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_roster(settings, args)
         if command == "import":
             return run_import(settings, args)
+        if command == "metrics":
+            return run_metrics(settings, args)
         if command == "clock":
             return run_clock(settings)
         return run_http(
@@ -244,6 +248,19 @@ def run_import(settings: Settings, args: argparse.Namespace) -> int:
     except UsageError as error:
         print(f"python -m bot import {args.kind}: {error}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def run_metrics(settings: Settings, args: argparse.Namespace) -> int:
+    """`metrics`: print a team's or an agent's KPIs."""
+    engine = connect(settings)
+    _require_current_schema(engine)
+    client = make_web_client(settings) if settings.slack_bot_token else None
+    try:
+        print(cli_metrics.run(args, engine, client))
+    except UsageError as error:
+        print(f"python -m bot metrics: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def run_clock(settings: Settings) -> int:

@@ -1,0 +1,71 @@
+"""`python -m bot metrics`: a team's or an agent's KPIs for a period (ARCHITECTURE §7)."""
+
+import argparse
+import dataclasses
+import json
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.cli import UsageError
+from bot.cli.roster import workspace_of
+from bot.services import metrics, periods
+from bot.store.db import make_session_factory
+from bot.store.models import utcnow
+
+
+def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Register `metrics`."""
+    parser = commands.add_parser(
+        "metrics",
+        help="KPIs of a team or an agent for a period",
+        description="CSAT, NPS, FCR, first response and resolution times, tickets solved and "
+        "reflection participation, as defined in ARCHITECTURE §5.",
+    )
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--team", help="team name")
+    who.add_argument("--agent", help="Slack user ID")
+    parser.add_argument("--period", help=f"one of {periods.GRAMMAR} (default 7d)")
+    parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (with --to)")
+    parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (included)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
+
+
+def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> str:
+    """The text (or JSON) to print; UsageError for an unknown subject or a bad period."""
+    if (args.start is None) != (args.end is None):
+        raise UsageError("--from and --to go together")
+    if args.start and args.period:
+        raise UsageError("give --period or --from/--to, not both")
+    text = f"{args.start}..{args.end}" if args.start else (args.period or "7d")
+    workspace_id = workspace_of(args, client, engine)
+    with make_session_factory(engine)() as session:
+        try:
+            subject = (
+                metrics.team_subject(session=session, workspace_id=workspace_id, name=args.team)
+                if args.team
+                else metrics.agent_subject(
+                    session=session, workspace_id=workspace_id, slack_user_id=args.agent
+                )
+            )
+            period = periods.parse(text, now=utcnow(), zone=subject.zone)
+        except (metrics.SubjectError, periods.PeriodError) as error:
+            raise UsageError(str(error).replace("`", "")) from None
+        figures = metrics.figures(session=session, subject=subject, period=period)
+    values = dataclasses.asdict(figures)
+    if args.json:
+        return json.dumps(
+            {
+                **values,
+                "period_start": period.start.isoformat(),
+                "period_end": period.end.isoformat(),
+            }
+        )
+    lines = [f"{subject.label} · {period.first}..{period.last} ({subject.zone})"]
+    for name, value in values.items():
+        shown = (
+            "no data" if value is None else f"{value:.1f}" if isinstance(value, float) else value
+        )
+        lines.append(f"  {name:<22}{shown}")
+    return "\n".join(lines)
