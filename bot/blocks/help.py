@@ -46,6 +46,9 @@ COMMANDS: dict[str, CommandHelp] = {
             ),
             accepts_mentions=True,
             accepts_free_text=True,
+            ready=frozenset(
+                {"", "7d", "30d", "90d", "this-week", "last-week", "this-month", "last-month"}
+            ),
         ),
         CommandHelp(
             command="/cx-reflect",

@@ -1,0 +1,123 @@
+"""/cx-metrics: KPIs for yourself, your team, a team or an agent, over any period. Acks at once;
+the numbers arrive through the response_url."""
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot.blocks.common import escape
+from bot.blocks.metrics import metrics_blocks
+from bot.deps import Defer, Deps
+from bot.listeners.profiles import known_person
+from bot.listeners.usage import answered_help_or_bad_input
+from bot.services import metrics, people, periods, teams
+from bot.services.people import MENTION
+from bot.services.permissions import Actor
+from bot.store import repos
+from bot.store.models import Person
+
+
+def handle_metrics_command(
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+) -> None:
+    """Usage for `help`; everything else after the ack."""
+    if answered_help_or_bad_input(ack, command):
+        return
+    ack()
+    words = str(command.get("text") or "").split()
+    workspace_id, user_id = str(context.team_id), command["user_id"]
+    defer(lambda: answer(deps, client, respond, workspace_id, user_id, words))
+
+
+def answer(
+    deps: Deps,
+    client: WebClient,
+    respond: Respond,
+    workspace_id: str,
+    user_id: str,
+    words: list[str],
+) -> None:
+    """Work out whose numbers and which period, check who may see them, and respond."""
+
+    def say(text: str, **extra: Any) -> None:
+        respond(text=text, response_type="ephemeral", **extra)
+
+    period_text = "7d"
+    if words:
+        try:
+            periods.parse(words[-1], now=deps.clock(), zone="UTC")
+            period_text, words = words[-1], words[:-1]
+        except periods.PeriodError:
+            pass
+    asker = known_person(deps, client, workspace_id, user_id)
+    if asker is None:
+        say("I can't find you in this workspace.")
+        return
+    with deps.session() as session:
+        asker = session.merge(asker)
+        actor = people.actor(session=session, person=asker, admins=deps.settings.cx_admins)
+        try:
+            subject = _subject(session, workspace_id, actor, words)
+        except metrics.SubjectError as error:
+            say(f"{escape(str(error))} Try `/cx-metrics [@agent | team name] [{periods.GRAMMAR}]`.")
+            return
+        refusal = _refusal(session, workspace_id, actor, subject)
+        if refusal:
+            say(refusal)
+            return
+        period = periods.parse(period_text, now=deps.clock(), zone=subject.zone)
+        now = metrics.figures(session=session, subject=subject, period=period)
+        before = metrics.figures(session=session, subject=subject, period=period.previous())
+        targets = None
+        if subject.team_id is not None:
+            team = teams.get(session=session, workspace_id=workspace_id, team_id=subject.team_id)
+            targets = teams.detail(session=session, team=team).targets
+    say(
+        f"{subject.label}: {period.label}",
+        blocks=metrics_blocks(escape(subject.label), period, now, before, targets),
+    )
+
+
+def _subject(
+    session: Session, workspace_id: str, actor: Actor, words: list[str]
+) -> metrics.Subject:
+    if words and (mention := MENTION.match(words[0])):
+        return metrics.agent_subject(
+            session=session, workspace_id=workspace_id, slack_user_id=mention[1]
+        )
+    if words:
+        return metrics.team_subject(
+            session=session, workspace_id=workspace_id, name=" ".join(words)
+        )
+    if actor.leads:
+        led = [t for t in repos.list_teams(session=session, workspace_id=workspace_id)
+               if t.id in actor.leads]  # fmt: skip
+        return metrics.team_subject(session=session, workspace_id=workspace_id, name=led[0].name)
+    return metrics.agent_subject(
+        session=session, workspace_id=workspace_id, slack_user_id=actor.slack_user_id
+    )
+
+
+def _refusal(session: Session, workspace_id: str, actor: Actor, subject: metrics.Subject) -> str:
+    """Agents see themselves and their teams; leads their teams and members; admins all."""
+    if actor.is_admin:
+        return ""
+    if subject.team_id is not None:
+        if subject.team_id in actor.member_of | actor.leads:
+            return ""
+        return "You can see the numbers of your own teams (and, as a lead, of their members)."
+    person = session.get(Person, subject.person_ids[0])
+    if person is None or person.id is None or person.slack_user_id == actor.slack_user_id:
+        return ""
+    memberships = repos.teams_of(session=session, workspace_id=workspace_id, person_id=person.id)
+    if {team.id for team, _ in memberships} & actor.leads:
+        return ""
+    return "You can see your own numbers and your team's; leads see their members'."
