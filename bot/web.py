@@ -10,12 +10,16 @@ from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
 from sqlalchemy import Engine
 from waitress.server import create_server
 
 from bot import setup_page
 from bot.after_ack import AfterAck
 from bot.config import Settings
+from bot.ingest import ingest
+from bot.services.helpdesk import Kind
+from bot.slack_client import make_web_client
 from bot.store.db import database_answers
 
 if TYPE_CHECKING:
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
+INGEST_PATHS: dict[str, Kind] = {"/ingest/tickets": "tickets", "/ingest/surveys": "surveys"}
 # Threads answering HTTP; each slash command holds one only until its ack.
 HTTP_THREADS = 16
 
@@ -59,11 +64,20 @@ class WebApp:
                 return self.slack(environ, start_response)
             with self.after_ack.acking():  # after-ack work waits while Slack waits for us
                 return self.slack(environ, start_response)
+        if path in INGEST_PATHS and method == "POST":
+            status, payload = ingest(
+                INGEST_PATHS[path], environ, self.settings, self.engine, self._slack_client
+            )
+            return _json(start_response, status, payload)
         if path == "/healthz" and method in ("GET", "HEAD"):
             return self.healthz(start_response)
         if path == "/" and method in ("GET", "HEAD"):
             return self.index(environ, start_response)
         return _json(start_response, 404, {"error": "not found"})
+
+    def _slack_client(self) -> WebClient | None:
+        token = self.settings.slack_bot_token
+        return make_web_client(self.settings) if token is not None else None
 
     def healthz(self, start_response: "StartResponse") -> Body:
         """200 when the database answers, 503 when it does not."""
@@ -102,7 +116,10 @@ def _length(body: bytes) -> tuple[str, str]:
 
 
 def _status_line(status: int) -> str:
-    reasons = {200: "OK", 404: "Not Found", 503: "Service Unavailable"}
+    reasons = {
+        200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 409: "Conflict",
+        413: "Content Too Large", 422: "Unprocessable Content", 503: "Service Unavailable",
+    }  # fmt: skip
     return f"{status} {reasons.get(status, '')}".strip()
 
 

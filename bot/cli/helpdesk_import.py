@@ -4,13 +4,12 @@ import argparse
 import sys
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from bot.cli import UsageError
 from bot.cli.roster import workspace_of
-from bot.services import helpdesk, teams
+from bot.ingest import resolver
+from bot.services import helpdesk
 from bot.store import repos
 from bot.store.db import make_session_factory
 
@@ -43,32 +42,6 @@ def _renames(pairs: list[str]) -> dict[str, str]:
             raise UsageError(f"--map takes OLD=NEW, not {pair!r}")
         renames[old.strip()] = new.strip()
     return renames
-
-
-def resolver(session: Session, workspace_id: str, client: WebClient | None) -> helpdesk.Resolve:
-    """Slack user IDs and emails → person ids (emails through users.lookupByEmail, cached)."""
-    cache: dict[str, int | None] = {}
-
-    def resolve(agent: str) -> int | None:
-        if agent not in cache:
-            user_id: str | None = agent
-            if "@" in agent:
-                user_id = None
-                if client is not None:
-                    try:
-                        user_id = client.users_lookupByEmail(email=agent)["user"]["id"]
-                    except SlackApiError as error:
-                        if error.response.get("error") != "users_not_found":
-                            raise
-            person = (
-                teams.person_stub(session=session, workspace_id=workspace_id, slack_user_id=user_id)
-                if user_id
-                else None
-            )
-            cache[agent] = person.id if person else None
-        return cache[agent]
-
-    return resolve
 
 
 def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> int:
