@@ -8,6 +8,13 @@ from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 MAX_BLOCKS_PER_MESSAGE = 50
 
 
+NOT_SAVED = (
+    "Not saved: CX Coach can't reach its database. What you entered is still here; "
+    "press Save again in a minute."
+)
+"""Shown beside a modal's field when saving failed, so nothing typed is lost."""
+
+
 def escape(text: str) -> str:
     """Escape user text for Slack so `<!channel>` or a fake `<@U…>` never pings anyone."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

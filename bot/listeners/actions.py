@@ -9,12 +9,11 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks import actions as blocks
+from bot.blocks.common import NOT_SAVED
 from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
 from bot.listeners.profiles import known_person
 from bot.services import actions, reflections
-
-NOT_SAVED = "Not saved: CX Coach can't reach its database. Your text is still here; try again."
 
 
 def handle_add(

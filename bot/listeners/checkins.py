@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks import checkins as blocks
-from bot.blocks.common import section
+from bot.blocks.common import NOT_SAVED, section
 from bot.blocks.team_admin import notice_modal
 from bot.delivery import payload_of
 from bot.deps import Defer, Deps
@@ -26,9 +26,6 @@ CLOSED = (
 NOTHING_OPEN = (
     "No reflection is open right now. Each one opens when your shift ends and stays open for "
     "24 hours; see when yours end with `/cx-shift`."
-)
-NOT_SAVED = (
-    "Not saved: CX Coach can't reach its database. Your text is still here; press Save again."
 )
 
 

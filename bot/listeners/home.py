@@ -9,17 +9,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks import home
 from bot.blocks import shifts as shift_blocks
+from bot.blocks.common import NOT_SAVED
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
 from bot.services import actions, history, people, schedule, shifts, team_view
 from bot.services import teams as team_service
 from bot.services.schedule import ScheduleError
 from bot.store import repos
-
-NOT_SAVED = (
-    "Not saved: CX Coach can't reach its database right now. Your choices are still here; "
-    "press Save again in a minute."
-)
 
 
 def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str) -> None:
@@ -31,10 +27,7 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
         person = session.merge(person)
         standing = people.standing(session=session, person=person, admins=deps.settings.cx_admins)
         assert person.id is not None
-        memberships = repos.teams_of(
-            session=session, workspace_id=workspace_id, person_id=person.id
-        )
-        teams = [team for team, _ in memberships]
+        teams = repos.team_list_of(session=session, person=person)
         overview = shifts.overview(session=session, person=person, teams=teams, now=deps.clock())
         actor = people.actor(session=session, person=person, admins=deps.settings.cx_admins)
         managed = team_service.visible_teams(

@@ -8,15 +8,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks import team_admin as blocks
 from bot.blocks import teams as team_blocks
-from bot.blocks.common import escape
+from bot.blocks.common import NOT_SAVED, escape
 from bot.blocks.team_form import read_team_modal
 from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
 from bot.listeners.profiles import known_person
 from bot.services import people, teams
 from bot.services.permissions import Action, Actor, may, refusal
-
-NOT_SAVED = "Not saved: CX Coach can't reach its database. Your entries are still here; try again."
 
 
 def actor_of(

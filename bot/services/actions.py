@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from bot.services import schedule, shifts
 from bot.services.schedule import ScheduleError
 from bot.store import repos
-from bot.store.models import ActionItem, Outbox, OutboxStatus, Person, Team
+from bot.store.models import ActionItem, Outbox, OutboxStatus, Person
 
 MAX_TEXT = 300
 DUE_KIND = "action_due"
@@ -24,7 +24,7 @@ class ActionError(ValueError):
 
 def local_today(session: Session, person: Person, now: datetime) -> date:
     """Today in the person's zone."""
-    zone = shifts.timezone_of(person, _teams(session, person))
+    zone = shifts.timezone_of(person, repos.team_list_of(session=session, person=person))
     return now.astimezone(schedule.zone_named(zone)).date()
 
 
@@ -102,7 +102,9 @@ def claim_due(*, session: Session, now: datetime) -> int:
     for item, person in items:
         try:
             local = now.astimezone(
-                schedule.zone_named(shifts.timezone_of(person, _teams(session, person)))
+                schedule.zone_named(
+                    shifts.timezone_of(person, repos.team_list_of(session=session, person=person))
+                )
             )
         except ScheduleError:
             continue
@@ -123,11 +125,3 @@ def claim_due(*, session: Session, now: datetime) -> int:
         )  # fmt: skip
         claimed += bool(result.rowcount)  # type: ignore[attr-defined]
     return claimed
-
-
-def _teams(session: Session, person: Person) -> list[Team]:
-    assert person.id is not None
-    memberships = repos.teams_of(
-        session=session, workspace_id=person.workspace_id, person_id=person.id
-    )
-    return [team for team, _ in memberships]

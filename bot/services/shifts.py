@@ -98,11 +98,7 @@ def perform(
 ) -> ShiftOverview:
     """Carry out `request` on `person` for `actor` (permission checked here), and return the
     person's schedule as it now stands. The caller commits."""
-    assert person.id is not None
-    memberships = repos.teams_of(
-        session=session, workspace_id=person.workspace_id, person_id=person.id
-    )
-    teams = [team for team, _ in memberships]
+    teams = repos.team_list_of(session=session, person=person)
     own = person.slack_user_id == actor.slack_user_id
     if request.kind == "show":
         action = Action.VIEW_OWN_SCHEDULE if own else Action.VIEW_SCHEDULE
@@ -189,11 +185,8 @@ def planned_days(
 ) -> tuple[AgentSchedule, list[PlannedDay]]:
     """The person's schedule and their plan for `days` local dates from `start` (default: their
     local today)."""
-    assert person.id is not None
-    memberships = repos.teams_of(
-        session=session, workspace_id=person.workspace_id, person_id=person.id
-    )
-    agent = agent_schedule(session=session, person=person, teams=[team for team, _ in memberships])
+    teams = repos.team_list_of(session=session, person=person)
+    agent = agent_schedule(session=session, person=person, teams=teams)
     if start is None:
         start = now.astimezone(schedule.zone_named(agent.timezone)).date()
     return agent, schedule.plan(agent, start, days)

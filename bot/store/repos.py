@@ -67,3 +67,14 @@ def workspace_ids(*, session: Session) -> list[str]:
 def people_with_slack_id(*, session: Session, slack_user_id: str) -> Sequence[Person]:
     """Everyone with this Slack id, in any workspace (the operator's CLI picks one)."""
     return session.exec(select(Person).where(Person.slack_user_id == slack_user_id)).all()
+
+
+def team_list_of(*, session: Session, person: Person) -> list[Team]:
+    """The teams a person belongs to (any role), by team name."""
+    assert person.id is not None
+    return [
+        team
+        for team, _ in teams_of(
+            session=session, workspace_id=person.workspace_id, person_id=person.id
+        )
+    ]
