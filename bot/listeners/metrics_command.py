@@ -12,7 +12,7 @@ from bot.blocks.metrics import metrics_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
 from bot.listeners.usage import answered_help_or_bad_input
-from bot.services import metrics, people, periods, teams
+from bot.services import metrics, people, periods
 from bot.services.people import MENTION
 from bot.services.permissions import Actor
 from bot.store import repos
@@ -74,15 +74,14 @@ def answer(
             say(refusal)
             return
         period = periods.parse(period_text, now=deps.clock(), zone=subject.zone)
-        now = metrics.figures(session=session, subject=subject, period=period)
-        before = metrics.figures(session=session, subject=subject, period=period.previous())
-        targets = None
-        if subject.team_id is not None:
-            team = teams.get(session=session, workspace_id=workspace_id, team_id=subject.team_id)
-            targets = teams.detail(session=session, team=team).targets
+        shown = metrics.report(
+            session=session, workspace_id=workspace_id, subject=subject, period=period
+        )
     say(
         f"{subject.label}: {period.label}",
-        blocks=metrics_blocks(escape(subject.label), period, now, before, targets),
+        blocks=metrics_blocks(
+            escape(subject.label), period, shown.now, shown.before, shown.targets
+        ),
     )
 
 

@@ -116,6 +116,7 @@ def _claim(
         "person_id": person.id,
         "channel": person.slack_user_id,
         "payload": json.dumps({"shift_date": shift_date.isoformat()}),
+        "shift_date": shift_date,
         "due_at": due,
         "status": (OutboxStatus.MISSED if missed else OutboxStatus.PENDING).value,
         "attempts": 0,

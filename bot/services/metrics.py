@@ -1,23 +1,20 @@
 """KPIs of a team or an agent over a period, read from the database and computed by
 bot.services.kpis (the one place the definitions live)."""
 
-import json
 from dataclasses import dataclass
-from datetime import date
 
+from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
-from bot.services import kpis, teams
+from bot.services import kpis, rollups, teams
 from bot.services.checkins import PROMPT
 from bot.services.periods import Period
 from bot.store import repos
 from bot.store.models import (
-    HelpdeskTicket,
     Membership,
     Outbox,
     OutboxStatus,
     Reflection,
-    SurveyResponse,
     TeamRole,
 )
 
@@ -61,52 +58,54 @@ def agent_subject(*, session: Session, workspace_id: str, slack_user_id: str) ->
     return Subject(f"<@{slack_user_id}>", (person.id,), zone)
 
 
+@dataclass(frozen=True)
+class Report:
+    """What /cx-metrics shows: a period's figures, the previous period's, and team targets."""
+
+    now: kpis.Kpis
+    before: kpis.Kpis
+    targets: teams.Targets | None
+
+
+def report(*, session: Session, workspace_id: str, subject: Subject, period: Period) -> Report:
+    """The subject's figures for the period and the one before it (and its team's targets)."""
+    targets = None
+    if subject.team_id is not None:
+        team = teams.get(session=session, workspace_id=workspace_id, team_id=subject.team_id)
+        targets = teams.detail(session=session, team=team).targets
+    return Report(
+        figures(session=session, subject=subject, period=period),
+        figures(session=session, subject=subject, period=period.previous()),
+        targets,
+    )
+
+
 def figures(*, session: Session, subject: Subject, period: Period) -> kpis.Kpis:
-    """The subject's KPIs for the period."""
+    """The subject's KPIs for the period: helpdesk figures from the rollups, participation from
+    the prompts sent in the period and the reflections answered for them."""
     ids = list(subject.person_ids)
-    tickets = session.exec(
-        select(HelpdeskTicket).where(
-            col(HelpdeskTicket.person_id).in_(ids),
-            col(HelpdeskTicket.solved_at) >= period.start,
-            col(HelpdeskTicket.solved_at) < period.end,
-        )
-    ).all()
-    surveys = session.exec(
-        select(SurveyResponse).where(
-            col(SurveyResponse.person_id).in_(ids),
-            col(SurveyResponse.submitted_at) >= period.start,
-            col(SurveyResponse.submitted_at) < period.end,
-        )
-    ).all()
-    prompts = session.exec(
-        select(Outbox).where(
-            col(Outbox.person_id).in_(ids),
+    tally = rollups.tally(session=session, person_ids=ids, start=period.start, end=period.end)
+    sent, answered = participation(session=session, person_ids=ids, period=period)
+    return kpis.figures(tally, prompts_sent=sent, reflections_answered=answered)
+
+
+def participation(*, session: Session, person_ids: list[int], period: Period) -> tuple[int, int]:
+    """(prompts sent in the period, how many of those shifts have an answered reflection)."""
+    answered = and_(
+        col(Reflection.person_id) == col(Outbox.person_id),
+        col(Reflection.shift_date) == col(Outbox.shift_date),
+        col(Reflection.status) == "answered",
+    )
+    sent, done = session.execute(
+        select(func.count(col(Outbox.id)), func.count(col(Reflection.id)))
+        .select_from(Outbox)
+        .outerjoin(Reflection, answered)
+        .where(
+            col(Outbox.person_id).in_(person_ids),
             Outbox.kind == PROMPT,
-            Outbox.status == OutboxStatus.SENT.value,
             col(Outbox.due_at) >= period.start,
             col(Outbox.due_at) < period.end,
+            Outbox.status == OutboxStatus.SENT.value,
         )
-    ).all()
-    answered_keys = {
-        (r.person_id, r.shift_date)
-        for r in session.exec(
-            select(Reflection).where(
-                col(Reflection.person_id).in_(ids), Reflection.status == "answered"
-            )
-        ).all()
-    }
-    answered = sum(
-        1
-        for p in prompts
-        if (p.person_id, date.fromisoformat(json.loads(p.payload)["shift_date"])) in answered_keys
-    )
-    return kpis.compute(
-        period,
-        [
-            kpis.Ticket(t.created_at, t.first_response_at, t.solved_at, t.agent_replies, t.reopened)
-            for t in tickets
-        ],
-        [kpis.Survey(s.kind, s.score, s.submitted_at) for s in surveys],  # type: ignore[arg-type]
-        prompts_sent=len(prompts),
-        reflections_answered=answered,
-    )
+    ).one()
+    return int(sent), int(done)

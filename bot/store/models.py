@@ -7,7 +7,7 @@ No `from __future__ import annotations` here: it breaks SQLModel's relationship 
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Named constraints let Alembic's batch mode (SQLite) alter and drop them in later migrations.
@@ -134,7 +134,11 @@ class OutboxStatus(StrEnum):
 class Outbox(SQLModel, table=True):
     """A scheduled message: claimed once (unique key), then delivered once by bot.delivery."""
 
-    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "key"),
+        # Participation over a period reads one agent's prompts by time (bot.services.metrics).
+        Index("ix_outbox_person_kind_due", "person_id", "kind", "due_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=32)
@@ -144,6 +148,7 @@ class Outbox(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="CASCADE")
     channel: str = Field(max_length=32)  # a Slack user ID (their DM with the app) or channel
     payload: str = Field(default="{}", sa_type=Text)  # JSON for the kind's renderer
+    shift_date: date | None = None  # the shift a prompt or reminder is about (also in payload)
     due_at: datetime
     status: str = Field(default=OutboxStatus.PENDING.value, max_length=16, index=True)
     attempts: int = 0
@@ -190,13 +195,16 @@ class ActionItem(SQLModel, table=True):
 class HelpdeskTicket(SQLModel, table=True):
     """A ticket from the helpdesk (CSV import or /ingest); re-importing its id updates it."""
 
-    __table_args__ = (UniqueConstraint("workspace_id", "ticket_id"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "ticket_id"),
+        Index("ix_helpdeskticket_person_solved", "person_id", "solved_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=32)
     ticket_id: str = Field(max_length=100)
     agent: str = Field(max_length=200)  # as given: a Slack user ID or an email
-    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime
     first_response_at: datetime | None = None
     solved_at: datetime | None = Field(default=None, index=True)
@@ -209,16 +217,39 @@ class HelpdeskTicket(SQLModel, table=True):
 class SurveyResponse(SQLModel, table=True):
     """A CSAT (1-5) or NPS (0-10) answer; re-importing its id updates it."""
 
-    __table_args__ = (UniqueConstraint("workspace_id", "response_id"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "response_id"),
+        Index("ix_surveyresponse_person_submitted", "person_id", "submitted_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=32)
     response_id: str = Field(max_length=100)
     ticket_id: str | None = Field(default=None, max_length=100)
     agent: str = Field(max_length=200)
-    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
     kind: str = Field(max_length=8)
     score: int
     comment: str | None = Field(default=None, sa_type=Text)
     submitted_at: datetime = Field(index=True)
     imported_at: datetime = Field(default_factory=utcnow)
+
+
+class KpiRollup(SQLModel, table=True):
+    """One agent's helpdesk tallies for one UTC day (grain "d") or calendar month ("m", the sum
+    of its days), by bot.services.rollups: a pure function of the raw rows above, recomputed
+    whenever an import or /ingest touches that agent and day."""
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    grain: str = Field(primary_key=True, max_length=1)
+    day: date = Field(primary_key=True)  # the day, or the month's first day
+    solved: int = 0
+    replied: int = 0
+    first_contact: int = 0
+    csat_n: int = 0
+    csat_good: int = 0
+    nps_n: int = 0
+    promoters: int = 0
+    detractors: int = 0
+    frt: str = Field(default="{}", sa_type=Text)  # kpis.Sketch as JSON
+    resolution: str = Field(default="{}", sa_type=Text)

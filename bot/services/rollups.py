@@ -1,0 +1,217 @@
+"""Per-agent, per-UTC-day KPI tallies kept beside the raw helpdesk rows, so that reading a
+period costs the same whatever the length of the history.
+
+A period [start, end) is read as the whole calendar months inside it from month rollups, the
+other whole UTC days from day rollups, and the partial days at its edges (a team's midnight is
+rarely UTC's) from the raw rows: at most two days of raw rows and about sixty day rollups per
+agent for any period, whatever its length. Both feed one kpis.Tally, so the figures are exactly
+those computed from the raw rows alone (tests/services/test_rollups.py holds it to that).
+
+Rollups are a pure function of the raw rows: `refresh` recomputes the (agent, day) pairs that
+an import touched, and their months, in the importing transaction, so a crash leaves neither
+half-done.
+"""
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, insert, select
+from sqlmodel import Session, col
+
+from bot.services.kpis import COUNTS, Survey, Tally, Ticket
+from bot.store.models import HelpdeskTicket, KpiRollup, SurveyResponse
+
+Key = tuple[int, date]  # (person id, UTC day)
+DAY, MONTH = "d", "m"
+CHUNK = 500  # ids per IN (...) list
+T = TypeVar("T")
+
+_TICKET_COLUMNS = tuple(
+    col(getattr(HelpdeskTicket, name))
+    for name in ("person_id", "created_at", "first_response_at", "solved_at", "agent_replies",
+                 "reopened")
+)  # fmt: skip
+_ROLLUP_COLUMNS = (
+    *(col(getattr(KpiRollup, name)) for name in COUNTS), col(KpiRollup.frt),
+    col(KpiRollup.resolution),
+)  # fmt: skip
+_SURVEY_COLUMNS = (
+    col(SurveyResponse.person_id), col(SurveyResponse.kind), col(SurveyResponse.score),
+    col(SurveyResponse.submitted_at),
+)  # fmt: skip
+
+
+def day_of(moment: datetime) -> date:
+    """The UTC day a moment falls in."""
+    return moment.astimezone(UTC).date()
+
+
+def midnight(day: date) -> datetime:
+    """00:00 UTC of a day."""
+    return datetime.combine(day, time(), UTC)
+
+
+def tally(
+    *, session: Session, person_ids: Collection[int], start: datetime, end: datetime
+) -> Tally:
+    """Everything counted for these agents in [start, end): month rollups for whole months,
+    day rollups for the other whole days, raw rows for the partial days at the edges."""
+    total = Tally()
+    first_full = day_of(start) + timedelta(days=0 if midnight(day_of(start)) == start else 1)
+    after_full = day_of(end)  # whole days are those before the UTC midnight at or before `end`
+    if first_full >= after_full:
+        _add_raw(session, person_ids, start, end, lambda _person: total)
+        return total
+    month_from = first_full if first_full.day == 1 else _next_month(first_full)
+    month_to = after_full.replace(day=1)
+    if month_from < month_to:
+        _add_rollups(session, person_ids, MONTH, month_from, month_to, total)
+        _add_rollups(session, person_ids, DAY, first_full, month_from, total)
+        _add_rollups(session, person_ids, DAY, month_to, after_full, total)
+    else:
+        _add_rollups(session, person_ids, DAY, first_full, after_full, total)
+    _add_raw(session, person_ids, start, midnight(first_full), lambda _person: total)
+    _add_raw(session, person_ids, midnight(after_full), end, lambda _person: total)
+    return total
+
+
+def refresh(session: Session, keys: Iterable[Key]) -> None:
+    """Recompute the rollups of these (agent, day) pairs from the raw rows, then their months."""
+    by_day: dict[date, set[int]] = defaultdict(set)
+    for person_id, day in keys:
+        by_day[day].add(person_id)
+    for day, people in sorted(by_day.items()):
+        for ids in _chunks(sorted(people)):
+            tallies: dict[int, Tally] = defaultdict(Tally)
+            _add_raw(session, ids, midnight(day), midnight(day + timedelta(days=1)),
+                     tallies.__getitem__)  # fmt: skip
+            _replace(session, ids, DAY, day, tallies)
+    refresh_months(session, keys=[(p, day) for day, people in by_day.items() for p in people])
+
+
+def refresh_months(session: Session, keys: Iterable[Key]) -> None:
+    """Recompute the month rollups of these (agent, day) pairs from their day rollups."""
+    by_month: dict[date, set[int]] = defaultdict(set)
+    for person_id, day in keys:
+        by_month[day.replace(day=1)].add(person_id)
+    for month, people in sorted(by_month.items()):
+        for ids in _chunks(sorted(people)):
+            tallies: dict[int, Tally] = defaultdict(Tally)
+            rows = session.execute(
+                select(col(KpiRollup.person_id), *_ROLLUP_COLUMNS).where(
+                    col(KpiRollup.person_id).in_(ids),
+                    col(KpiRollup.grain) == DAY,
+                    col(KpiRollup.day) >= month,
+                    col(KpiRollup.day) < _next_month(month),
+                )
+            )
+            for person_id, *row in rows:
+                _merge_row(tallies[person_id], row)
+            _replace(session, ids, MONTH, month, tallies)
+
+
+def _replace(session: Session, ids: Sequence[int], grain: str, day: date,
+             tallies: dict[int, Tally]) -> None:  # fmt: skip
+    session.execute(
+        delete(KpiRollup).where(
+            col(KpiRollup.person_id).in_(ids),
+            col(KpiRollup.grain) == grain,
+            col(KpiRollup.day) == day,
+        )
+    )
+    rows = [
+        _row(person, grain, day, t)
+        for person, t in tallies.items()
+        if t.solved or t.csat_n or t.nps_n
+    ]
+    if rows:
+        session.execute(insert(KpiRollup), rows)
+
+
+def _add_rollups(session: Session, person_ids: Collection[int], grain: str, since: date,
+                 until: date, total: Tally) -> None:  # fmt: skip
+    if since >= until:
+        return
+    for ids in _chunks(sorted(person_ids)):
+        for row in session.execute(
+            select(*_ROLLUP_COLUMNS).where(
+                col(KpiRollup.person_id).in_(ids),
+                col(KpiRollup.grain) == grain,
+                col(KpiRollup.day) >= since,
+                col(KpiRollup.day) < until,
+            )
+        ):
+            _merge_row(total, row)
+
+
+def _merge_row(total: Tally, row: Sequence[Any]) -> None:
+    """Add one stored rollup (columns as in _ROLLUP_COLUMNS) to a tally."""
+    for i, name in enumerate(COUNTS):
+        setattr(total, name, getattr(total, name) + row[i])
+    total.frt.merge_counts(json.loads(row[-2]))
+    total.resolution.merge_counts(json.loads(row[-1]))
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def rebuild(session: Session) -> None:
+    """Recompute every rollup from the raw rows (after a migration, or to repair)."""
+    session.execute(delete(KpiRollup))
+    keys: set[Key] = set()
+    for person_id, moment in session.execute(
+        select(col(HelpdeskTicket.person_id), col(HelpdeskTicket.solved_at)).where(
+            col(HelpdeskTicket.person_id).is_not(None), col(HelpdeskTicket.solved_at).is_not(None)
+        )
+    ):
+        keys.add((person_id, day_of(moment)))
+    for person_id, moment in session.execute(
+        select(col(SurveyResponse.person_id), col(SurveyResponse.submitted_at)).where(
+            col(SurveyResponse.person_id).is_not(None)
+        )
+    ):
+        keys.add((person_id, day_of(moment)))
+    refresh(session, keys)
+
+
+def _add_raw(session: Session, person_ids: Collection[int], start: datetime, end: datetime,
+             into: Callable[[int], Tally]) -> None:  # fmt: skip
+    """Count raw tickets solved and surveys submitted in [start, end) into `into(person_id)`."""
+    if start >= end:
+        return
+    for ids in _chunks(sorted(person_ids)):
+        for person, *ticket in session.execute(
+            select(*_TICKET_COLUMNS).where(
+                col(HelpdeskTicket.person_id).in_(ids),
+                col(HelpdeskTicket.solved_at) >= start,
+                col(HelpdeskTicket.solved_at) < end,
+            )
+        ):
+            into(person).add_ticket(Ticket(*ticket))
+        for person, *survey in session.execute(
+            select(*_SURVEY_COLUMNS).where(
+                col(SurveyResponse.person_id).in_(ids),
+                col(SurveyResponse.submitted_at) >= start,
+                col(SurveyResponse.submitted_at) < end,
+            )
+        ):
+            into(person).add_survey(Survey(*survey))
+
+
+def _row(person_id: int, grain: str, day: date, t: Tally) -> dict[str, Any]:
+    return {
+        "person_id": person_id, "grain": grain, "day": day,
+        **{name: getattr(t, name) for name in COUNTS},
+        "frt": t.frt.to_json(), "resolution": t.resolution.to_json(),
+    }  # fmt: skip
+
+
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk
