@@ -21,6 +21,7 @@ ENV_NAMES = {
     "database_url": "DATABASE_URL",
     "port": "PORT",
     "ingest_token": "INGEST_TOKEN",
+    "zendesk_webhook_secret": "ZENDESK_WEBHOOK_SECRET",
     "cx_admins": "CX_ADMINS",
 }
 
@@ -43,6 +44,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///cx_coach.db"
     port: int = Field(default=3000, ge=1, le=65535)
     ingest_token: SecretStr | None = None
+    zendesk_webhook_secret: SecretStr | None = None
     cx_admins: Annotated[tuple[str, ...], NoDecode] = ()
 
     @field_validator("slack_bot_token")

@@ -1,9 +1,13 @@
 """Helpdesk records over HTTP: `POST /ingest/tickets` and `POST /ingest/surveys` (ARCHITECTURE
-§3), and the Slack-aware agent resolver the CSV import shares."""
+§3, bearer token), `POST /ingest/zendesk` (a Zendesk trigger's webhook, signed), and the
+Slack-aware agent resolver the CSV import shares."""
 
+import base64
+import hashlib
 import hmac
 import json
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
@@ -59,19 +63,84 @@ def ingest(
     given = str(environ.get("HTTP_AUTHORIZATION", "")).removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), settings.ingest_token.get_secret_value().encode()):
         return 401, {"error": "missing or wrong bearer token"}
+    body = _body(environ)
+    if isinstance(body, tuple):
+        return body
+    try:
+        payload = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return 400, {"error": "the body is not JSON"}
+    items = payload if isinstance(payload, list) else [payload]
+    if not items or not all(isinstance(item, dict) for item in items):
+        return 400, {"error": "send one JSON object or a list of objects"}
+    return _store(kind, items, engine, client_factory)
+
+
+ZENDESK_SKEW = timedelta(minutes=5)  # signatures older (or newer) than this are replays
+ZENDESK_RATINGS = {"good": 5, "bad": 1}  # Zendesk's two-point CSAT, on our 1-5 scale
+ZENDESK_UNRATED = {"offered", "unoffered", ""}
+
+
+def zendesk(
+    environ: "WSGIEnvironment", settings: Settings, engine: Engine,
+    client_factory: Callable[[], WebClient | None], now: datetime,
+) -> Answer:  # fmt: skip
+    """A Zendesk trigger's webhook: check its signature (base64 HMAC-SHA256 of timestamp + body
+    with the webhook's signing secret), then store the ticket or satisfaction rating it carries
+    (README → Zendesk)."""
+    if settings.zendesk_webhook_secret is None:
+        return 404, {"error": "the Zendesk webhook is off; set ZENDESK_WEBHOOK_SECRET to enable it"}
+    body = _body(environ)
+    if isinstance(body, tuple):
+        return body
+    stamp = str(environ.get("HTTP_X_ZENDESK_WEBHOOK_SIGNATURE_TIMESTAMP", ""))
+    given = str(environ.get("HTTP_X_ZENDESK_WEBHOOK_SIGNATURE", ""))
+    secret = settings.zendesk_webhook_secret.get_secret_value().encode()
+    expected = base64.b64encode(hmac.new(secret, stamp.encode() + body, hashlib.sha256).digest())
+    if not stamp or not hmac.compare_digest(given.encode(), expected):
+        return 401, {"error": "missing or wrong X-Zendesk-Webhook-Signature"}
+    try:
+        signed_at = helpdesk.timestamp(stamp, "timestamp")
+    except helpdesk.RecordError:
+        return 401, {"error": "X-Zendesk-Webhook-Signature-Timestamp is not a time"}
+    if abs(now - signed_at) > ZENDESK_SKEW:
+        return 401, {"error": "the signature timestamp is more than 5 minutes off; replay refused"}
+    try:
+        item = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return 400, {"error": "the body is not JSON"}
+    if not isinstance(item, dict):
+        return 400, {"error": "the body must be one JSON object (README → Zendesk)"}
+    kind = str(item.pop("type", "ticket")).strip().lower()
+    if kind == "ticket":
+        return _store("tickets", [item], engine, client_factory)
+    if kind != "survey":
+        return 400, {"error": f"type `{kind}` must be ticket or survey"}
+    rating = str(item.get("score", "")).strip().lower()
+    if rating in ZENDESK_UNRATED:
+        return 200, {"inserted": 0, "updated": 0, "rejected": [], "unmatched": [],
+                     "note": "no rating yet; nothing stored"}  # fmt: skip
+    item["score"] = ZENDESK_RATINGS.get(rating, item["score"])
+    item.setdefault("kind", "csat")
+    return _store("surveys", [item], engine, client_factory)
+
+
+def _body(environ: "WSGIEnvironment") -> bytes | Answer:
+    """The request body, or the 413 to answer."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     if length > MAX_BODY:
         return 413, {"error": f"at most {MAX_BODY // 2**20} MiB per request"}
-    try:
-        payload = json.loads(environ["wsgi.input"].read(length) or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return 400, {"error": "the body is not JSON"}
-    items = payload if isinstance(payload, list) else [payload]
-    if not items or not all(isinstance(item, dict) for item in items):
-        return 400, {"error": "send one JSON object or a list of objects"}
+    body: bytes = environ["wsgi.input"].read(length) if length else b""
+    return body
+
+
+def _store(
+    kind: helpdesk.Kind, items: list[dict[str, Any]], engine: Engine,
+    client_factory: Callable[[], WebClient | None],
+) -> Answer:  # fmt: skip
     records: Iterable[tuple[int, dict[str, Any]]] = enumerate(items, start=1)
     with make_session_factory(engine)() as session:
         workspace_ids = repos.workspace_ids(session=session)

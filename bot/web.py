@@ -5,6 +5,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -17,10 +18,11 @@ from waitress.server import create_server
 from bot import setup_page
 from bot.after_ack import AfterAck
 from bot.config import Settings
-from bot.ingest import ingest
+from bot.ingest import ingest, zendesk
 from bot.services.helpdesk import Kind
 from bot.slack_client import make_web_client
 from bot.store.db import database_answers
+from bot.store.models import utcnow
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -29,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
 INGEST_PATHS: dict[str, Kind] = {"/ingest/tickets": "tickets", "/ingest/surveys": "surveys"}
+ZENDESK_PATH = "/ingest/zendesk"
 # Threads answering HTTP; each slash command holds one only until its ack.
 HTTP_THREADS = 16
 
@@ -45,8 +48,10 @@ class WebApp:
         engine: Engine,
         app: App | None,
         after_ack: AfterAck | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.settings = settings
+        self.clock = clock
         self.engine = engine
         self.after_ack = after_ack
         # Slack requests arrive over HTTP only when a signing secret lets us verify them.
@@ -67,6 +72,11 @@ class WebApp:
         if path in INGEST_PATHS and method == "POST":
             status, payload = ingest(
                 INGEST_PATHS[path], environ, self.settings, self.engine, self._slack_client
+            )
+            return _json(start_response, status, payload)
+        if path == ZENDESK_PATH and method == "POST":
+            status, payload = zendesk(
+                environ, self.settings, self.engine, self._slack_client, self.clock()
             )
             return _json(start_response, status, payload)
         if path == "/healthz" and method in ("GET", "HEAD"):
