@@ -5,6 +5,7 @@ import sys
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
+from tqdm import tqdm
 
 from bot.cli import UsageError
 from bot.cli.roster import workspace_of
@@ -44,6 +45,18 @@ def _renames(pairs: list[str]) -> dict[str, str]:
     return renames
 
 
+def _lines(path: str) -> int | None:
+    """Records in the file, for the progress bar (lines after the header; a quoted field over
+    several lines makes it an overestimate), or None when it cannot be read."""
+    try:
+        with open(path, "rb") as raw:
+            return max(
+                sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(2**20), b"")) - 1, 0
+            )
+    except OSError:
+        return None
+
+
 def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> int:
     """Import the file; print problems, progress and the summary; return the exit code."""
     renames = _renames(args.map)
@@ -52,14 +65,19 @@ def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> i
         source = open(args.file, encoding="utf-8-sig", newline="")  # noqa: SIM115 (streamed)
     except OSError as error:
         raise UsageError(f"cannot read {args.file}: {error.strerror}") from None
-    with source, make_session_factory(engine)() as session:
+    bar = tqdm(total=_lines(args.file), unit=" records", file=sys.stderr, disable=None)
+
+    def progress(done: int) -> None:
+        bar.update(done - bar.n)
+
+    with source, bar, make_session_factory(engine)() as session:
         repos.ensure_workspace(session=session, workspace_id=workspace_id)
         try:
             report = helpdesk.store(
                 session=session, workspace_id=workspace_id, kind=args.kind,
                 records=helpdesk.read_csv(args.kind, source, renames),
                 resolve=resolver(session, workspace_id, client),
-                progress=lambda n: print(f"… {n} records", file=sys.stderr),
+                progress=progress,
             )  # fmt: skip
         except helpdesk.RecordError as error:
             raise UsageError(str(error)) from None

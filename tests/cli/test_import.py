@@ -1,5 +1,6 @@
 """`python -m bot import tickets|surveys`: helpdesk CSVs in, line-by-line errors, idempotent."""
 
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -134,3 +135,21 @@ def test_a_file_without_the_columns_is_a_usage_error(
     """An empty file or a wrong header exits 2 and names the expected columns."""
     assert main(["import", "tickets", _csv(tmp_path, text)]) == 2
     assert message in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_sees_a_progress_bar(
+    env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal the import draws a bar that ends at the file's record count."""
+    rows = "".join(
+        f"B{n},U0AGENT,2026-03-01T10:00:00,,2026-03-01T12:00:00,1,false,\n" for n in range(2500)
+    )
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert main(["import", "tickets", _csv(tmp_path, TICKETS + rows)]) == 0
+    assert "2500/2500" in terminal.getvalue()
