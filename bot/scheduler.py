@@ -16,7 +16,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot import delivery
 from bot.blocks.checkins import RENDERERS
 from bot.deps import Deps
-from bot.services import actions, checkins
+from bot.ingest import resolver
+from bot.services import actions, checkins, helpdesk
 from bot.store import repos
 from bot.store.models import ClockHeartbeat
 
@@ -63,12 +64,35 @@ def run_checkins(deps: Deps) -> None:
     delivery.deliver_due(deps, RENDERERS)
 
 
+def match_helpdesk_agents(deps: Deps) -> None:
+    """Helpdesk rows kept for emails Slack did not know: look them up again, count the found."""
+    for workspace_id in _workspaces(deps):
+        with deps.session() as session:
+            attached = helpdesk.attach_unmatched(
+                session=session, workspace_id=workspace_id,
+                resolve=resolver(session, workspace_id, deps.slack),
+            )  # fmt: skip
+            session.commit()
+        if attached:
+            logger.info("helpdesk: %s kept rows now count for their agents", attached)
+
+
+def _workspaces(deps: Deps) -> list[str]:
+    with deps.session() as session:
+        return repos.workspace_ids(session=session)
+
+
 def job_specs() -> list[JobSpec]:
     """Every recurring job CX Coach runs."""
     every_minute = IntervalTrigger(minutes=1, timezone=UTC)
     return [
         JobSpec(id="heartbeat", func=heartbeat, trigger=every_minute),
         JobSpec(id="checkins", func=run_checkins, trigger=every_minute),
+        JobSpec(
+            id="helpdesk_agents",
+            func=match_helpdesk_agents,
+            trigger=IntervalTrigger(hours=1, timezone=UTC),
+        ),
     ]
 
 

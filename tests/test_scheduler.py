@@ -6,8 +6,18 @@ from freezegun import freeze_time
 from sqlmodel import Session
 
 from bot.deps import Deps
-from bot.scheduler import HEARTBEAT_NAME, build_scheduler, heartbeat, job_specs
+from bot.ingest import resolver
+from bot.scheduler import (
+    HEARTBEAT_NAME,
+    build_scheduler,
+    heartbeat,
+    job_specs,
+    match_helpdesk_agents,
+)
+from bot.services import helpdesk, metrics, periods
+from bot.store import repos
 from bot.store.models import ClockHeartbeat
+from tests.fakeslack import FakeSlack
 
 
 def test_job_ids_are_unique_and_stable() -> None:
@@ -46,3 +56,28 @@ def test_built_scheduler_has_every_job_and_is_not_running(deps: Deps) -> None:
     assert not scheduler.running
     job = scheduler.get_job("heartbeat")
     assert job.kwargs == {"deps": deps}
+
+
+def test_hourly_job_counts_kept_rows_once_slack_knows_the_agent(
+    deps: Deps, fake_slack: FakeSlack
+) -> None:
+    """Rows kept for an email Slack did not know get their agent when the hourly job runs."""
+    row = {"ticket_id": "K1", "agent": "late@example.com", "created_at": "2026-03-01T10:00:00Z",
+           "solved_at": "2026-03-01T11:00:00Z", "agent_replies": "1"}  # fmt: skip
+    with deps.session() as session:
+        repos.ensure_workspace(session=session, workspace_id=fake_slack.team_id)
+        report = helpdesk.store(
+            session=session, workspace_id=fake_slack.team_id, kind="tickets",
+            records=[(2, row)], resolve=resolver(session, fake_slack.team_id, deps.slack),
+        )  # fmt: skip
+        session.commit()
+    assert len(report.unmatched) == 1
+    match_helpdesk_agents(deps)  # Slack still does not know them: nothing changes
+    fake_slack.add_user("U0LATE", email="late@example.com")
+    match_helpdesk_agents(deps)
+    with deps.session() as session:
+        subject = metrics.agent_subject(
+            session=session, workspace_id=fake_slack.team_id, slack_user_id="U0LATE"
+        )
+        march = periods.parse("2026-03", now=datetime(2026, 4, 2, tzinfo=UTC), zone="UTC")
+        assert metrics.figures(session=session, subject=subject, period=march).tickets_solved == 1

@@ -72,12 +72,12 @@ def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> i
 
     with source, bar, make_session_factory(engine)() as session:
         repos.ensure_workspace(session=session, workspace_id=workspace_id)
+        resolve = resolver(session, workspace_id, client)
         try:
             report = helpdesk.store(
                 session=session, workspace_id=workspace_id, kind=args.kind,
                 records=helpdesk.read_csv(args.kind, source, renames),
-                resolve=resolver(session, workspace_id, client),
-                progress=progress,
+                resolve=resolve, progress=progress,
             )  # fmt: skip
         except helpdesk.RecordError as error:
             raise UsageError(str(error)) from None
@@ -93,6 +93,11 @@ def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> i
             session.rollback()
             print(f"Dry run, nothing written. Would do: {report.summary()}")
         else:
+            attached = helpdesk.attach_unmatched(
+                session=session, workspace_id=workspace_id, resolve=resolve
+            )
             session.commit()
             print(report.summary())
+            if attached:
+                print(f"{attached} rows kept from earlier imports now count for their agents.")
     return EXIT_ROWS_REJECTED if report.rejected else EXIT_OK

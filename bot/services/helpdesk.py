@@ -242,3 +242,28 @@ def _upsert(
         session.execute(update(table).where(table.c.id == bindparam("_id")), rows)
     report.inserted += len(inserts)
     report.updated += sum(len(rows) for rows in updates.values())
+
+
+def attach_unmatched(*, session: Session, workspace_id: str, resolve: Resolve) -> int:
+    """Give kept rows whose agent nobody matched their person, now that `resolve` knows them
+    (someone joined Slack, or was added since); bring their rollups up to date. Returns how
+    many rows found their agent. The caller commits."""
+    touched: set[rollups.Key] = set()
+    attached = 0
+    for name, when in (("helpdeskticket", "solved_at"), ("surveyresponse", "submitted_at")):
+        table = SQLModel.metadata.tables[name]
+        waiting = table.c.workspace_id == workspace_id, table.c.person_id.is_(None)
+        for (agent,) in session.execute(select(table.c.agent).where(*waiting).distinct()).all():
+            person_id = resolve(agent)
+            if person_id is None:
+                continue
+            mine = (*waiting, table.c.agent == agent)
+            touched |= {
+                (person_id, rollups.day_of(moment))
+                for (moment,) in session.execute(select(table.c[when]).where(*mine))
+                if moment is not None
+            }
+            result = session.execute(update(table).where(*mine).values(person_id=person_id))
+            attached += result.rowcount  # type: ignore[attr-defined]
+    rollups.refresh(session, touched)
+    return attached

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlmodel import Session, col
 
 from bot.services.kpis import COUNTS, Survey, Tally, Ticket
@@ -27,6 +27,7 @@ from bot.store.models import HelpdeskTicket, KpiRollup, SurveyResponse
 
 Key = tuple[int, date]  # (person id, UTC day)
 DAY, MONTH = "d", "m"
+LOCK_SPACE = 0x4B5049  # "KPI": the first key of the agents' rollup advisory locks
 CHUNK = 500  # ids per IN (...) list
 T = TypeVar("T")
 
@@ -84,6 +85,7 @@ def refresh(session: Session, keys: Iterable[Key]) -> None:
     by_day: dict[date, set[int]] = defaultdict(set)
     for person_id, day in keys:
         by_day[day].add(person_id)
+    _lock(session, {person for people in by_day.values() for person in people})
     for day, people in sorted(by_day.items()):
         for ids in _chunks(sorted(people)):
             tallies: dict[int, Tally] = defaultdict(Tally)
@@ -98,6 +100,7 @@ def refresh_months(session: Session, keys: Iterable[Key]) -> None:
     by_month: dict[date, set[int]] = defaultdict(set)
     for person_id, day in keys:
         by_month[day.replace(day=1)].add(person_id)
+    _lock(session, {person for people in by_month.values() for person in people})
     for month, people in sorted(by_month.items()):
         for ids in _chunks(sorted(people)):
             tallies: dict[int, Tally] = defaultdict(Tally)
@@ -112,6 +115,18 @@ def refresh_months(session: Session, keys: Iterable[Key]) -> None:
             for person_id, *row in rows:
                 _merge_row(tallies[person_id], row)
             _replace(session, ids, MONTH, month, tallies)
+
+
+def _lock(session: Session, people: set[int]) -> None:
+    """On Postgres, take each agent's rollup lock (held to the end of the transaction, taken in
+    id order so two refreshes cannot deadlock). Two webhooks for one agent and day then refresh
+    one after the other, the second reading the first's committed ticket, instead of the last
+    commit silently dropping the other's. SQLite needs none: its writers take turns already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for person in sorted(people):
+        session.execute(text("SELECT pg_advisory_xact_lock(:space, :person)"),
+                        {"space": LOCK_SPACE, "person": person})  # fmt: skip
 
 
 def _replace(session: Session, ids: Sequence[int], grain: str, day: date,

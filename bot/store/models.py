@@ -137,7 +137,7 @@ class Outbox(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("workspace_id", "key"),
         # Participation over a period reads one agent's prompts by time (bot.services.metrics).
-        Index("ix_outbox_person_kind_due", "person_id", "kind", "due_at"),
+        Index("ix_outbox_person_kind_due", "person_id", "kind", "status", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

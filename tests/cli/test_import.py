@@ -1,6 +1,7 @@
 """`python -m bot import tickets|surveys`: helpdesk CSVs in, line-by-line errors, idempotent."""
 
 import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -153,3 +154,19 @@ def test_a_terminal_sees_a_progress_bar(
     monkeypatch.setattr("sys.stderr", terminal)
     assert main(["import", "tickets", _csv(tmp_path, TICKETS + rows)]) == 0
     assert "2500/2500" in terminal.getvalue()
+
+
+def test_kept_rows_count_once_slack_knows_their_agent(
+    env: None, engine: Engine, fake_slack: FakeSlack, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """A row kept for an unknown email counts for that agent after a later import finds them."""
+    late = "L1,late@example.com,2026-03-01T10:00:00,,2026-03-01T12:00:00,1,false,\n"
+    assert main(["import", "tickets", _csv(tmp_path, TICKETS + late, "a.csv")]) == 0
+    assert "kept for agents not yet known" in capsys.readouterr().out
+    fake_slack.add_user("U0LATE", email="late@example.com")
+    other = "L2,U0AGENT,2026-03-01T10:00:00,,2026-03-01T12:00:00,1,false,\n"
+    assert main(["import", "tickets", _csv(tmp_path, TICKETS + other, "b.csv")]) == 0
+    assert "1 rows kept from earlier imports now count" in capsys.readouterr().out
+    assert main(["metrics", "--agent", "U0LATE", "--period", "2026-03", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tickets_solved"] == 1

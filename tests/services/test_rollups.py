@@ -2,6 +2,8 @@
 
 import json
 import random
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -152,3 +154,40 @@ def test_rebuild_reproduces_the_incremental_rollups(
         rollups.rebuild(session)
         session.commit()
     assert rows() == before
+
+
+def test_two_concurrent_ingests_for_one_agent_and_day_both_count(engine: Engine) -> None:
+    """Two webhooks for one agent and day, overlapping in time: the day's rollup counts both."""
+    with Session(engine) as session:
+        repos.ensure_workspace(session=session, workspace_id=WORKSPACE)
+        teams.person_stub(session=session, workspace_id=WORKSPACE, slack_user_id="U0ANA")
+        session.commit()
+    first_stored, release = threading.Event(), threading.Event()
+
+    def ticket(ticket_id: str) -> dict[str, Any]:
+        return {"ticket_id": ticket_id, "agent": "U0ANA", "created_at": "2026-03-10T09:00:00Z",
+                "solved_at": "2026-03-10T10:00:00Z", "agent_replies": "1"}  # fmt: skip
+
+    def first() -> None:
+        with Session(engine) as session:
+            _store(session, "tickets", [ticket("A")])
+            first_stored.set()
+            release.wait(10)
+            session.commit()
+
+    def second() -> None:
+        first_stored.wait(10)
+        with Session(engine) as session:
+            _store(session, "tickets", [ticket("B")])
+            session.commit()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_stored.wait(10)
+    time.sleep(0.3)  # the second is now waiting for the first (its lock, or SQLite's)
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    day = parse("2026-03-10..2026-03-10", now=NOW, zone="UTC")
+    assert _read(engine, day, {"U0ANA"}).tickets_solved == 2

@@ -51,7 +51,7 @@ def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("shift_date", sa.Date(), nullable=True))
         batch_op.create_index(
-            "ix_outbox_person_kind_due", ["person_id", "kind", "due_at"], unique=False
+            "ix_outbox_person_kind_due", ["person_id", "kind", "status", "due_at"], unique=False
         )
 
     with op.batch_alter_table("surveyresponse", schema=None) as batch_op:
