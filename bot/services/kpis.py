@@ -5,8 +5,8 @@ Pure: records in, figures out. "No data" is None, never 0.
 Counts and ratios are exact. Durations (first response, resolution) go into a DDSketch
 (Masson, Rim and Lee, VLDB 2019; the `ddsketch` package's logarithmic mapping): each value is
 kept as the bucket it falls in, buckets of one period merge by adding counts, and any quantile
-read back is within 0.5 % (RELATIVE_ACCURACY) of the true value. That is what lets per-day
-rollups (bot.services.rollups) answer a year as cheaply as a week. Ranks are the definitions'
+read back is within 1 % (RELATIVE_ACCURACY) of the true value. That is what lets per-day rollups
+(bot.services.rollups) answer a year as cheaply as a week. Ranks are the definitions'
 own: the median is the middle value (the mean of the two middle values for an even count); p90
 is the nearest-rank 90th percentile (the smallest value with at least 90 % of values at or
 below it).
@@ -23,7 +23,7 @@ from ddsketch.mapping import LogarithmicMapping
 
 from bot.services.periods import Period
 
-RELATIVE_ACCURACY = 0.005
+RELATIVE_ACCURACY = 0.01
 _MAPPING = LogarithmicMapping(RELATIVE_ACCURACY)
 _ZERO = "z"  # the bucket of exact zeros (a logarithm has no bucket for them)
 
