@@ -156,6 +156,19 @@ def deliver_due(
             return report
 
 
+def deliver_rows(deps: Deps, renderers: dict[str, Renderer], ids: list[int]) -> DeliveryReport:
+    """Send these rows now (what a person just did), with the same leases, pacing and retries
+    as the clock's pass; any that fail for now are left to the clock."""
+    report = DeliveryReport()
+    for row_id in ids:
+        outcome = _deliver_one(deps, renderers, row_id, deps.clock())
+        if outcome == "throttled":
+            report.throttled = True
+        elif outcome != "skipped":
+            setattr(report, outcome, getattr(report, outcome) + 1)
+    return report
+
+
 def _lease(deps: Deps, row_id: int, now: datetime) -> Outbox | None:
     """Take the row for this sender, or None if another sender has it (or it is done)."""
     with deps.session() as session:

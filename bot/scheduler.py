@@ -14,10 +14,10 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import delivery
-from bot.blocks.checkins import RENDERERS
+from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
 from bot.ingest import resolver
-from bot.services import actions, checkins, helpdesk
+from bot.services import actions, checkins, feedback_life, feedback_rounds, helpdesk
 from bot.store import repos
 from bot.store.models import ClockHeartbeat
 
@@ -64,6 +64,18 @@ def run_checkins(deps: Deps) -> None:
     delivery.deliver_due(deps, RENDERERS)
 
 
+def run_feedback(deps: Deps) -> None:
+    """Start due feedback rounds, remind once after a day, close expired requests."""
+    with deps.session() as session:
+        now = deps.clock()
+        asked = feedback_rounds.claim_rounds(session=session, now=now)
+        reminded = feedback_life.claim_reminders(session=session, now=now)
+        closed = feedback_life.expire(session=session, now=now)
+        session.commit()
+    if asked or reminded or closed:
+        logger.info("feedback: %s asks, %s reminders, %s closed", len(asked), reminded, closed)
+
+
 def match_helpdesk_agents(deps: Deps) -> None:
     """Helpdesk rows kept for emails Slack did not know: look them up again, count the found."""
     for workspace_id in _workspaces(deps):
@@ -88,6 +100,7 @@ def job_specs() -> list[JobSpec]:
     return [
         JobSpec(id="heartbeat", func=heartbeat, trigger=every_minute),
         JobSpec(id="checkins", func=run_checkins, trigger=every_minute),
+        JobSpec(id="feedback", func=run_feedback, trigger=every_minute),
         JobSpec(
             id="helpdesk_agents",
             func=match_helpdesk_agents,

@@ -62,10 +62,11 @@ COMMANDS: dict[str, CommandHelp] = {
             summary="Ask colleagues for feedback, or send your leads a suggestion.",
             usage=(
                 ("@peer [@peer2 …] [what you'd like feedback on]", "ask up to 5 colleagues"),
-                ("suggest <idea>", "send a process suggestion to your team's leads"),
-                ("status", "see who has answered your requests"),
+                ("about @agent from @peer [@peer2 …] [topic]", "leads: a 360 about an agent"),
+                ("suggest [anonymously] <idea>", "send a process suggestion to your team's leads"),
+                ("status", "see who has answered your requests, and cancel them"),
             ),
-            keywords=frozenset({"suggest", "status"}),
+            keywords=frozenset({"suggest", "status", "about"}),
             accepts_mentions=True,
         ),
         CommandHelp(

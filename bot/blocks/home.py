@@ -72,6 +72,7 @@ def view(
     team_weeks: Sequence[TeamWeek] = (),
     problems: Sequence[DeliveryProblem] = (),
     action_items: Sequence[ActionItem] | None = None,
+    feedback: Sequence[Block] = (),
 ) -> View:
     """The home tab for one person: their schedule when known, and the teams they manage."""
     admin = standing.role is Role.ADMIN
@@ -84,6 +85,7 @@ def view(
         DividerBlock(),
         *(home_history_blocks(history) if history is not None else []),
         *(home_action_blocks(action_items) if action_items is not None else []),
+        *feedback,
         *(home_schedule_blocks(schedule) if schedule is not None else []),
         *([DividerBlock()] if schedule is not None else []),
         *team_week_blocks(team_weeks),

@@ -29,6 +29,13 @@ CSAT, NPS, FCR, FRT = "csat", "nps", "fcr", "frt"
 TARGET_FIELDS = (CSAT, NPS, FCR, FRT)
 TEMPLATE, QUESTIONS, LEADS_READ = "template", "questions", "leads_read"
 REMINDER = "reminder"
+FB_ROUNDS, FB_EXPIRY, FB_SHARE = "feedback_rounds", "feedback_expiry", "feedback_share"
+ROUND_NAMES = {
+    "off": "No scheduled rounds",
+    "weekly": "Every week",
+    "biweekly": "Every two weeks",
+    "monthly": "Every month",
+}
 TEMPLATE_NAMES = {
     "default": "Default: went well, do differently, training, confidence",
     "postmortem": "Post-mortem: what happened, root cause, what I'll change",
@@ -91,6 +98,7 @@ def team_modal(detail: TeamDetail | None, *, full: bool, name: str = "") -> View
         )
     )
     blocks += _question_blocks(team)
+    blocks += _feedback_blocks(team)
     if full:
         blocks += _settings_blocks(team, targets, detail)
     return View(
@@ -138,6 +146,46 @@ def _question_blocks(team: Team | None) -> list[Block]:
                 action_id=LEADS_READ,
                 options=[reads],
                 initial_options=[reads] if (team is None or team.leads_read_reflections) else None,
+            ),
+            optional=True,
+        ),
+    ]
+
+
+def _feedback_blocks(team: Team | None) -> list[Block]:
+    """Peer feedback: scheduled rounds, how long requests stay open, who sees a 360."""
+    options = [Option(value=key, text=label) for key, label in ROUND_NAMES.items()]
+    current = team.feedback_rounds if team else "off"
+    share = Option(value="yes", text="Agents also get the 360 feedback their lead asked for")
+    return [
+        _input(
+            FB_ROUNDS,
+            "Peer feedback rounds",
+            StaticSelectElement(
+                action_id=FB_ROUNDS,
+                options=options,
+                initial_option=next(o for o in options if o.value == current),
+            ),
+            hint="Each round gives every agent two reviewers from the team.",
+        ),
+        _input(
+            FB_EXPIRY,
+            "Feedback requests stay open for (days)",
+            NumberInputElement(
+                action_id=FB_EXPIRY,
+                is_decimal_allowed=False,
+                initial_value=str(team.feedback_expiry_days if team else 7),
+                min_value="1",
+                max_value="30",
+            ),
+        ),
+        _input(
+            FB_SHARE,
+            "360 feedback",
+            CheckboxesElement(
+                action_id=FB_SHARE,
+                options=[share],
+                initial_options=[share] if (team is None or team.share_360_with_agent) else None,
             ),
             optional=True,
         ),

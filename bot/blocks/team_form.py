@@ -7,6 +7,9 @@ from bot.blocks.team_admin import (
     CSAT,
     DAYS_OFF,
     DIGEST,
+    FB_EXPIRY,
+    FB_ROUNDS,
+    FB_SHARE,
     FCR,
     FRT,
     HOLIDAYS,
@@ -97,6 +100,16 @@ def read_team_modal(
             parse_custom(custom or "")
         except TemplateError as error:
             errors[QUESTIONS] = str(error)
+    expiry = None
+    if FB_EXPIRY in values:
+        try:
+            expiry = int(text(FB_EXPIRY) or "")
+            if not 1 <= expiry <= 30:
+                raise ValueError
+        except ValueError:
+            errors[FB_EXPIRY] = "Days from 1 to 30."
+    given = FB_ROUNDS in values
+    rounds = (field(FB_ROUNDS, "selected_option") or {}).get("value") if given else None  # type: ignore[attr-defined]
     form = TeamForm(
         name=name if full else None,
         members=users(MEMBERS),
@@ -112,5 +125,8 @@ def read_team_modal(
         reminder_minutes=reminder,
         custom_questions=custom,
         leads_read=bool(field(LEADS_READ, "selected_options")) if TEMPLATE in values else None,
+        feedback_rounds=str(rounds) if rounds else None,
+        feedback_expiry_days=expiry,
+        share_360=bool(field(FB_SHARE, "selected_options")) if given else None,
     )
     return form, {block: message[:150] for block, message in errors.items()}

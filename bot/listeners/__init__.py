@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners import actions, checkins, commands, events, home, team_admin
+from bot.listeners import actions, checkins, commands, events, feedback, home, team_admin
 
 
 def register_listeners(app: App) -> None:
@@ -13,3 +13,4 @@ def register_listeners(app: App) -> None:
     team_admin.register(app)
     checkins.register(app)
     actions.register(app)
+    feedback.register(app)

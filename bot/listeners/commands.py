@@ -10,6 +10,7 @@ from bot.blocks import help as help_blocks
 from bot.blocks.teams import team_list_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.checkins import handle_reflect_command
+from bot.listeners.feedback_command import handle_feedback_command
 from bot.listeners.metrics_command import handle_metrics_command
 from bot.listeners.shift_command import handle_shift_command
 from bot.listeners.team_command import team_subcommand
@@ -63,7 +64,7 @@ def handle_team_command(
 COMMAND_HANDLERS: dict[str, Callable[..., None]] = {
     "/cx-metrics": handle_metrics_command,
     "/cx-reflect": handle_reflect_command,
-    "/cx-feedback": handle_command,
+    "/cx-feedback": handle_feedback_command,
     "/cx-kudos": handle_command,
     "/cx-shift": handle_shift_command,
     "/cx-team": handle_team_command,

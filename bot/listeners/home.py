@@ -10,9 +10,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.blocks import home
 from bot.blocks import shifts as shift_blocks
 from bot.blocks.common import NOT_SAVED
+from bot.blocks.feedback_views import home_feedback_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
-from bot.services import actions, history, people, schedule, shifts, team_view
+from bot.services import actions, feedback_life, history, people, schedule, shifts, team_view
 from bot.services import teams as team_service
 from bot.services.schedule import ScheduleError
 from bot.store import repos
@@ -46,7 +47,13 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
             else []
         )
         items = actions.open_items(session=session, person_ids=[person.id])
-    view = home.view(standing, overview, managed, past, weeks, problems, items)
+        feedback = home_feedback_blocks(
+            feedback_life.received(session=session, person=person),
+            feedback_life.waiting_for(session=session, person=person, now=now),
+            feedback_life.my_requests(session=session, person=person, now=now),
+            lead=bool(actor.leads) or actor.is_admin,
+        )
+    view = home.view(standing, overview, managed, past, weeks, problems, items, feedback)
     client.views_publish(user_id=user_id, view=view)
 
 

@@ -25,6 +25,8 @@ class Action(StrEnum):
     CREATE_TEAM = "create a team"
     RENAME_TEAM = "rename a team"
     DELETE_TEAM = "delete a team"
+    REQUEST_360 = "ask colleagues for feedback about an agent"
+    SET_FEEDBACK = "set a team's peer feedback rounds"
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,11 @@ def may(
             return True
         case Action.VIEW_SCHEDULE | Action.SET_SCHEDULE:
             return subject_id == actor.slack_user_id or bool(actor.leads & subject_teams)
+        case Action.REQUEST_360:
+            return subject_id != actor.slack_user_id and bool(actor.leads & subject_teams)
         case Action.VIEW_TEAM:
             return team_id is not None and team_id in actor.member_of | actor.leads
-        case Action.MANAGE_MEMBERS | Action.SET_QUESTIONS:
+        case Action.MANAGE_MEMBERS | Action.SET_QUESTIONS | Action.SET_FEEDBACK:
             return team_id is not None and team_id in actor.leads
         case _:
             return False
@@ -74,5 +78,7 @@ def refusal(action: Action) -> str:
         Action.VIEW_TEAM: "the team's members and leads, and admins",
         Action.MANAGE_MEMBERS: "the team's leads and admins",
         Action.SET_QUESTIONS: "the team's leads and admins",
+        Action.REQUEST_360: "the agent's team leads and admins",
+        Action.SET_FEEDBACK: "the team's leads and admins",
     }.get(action, "CX Coach admins (Slack workspace admins and owners, or CX_ADMINS)")
     return f"Only {who} can {action.value}."

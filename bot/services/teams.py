@@ -63,6 +63,9 @@ class TeamForm:
     custom_questions: str | None = None
     leads_read: bool | None = None
     reminder_minutes: int | None = None
+    feedback_rounds: str | None = None  # "off" | "weekly" | "biweekly" | "monthly"
+    feedback_expiry_days: int | None = None
+    share_360: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,9 @@ def save(
         _require(actor, Action.MANAGE_MEMBERS, team_id)
     if form.template is not None and team_id is not None:
         _require(actor, Action.SET_QUESTIONS, team_id)
+    feedback_given = (form.feedback_rounds, form.feedback_expiry_days, form.share_360)
+    if feedback_given != (None, None, None) and team_id is not None:
+        _require(actor, Action.SET_FEEDBACK, team_id)
     if form.name is not None:
         name = check_name(form.name)
         clash = find(session=session, workspace_id=workspace_id, name=name)
@@ -245,6 +251,16 @@ def _configure(team: Team, form: TeamForm) -> None:
         team.custom_questions = form.custom_questions or None
     if form.leads_read is not None:
         team.leads_read_reflections = form.leads_read
+    if form.feedback_rounds is not None:
+        if form.feedback_rounds not in ("off", "weekly", "biweekly", "monthly"):
+            raise TeamError("Feedback rounds are off, weekly, every two weeks or monthly.")
+        team.feedback_rounds = form.feedback_rounds
+    if form.feedback_expiry_days is not None:
+        if not 1 <= form.feedback_expiry_days <= 30:
+            raise TeamError("Feedback requests stay open for 1 to 30 days.")
+        team.feedback_expiry_days = form.feedback_expiry_days
+    if form.share_360 is not None:
+        team.share_360_with_agent = form.share_360
     if form.reminder_minutes is not None:
         team.reminder_delay_minutes = form.reminder_minutes
     if form.targets is not None:

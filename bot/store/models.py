@@ -89,6 +89,11 @@ class Team(SQLModel, table=True):
     reflection_template: str = Field(default="default", max_length=16)
     custom_questions: str | None = Field(default=None, sa_type=Text)
     leads_read_reflections: bool = True
+    # Peer feedback (bot.services.feedback): scheduled rounds "off", "weekly", "biweekly" or
+    # "monthly"; requests expire after this many days; a lead's 360 also goes to the agent.
+    feedback_rounds: str = Field(default="off", max_length=16)
+    feedback_expiry_days: int = 7
+    share_360_with_agent: bool = True
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -253,3 +258,68 @@ class KpiRollup(SQLModel, table=True):
     detractors: int = 0
     frt: str = Field(default="{}", sa_type=Text)  # kpis.Sketch as JSON
     resolution: str = Field(default="{}", sa_type=Text)
+
+
+class FeedbackRound(SQLModel, table=True):
+    """One scheduled feedback round of a team, claimed once by its period (unique key)."""
+
+    __table_args__ = (UniqueConstraint("team_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=32)
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    period: str = Field(max_length=16)  # e.g. "2026-W48", "2026-W48/2", "2026-11"
+    created_at: datetime
+    closes_at: datetime
+
+
+class FeedbackRequest(SQLModel, table=True):
+    """Feedback wanted about `subject`: asked by the subject (a request), by a lead (a 360), or
+    by a round. Answers go to the asker (and, for a shared 360, to the subject)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=32)
+    subject_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    asked_by_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    kind: str = Field(max_length=8)  # request | 360 | round
+    round_id: int | None = Field(
+        default=None, foreign_key="feedbackround.id", ondelete="CASCADE", index=True
+    )
+    topic: str | None = Field(default=None, max_length=300)
+    share_with_subject: bool = False
+    asked: int = 0  # how many people were asked (asks of anonymous answers are deleted)
+    status: str = Field(default="open", max_length=16)  # open | cancelled | closed
+    created_at: datetime
+    expires_at: datetime = Field(index=True)
+
+
+class FeedbackAsk(SQLModel, table=True):
+    """One reviewer asked for one request. Deleted, with its DMs' outbox rows, when its answer
+    is anonymous: nothing then links that reviewer to that request."""
+
+    __table_args__ = (UniqueConstraint("request_id", "reviewer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="feedbackrequest.id", ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    status: str = Field(
+        default="pending", max_length=16
+    )  # pending|answered|declined|expired|cancelled
+    created_at: datetime
+
+
+class FeedbackAnswer(SQLModel, table=True):
+    """An answer. Anonymous ones carry no giver, no ask and only the day they came; they are
+    shared in batches of at least three (bot.services.feedback.ANONYMITY_MINIMUM)."""
+
+    __table_args__ = (UniqueConstraint("request_id", "giver_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="feedbackrequest.id", ondelete="CASCADE", index=True)
+    giver_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    anonymous: bool = False
+    well: str | None = Field(default=None, sa_type=Text)
+    differently: str | None = Field(default=None, sa_type=Text)
+    ratings: str = Field(default="{}", max_length=200)  # JSON: skill -> 1..5
+    given_on: date
+    shared_at: datetime | None = None  # when it went to its readers

@@ -263,3 +263,29 @@ def test_reminder_delay_is_set_in_the_modal(
     else:
         assert team is not None
         assert team.reminder_delay_minutes == saved
+
+
+def test_a_lead_sets_the_teams_feedback_rounds(
+    slack: SlackDriver, engine: Engine, tier1: int
+) -> None:
+    """Leads choose rounds, how long requests stay open and whether agents see their 360s."""
+    values: dict[str, Any] = {
+        blocks.FB_ROUNDS: {blocks.FB_ROUNDS: {"selected_option": {"value": "biweekly"}}},
+        blocks.FB_EXPIRY: {blocks.FB_EXPIRY: {"type": "number_input", "value": "10"}},
+        blocks.FB_SHARE: {blocks.FB_SHARE: {"selected_options": []}},
+        blocks.TEMPLATE: {blocks.TEMPLATE: {"selected_option": {"value": "default"}}},
+    }
+    reply = slack.view_submission(
+        blocks.TEAM_MODAL, values, user_id="U0LEAD", private_metadata=str(tier1)
+    )
+    assert (reply.status, reply.body) == (200, "")
+    team = _team(engine)
+    assert team is not None
+    assert (team.feedback_rounds, team.feedback_expiry_days, team.share_360_with_agent) == (
+        "biweekly", 10, False
+    )  # fmt: skip
+    values[blocks.FB_EXPIRY][blocks.FB_EXPIRY]["value"] = "45"
+    reply = slack.view_submission(
+        blocks.TEAM_MODAL, values, user_id="U0LEAD", private_metadata=str(tier1)
+    )
+    assert "1 to 30" in reply.json()["errors"][blocks.FB_EXPIRY]

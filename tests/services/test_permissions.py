@@ -32,6 +32,8 @@ MATRIX = {
     Action.CREATE_TEAM: "YNNNNNN",
     Action.RENAME_TEAM: "YNNNNNN",
     Action.DELETE_TEAM: "YNNNNNN",
+    Action.REQUEST_360: "YYNNNNN",
+    Action.SET_FEEDBACK: "YYNNNNN",
 }
 
 CASES = [

@@ -1,0 +1,203 @@
+"""Block Kit for what feedback looks like once given: the answers' DMs, the closing summary,
+suggestions, the status list, the App Home section, and the outbox renderers."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+)
+
+from bot.blocks.common import escape, message_blocks, section
+from bot.blocks.feedback import ASK_BUTTON, CANCEL, DECLINE, GIVE, about, ask_message
+from bot.delivery import Rendered, Renderer, payload_of
+from bot.services.feedback import ANONYMITY_MINIMUM
+from bot.services.feedback_life import Received, RequestStatus, Waiting
+from bot.store.models import Outbox
+
+
+def _answer_lines(answer: dict[str, Any]) -> str:
+    who = f"<@{answer['giver']}>" if answer.get("giver") else "Anonymous"
+    lines = [f"*{who}*"]
+    if answer.get("well"):
+        lines.append(f"> *Does well:* {escape(answer['well'])}")
+    if answer.get("differently"):
+        lines.append(f"> *Could do differently:* {escape(answer['differently'])}")
+    if answer.get("ratings"):
+        lines.append("> " + " · ".join(f"{k} {v}/5" for k, v in answer["ratings"].items()))
+    return "\n".join(lines)[:2900]
+
+
+def answers_message(payload: dict[str, Any], *, batch: bool) -> Rendered:
+    """Answers for their readers: one named answer, or a batch of anonymous ones."""
+    about = "you" if payload["kind"] != "360" else f"<@{payload['subject']}>"
+    count = len(payload["answers"])
+    text = (
+        f"{count} anonymous answers about {about}, shared together"
+        if batch
+        else f"New feedback about {about}"
+    )
+    blocks: list[Block] = [
+        section(
+            f":mailbox_with_mail: *{text}*"
+            + (f" — on: {escape(payload['topic'])}" if payload.get("topic") else "")
+        )
+    ]
+    for answer in payload["answers"][:40]:
+        blocks.append(section(_answer_lines(answer)))
+    return text, message_blocks(blocks)
+
+
+def closed_message(payload: dict[str, Any]) -> Rendered:
+    """The asker's summary when a request expires."""
+    text = f"Your feedback request has closed: {payload['answered']} of {payload['asked']} answered"
+    lines = [text + (f", {payload['declined']} declined." if payload["declined"] else ".")]
+    if payload["unanswered"]:
+        lines.append("No answer from " + ", ".join(f"<@{u}>" for u in payload["unanswered"]))
+    if payload["withheld"]:
+        lines.append(
+            f"{payload['withheld']} anonymous answer(s) could not be shared: anonymous answers "
+            f"are shared only in groups of at least {ANONYMITY_MINIMUM}."
+        )
+    return text, message_blocks([section("\n".join(lines))])
+
+
+def suggestion_message(payload: dict[str, Any]) -> Rendered:
+    """A process suggestion for a lead."""
+    who = f"<@{payload['from']}>" if payload.get("from") else "Someone in your team (anonymous)"
+    text = f"A suggestion from {who}" if payload.get("from") else "An anonymous suggestion"
+    teams = ", ".join(escape(name) for name in payload.get("teams", []))
+    return text, message_blocks(
+        [
+            section(f":bulb: *{text}* ({teams})\n> {escape(payload['text'])}"),
+        ]
+    )
+
+
+def status_blocks(statuses: Sequence[RequestStatus]) -> list[Block]:
+    """My requests: who answered, who declined, who has not yet; a Cancel button while open."""
+    if not statuses:
+        return [
+            section(
+                "You have no feedback requests in the last 30 days. Ask with "
+                "`/cx-feedback @colleague [what you'd like feedback on]`."
+            )
+        ]
+    blocks: list[Block] = []
+    for status in statuses[:12]:
+        request = status.request
+        about = "you" if request.kind == "request" else f"<@{status.subject}>"
+        head = f"*Feedback about {about}* ({request.created_at:%d %b}, {request.status})"
+        if request.topic:
+            head += f" — {escape(request.topic)}"
+        lines = [head]
+        if status.answered:
+            lines.append("Answered: " + ", ".join(f"<@{u}>" for u in status.answered))
+        if status.declined:
+            lines.append("Declined: " + ", ".join(f"<@{u}>" for u in status.declined))
+        if status.pending and request.status == "open":
+            lines.append("Not answered yet: " + ", ".join(f"<@{u}>" for u in status.pending))
+        if status.anonymous_waiting:
+            lines.append(
+                f"{status.anonymous_waiting} anonymous answer(s) waiting: they are shared "
+                f"together once there are {ANONYMITY_MINIMUM}."
+            )
+        if status.anonymous_shared:
+            lines.append(f"{status.anonymous_shared} anonymous answer(s) shared.")
+        blocks.append(section("\n".join(lines)))
+        if request.status == "open":
+            blocks.append(
+                ActionsBlock(
+                    elements=[
+                        ButtonElement(
+                            text="Cancel request",
+                            action_id=CANCEL,
+                            value=str(request.id),
+                        )
+                    ]
+                )
+            )
+    return blocks
+
+
+def home_feedback_blocks(
+    received: Sequence[Received],
+    waiting: Sequence[Waiting],
+    statuses: Sequence[RequestStatus],
+    *,
+    lead: bool,
+) -> list[Block]:
+    """The App Home's feedback section."""
+    blocks: list[Block] = [HeaderBlock(text="Feedback")]
+    buttons = [ButtonElement(text="Ask for feedback", action_id=ASK_BUTTON, value="self")]
+    if lead:
+        buttons.append(ButtonElement(text="Ask for a 360", action_id=ASK_BUTTON, value="360"))
+    blocks.append(ActionsBlock(elements=buttons))
+    for item in waiting[:5]:
+        asked = about(item.request.kind, item.subject, item.asked_by)
+        blocks.append(section(f"*Waiting for you:* {asked}"))
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="Give feedback",
+                        action_id=GIVE,
+                        value=str(item.ask_id),
+                        style="primary",
+                    ),
+                    ButtonElement(text="Decline", action_id=DECLINE, value=str(item.ask_id)),
+                ]
+            )
+        )
+    if received:
+        lines = ["*Received (latest first)*"]
+        lines += [
+            _answer_lines(
+                {
+                    "giver": r.giver,
+                    "well": r.well,
+                    "differently": r.differently,
+                    "ratings": r.ratings,
+                }
+            )
+            for r in received
+        ]
+        blocks.append(section("\n".join(lines)[:2900]))
+    else:
+        blocks.append(section("No feedback received yet."))
+    open_requests = [s for s in statuses if s.request.status == "open"]
+    if open_requests:
+        blocks.append(DividerBlock())
+        blocks += status_blocks(open_requests)
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Anonymous answers are stored without a name and shared only in "
+                    f"groups of {ANONYMITY_MINIMUM} or more."
+                )
+            ]
+        )
+    )
+    return blocks
+
+
+def render_ask(row: Outbox) -> Rendered:
+    """Outbox renderer for kinds "feedback_ask" and "feedback_reminder"."""
+    return ask_message(payload_of(row))
+
+
+RENDERERS: dict[str, Renderer] = {
+    "feedback_ask": render_ask,
+    "feedback_reminder": render_ask,
+    "feedback_received": lambda row: answers_message(payload_of(row), batch=False),
+    "feedback_batch": lambda row: answers_message(payload_of(row), batch=True),
+    "feedback_closed": lambda row: closed_message(payload_of(row)),
+    "suggestion": lambda row: suggestion_message(payload_of(row)),
+}

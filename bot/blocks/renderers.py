@@ -1,0 +1,6 @@
+"""Every outbox kind's renderer, in one map for the sender (bot.delivery)."""
+
+from bot.blocks import checkins, feedback_views
+from bot.delivery import Renderer
+
+RENDERERS: dict[str, Renderer] = {**checkins.RENDERERS, **feedback_views.RENDERERS}

@@ -1,0 +1,219 @@
+"""/cx-feedback: ask colleagues (`@peer …`), a lead's 360 (`about @agent from @peer …`),
+`suggest [anonymously] <idea>` and `status`. Acks at once; Slack lookups and saving after."""
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import delivery
+from bot.blocks import feedback_views
+from bot.blocks.common import escape
+from bot.blocks.renderers import RENDERERS
+from bot.deps import Defer, Deps
+from bot.listeners.profiles import UNKNOWN_USER_ERRORS, known_person, profile_from_users_info
+from bot.listeners.usage import answered_help_or_bad_input, first_word
+from bot.services import feedback, feedback_life, people, suggestions
+from bot.services.permissions import Action, may, refusal
+from bot.store import repos
+from bot.store.models import Person
+
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+USAGE = "Try `/cx-feedback @colleague [@colleague2 …] [what you'd like feedback on]`."
+
+
+def deliver_now(deps: Deps, defer: Defer, ids: list[int]) -> None:
+    """Send these outbox rows after the ack instead of waiting for the clock's next pass."""
+    if ids:
+        defer(lambda: delivery.deliver_rows(deps, RENDERERS, ids))
+
+
+def reviewer_or_problem(
+    deps: Deps, client: WebClient, workspace_id: str, user_id: str
+) -> Person | str:
+    """A mentioned colleague as a person, or why they cannot be asked."""
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as error:
+        if error.response.get("error") in UNKNOWN_USER_ERRORS:
+            return f"I can't find <@{user_id}> in this workspace."
+        raise
+    if user.get("is_bot") or user_id == "USLACKBOT":
+        return f"<@{user_id}> is a bot; only people can give feedback."
+    if user.get("deleted"):
+        return f"<@{user_id}>'s account is deactivated."
+    if user.get("team_id") not in (None, workspace_id) and not user.get("enterprise_user"):
+        return f"<@{user_id}> is outside this workspace."
+    with deps.session() as session:
+        person = people.record_profile(
+            session=session,
+            workspace_id=workspace_id,
+            profile=profile_from_users_info(user),
+            now=deps.clock(),
+        )
+        session.commit()
+    return person
+
+
+def handle_feedback_command(
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+) -> None:
+    """/cx-feedback @peers [topic] | about @agent from @peers [topic] | suggest … | status."""
+    if answered_help_or_bad_input(ack, command):
+        return
+    ack()
+    workspace_id, user_id = str(context.team_id), command["user_id"]
+    text = str(command.get("text") or "").strip()
+
+    def say(message: str, **extra: Any) -> None:
+        respond(text=message, response_type="ephemeral", **extra)
+
+    def run() -> None:
+        me = known_person(deps, client, workspace_id, user_id)
+        if me is None:
+            say("I can't find you in this workspace.")
+            return
+        verb = first_word(command)
+        if verb == "status":
+            with deps.session() as session:
+                statuses = feedback_life.my_requests(session=session, person=me, now=deps.clock())
+                shown = feedback_views.status_blocks(statuses)
+            say(f"{len(statuses)} feedback requests", blocks=shown)
+        elif verb == "suggest":
+            _suggest(deps, defer, me, text.split(None, 1)[1] if " " in text else "", say)
+        elif verb == "about":
+            _ask_360(deps, client, defer, workspace_id, me, text.split(None, 1)[1:], say)
+        else:
+            ids = MENTION.findall(text)
+            topic = MENTION.sub("", text).strip() or None
+            _ask(deps, client, defer, workspace_id, me, me, ids, topic, "request", say)
+
+    defer(run)
+
+
+def _suggest(deps: Deps, defer: Defer, me: Person, rest: str, say: Any) -> None:
+    words = rest.split(None, 1)
+    anonymous = bool(words) and words[0].lower() in ("anonymously", "anon", "anonymous")
+    idea = (words[1] if len(words) > 1 else "") if anonymous else rest
+    try:
+        with deps.session() as session:
+            teams, ids = suggestions.suggest(
+                session=session,
+                author=session.merge(me),
+                text=idea,
+                anonymous=anonymous,
+                now=deps.clock(),
+            )
+            session.commit()
+            names = ", ".join(escape(team.name) for team in teams)
+    except feedback.FeedbackError as error:
+        say(f"{error} Try `/cx-feedback suggest [anonymously] <your idea>`.")
+        return
+    deliver_now(deps, defer, ids)
+    how = " anonymously: your name is not stored" if anonymous else ""
+    say(f"Sent to the leads of {names}{how}. Thank you!")
+
+
+def _ask_360(
+    deps: Deps,
+    client: WebClient,
+    defer: Defer,
+    workspace_id: str,
+    me: Person,
+    rest: list[str],
+    say: Any,
+) -> None:
+    text = rest[0] if rest else ""
+    found = re.match(r"^\s*(<@[^>]+>)\s+from\s+(.*)$", text, re.IGNORECASE | re.DOTALL)
+    if not found or not MENTION.match(found[1]):
+        say(
+            "Say whose feedback and from whom: "
+            "`/cx-feedback about @agent from @peer [@peer2 …] [topic]`."
+        )
+        return
+    subject_id = MENTION.findall(found[1])[0]
+    subject = reviewer_or_problem(deps, client, workspace_id, subject_id)
+    if isinstance(subject, str):
+        say(subject)
+        return
+    with deps.session() as session:
+        actor = people.actor(
+            session=session, person=session.merge(me), admins=deps.settings.cx_admins
+        )
+        teams = repos.team_list_of(session=session, person=session.merge(subject))
+    if not may(
+        actor,
+        Action.REQUEST_360,
+        subject_id=subject_id,
+        subject_teams=frozenset(t.id for t in teams if t.id),
+    ):
+        say(refusal(Action.REQUEST_360))
+        return
+    reviewers = MENTION.findall(found[2])
+    topic = MENTION.sub("", found[2]).strip() or None
+    share = teams[0].share_360_with_agent if teams else True
+    _ask(deps, client, defer, workspace_id, me, subject, reviewers, topic, "360", say, share)
+
+
+def _ask(
+    deps: Deps,
+    client: WebClient,
+    defer: Defer,
+    workspace_id: str,
+    me: Person,
+    subject: Person,
+    user_ids: list[str],
+    topic: str | None,
+    kind: str,
+    say: Any,
+    share: bool = False,
+) -> None:
+    if not user_ids:
+        say(f"Name at least one colleague to ask. {USAGE}")
+        return
+    unique = list(dict.fromkeys(user_ids))
+    if len(unique) > feedback.MAX_PEOPLE:
+        say(f"You can ask at most {feedback.MAX_PEOPLE} people at a time; you named {len(unique)}.")
+        return
+    if subject.slack_user_id in unique:
+        who = "yourself" if subject.id == me.id else f"<@{subject.slack_user_id}> about themself"
+        say(f"You can't ask {who} for feedback.")
+        return
+    reviewers = []
+    for user_id in unique:
+        found = reviewer_or_problem(deps, client, workspace_id, user_id)
+        if isinstance(found, str):
+            say(found)
+            return
+        reviewers.append(found)
+    try:
+        with deps.session() as session:
+            request, ids = feedback.ask(
+                session=session,
+                asked_by=session.merge(me),
+                subject=session.merge(subject),
+                reviewers=[session.merge(r) for r in reviewers],
+                topic=topic,
+                now=deps.clock(),
+                kind=kind,
+                share=share,
+            )
+            session.commit()
+            until = f"{request.expires_at:%a %d %b}"
+    except feedback.FeedbackError as error:
+        say(str(error))
+        return
+    deliver_now(deps, defer, ids)
+    names = ", ".join(f"<@{r.slack_user_id}>" for r in reviewers)
+    say(
+        f"Asked {names}. Answers come to you by DM; the request is open until {until}. "
+        "See who has answered with `/cx-feedback status`."
+    )

@@ -1,0 +1,248 @@
+"""A feedback request's life after it is asked: reminders, expiry, cancelling, and what each
+person sees of it (their requests' status, what waits for them, what they received)."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bot.services.feedback import (
+    ASK,
+    CLOSED,
+    REMIND_AFTER,
+    REMINDER,
+    FeedbackError,
+    claim,
+)
+from bot.store.models import FeedbackAnswer, FeedbackAsk, FeedbackRequest, Outbox, Person
+
+RECENT = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class RequestStatus:
+    """One of my requests as I may see it: names only where the reviewers were named to me."""
+
+    request: FeedbackRequest
+    subject: str  # Slack user ID
+    answered: tuple[str, ...]  # named answers
+    declined: tuple[str, ...]
+    pending: tuple[str, ...]
+    anonymous_waiting: int  # anonymous answers not yet shared (fewer than three so far)
+    anonymous_shared: int
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An ask waiting for me."""
+
+    ask_id: int
+    request: FeedbackRequest
+    subject: str
+    asked_by: str
+
+
+@dataclass(frozen=True)
+class Received:
+    """An answer that was shared with me."""
+
+    request: FeedbackRequest
+    subject: str
+    giver: str | None  # None: anonymous
+    well: str | None
+    differently: str | None
+    ratings: dict[str, int]
+    shared_at: datetime
+
+
+def _digest(answer: FeedbackAnswer) -> str:
+    return hashlib.sha256(f"{answer.well}|{answer.differently}".encode()).hexdigest()
+
+
+def _slack_ids(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(select(Person.id, Person.slack_user_id).where(col(Person.id).in_(ids)))
+    return {pid: slack for pid, slack in rows.all() if pid is not None}
+
+
+def cancel(*, session: Session, request_id: int, by: Person, now: datetime) -> list[Outbox]:
+    """The asker withdraws a request; returns the sent "please answer" DMs, to update them.
+    The caller commits."""
+    request = session.get(FeedbackRequest, request_id)
+    if request is None or request.asked_by_id != by.id:
+        raise FeedbackError("Only the person who asked can cancel a request.")
+    if request.status != "open" or request.expires_at <= now:
+        raise FeedbackError("This request is already closed.")
+    request.status = "cancelled"
+    session.add(request)
+    asks = session.exec(select(FeedbackAsk).where(FeedbackAsk.request_id == request_id)).all()
+    for entry in asks:
+        if entry.status == "pending":
+            entry.status = "cancelled"
+            session.add(entry)
+    keys = [f"{ASK}:{entry.id}" for entry in asks] + [f"{REMINDER}:{entry.id}" for entry in asks]
+    return list(session.exec(select(Outbox).where(col(Outbox.key).in_(keys))).all())
+
+
+def claim_reminders(*, session: Session, now: datetime) -> int:
+    """One reminder per ask still pending a day after it was asked. The caller commits."""
+    rows = session.exec(
+        select(FeedbackAsk, FeedbackRequest, Person)
+        .join(FeedbackRequest, col(FeedbackRequest.id) == FeedbackAsk.request_id)
+        .join(Person, col(Person.id) == FeedbackAsk.reviewer_id)
+        .where(
+            FeedbackAsk.status == "pending",
+            FeedbackRequest.status == "open",
+            col(FeedbackRequest.expires_at) > now,
+            col(FeedbackAsk.created_at) <= now - REMIND_AFTER,
+        )
+    ).all()
+    claimed = 0
+    for entry, request, reviewer in rows:
+        sent = session.exec(select(Outbox.payload).where(Outbox.key == f"{ASK}:{entry.id}")).first()
+        payload: dict[str, Any] = json.loads(sent) if sent else {"ask": entry.id}
+        payload |= {"reminder": True, "kind": request.kind}
+        claimed += len(
+            claim(session, f"{REMINDER}:{entry.id}", REMINDER, reviewer, payload, now, now)
+        )
+    return claimed
+
+
+def expire(*, session: Session, now: datetime) -> int:
+    """Close the requests past their expiry; tell each asker how it went. The caller commits."""
+    due = session.exec(
+        select(FeedbackRequest).where(
+            FeedbackRequest.status == "open", col(FeedbackRequest.expires_at) <= now
+        )
+    ).all()
+    for request in due:
+        request.status = "closed"
+        session.add(request)
+        status = status_of(session, request)
+        for entry in session.exec(
+            select(FeedbackAsk).where(
+                FeedbackAsk.request_id == request.id, FeedbackAsk.status == "pending"
+            )
+        ).all():
+            entry.status = "expired"
+            session.add(entry)
+        asker = session.get(Person, request.asked_by_id)
+        if asker is None or request.kind == "round":
+            continue
+        payload = {
+            "subject": status.subject,
+            "topic": request.topic,
+            "asked": request.asked,
+            "answered": len(status.answered) + status.anonymous_shared,
+            "declined": len(status.declined),
+            "unanswered": list(status.pending),
+            "withheld": status.anonymous_waiting,
+        }
+        claim(session, f"{CLOSED}:{request.id}", CLOSED, asker, payload, now, now)
+    return len(due)
+
+
+def status_of(session: Session, request: FeedbackRequest) -> RequestStatus:
+    """Where one request stands."""
+    asks = session.exec(select(FeedbackAsk).where(FeedbackAsk.request_id == request.id)).all()
+    answers = session.exec(
+        select(FeedbackAnswer).where(FeedbackAnswer.request_id == request.id)
+    ).all()
+    names = _slack_ids(session, {a.reviewer_id for a in asks} | {request.subject_id})
+
+    def named(state: str) -> tuple[str, ...]:
+        if request.kind == "round":  # a round's reviewers are not named to the agent
+            return ()
+        return tuple(names[a.reviewer_id] for a in asks if a.status == state)
+
+    anonymous = [a for a in answers if a.anonymous]
+    return RequestStatus(
+        request=request,
+        subject=names[request.subject_id],
+        answered=named("answered"),
+        declined=named("declined"),
+        pending=named("pending"),
+        anonymous_waiting=sum(1 for a in anonymous if a.shared_at is None),
+        anonymous_shared=sum(1 for a in anonymous if a.shared_at is not None),
+    )
+
+
+def my_requests(*, session: Session, person: Person, now: datetime) -> list[RequestStatus]:
+    """Requests I asked (open, or closed in the last 30 days), newest first."""
+    requests = session.exec(
+        select(FeedbackRequest)
+        .where(
+            FeedbackRequest.asked_by_id == person.id,
+            FeedbackRequest.kind != "round",
+            col(FeedbackRequest.created_at) >= now - RECENT,
+        )
+        .order_by(col(FeedbackRequest.created_at).desc())
+    ).all()
+    return [status_of(session, request) for request in requests]
+
+
+def waiting_for(*, session: Session, person: Person, now: datetime) -> list[Waiting]:
+    """Asks I have not answered yet, oldest first."""
+    rows = session.exec(
+        select(FeedbackAsk, FeedbackRequest)
+        .join(FeedbackRequest, col(FeedbackRequest.id) == FeedbackAsk.request_id)
+        .where(
+            FeedbackAsk.reviewer_id == person.id,
+            FeedbackAsk.status == "pending",
+            FeedbackRequest.status == "open",
+            col(FeedbackRequest.expires_at) > now,
+        )
+        .order_by(col(FeedbackAsk.created_at))
+    ).all()
+    names = _slack_ids(session, {r.subject_id for _, r in rows} | {r.asked_by_id for _, r in rows})
+    return [
+        Waiting(entry.id or 0, request, names[request.subject_id], names[request.asked_by_id])
+        for entry, request in rows
+    ]
+
+
+def received(*, session: Session, person: Person, limit: int = 5) -> list[Received]:
+    """The answers shared with me, latest first."""
+    requests = session.exec(
+        select(FeedbackRequest).where(
+            (col(FeedbackRequest.asked_by_id) == person.id)
+            | (col(FeedbackRequest.subject_id) == person.id)
+        )
+    ).all()
+    mine = {
+        r.id: r
+        for r in requests
+        if (r.kind == "round" and r.subject_id == person.id)
+        or (r.kind != "round" and r.asked_by_id == person.id)
+        or (r.kind == "360" and r.share_with_subject and r.subject_id == person.id)
+    }
+    if not mine:
+        return []
+    shared = session.exec(
+        select(FeedbackAnswer).where(
+            col(FeedbackAnswer.request_id).in_(list(mine)),
+            col(FeedbackAnswer.shared_at).is_not(None),
+        )
+    ).all()
+    # Latest first; inside one batch by a digest of the text, never by arrival (the row id).
+    answers = sorted(shared, key=lambda a: (a.shared_at, _digest(a)), reverse=True)[:limit]
+    names = _slack_ids(
+        session,
+        {a.giver_id for a in answers if a.giver_id} | {r.subject_id for r in mine.values()},
+    )
+    return [
+        Received(
+            request=mine[a.request_id],
+            subject=names[mine[a.request_id].subject_id],
+            giver=names.get(a.giver_id) if a.giver_id else None,
+            well=a.well,
+            differently=a.differently,
+            ratings=json.loads(a.ratings),
+            shared_at=a.shared_at or mine[a.request_id].created_at,
+        )
+        for a in answers
+    ]
