@@ -102,9 +102,13 @@ def settings(fake_slack: FakeSlack, db_url: str) -> Settings:
 
 
 @pytest.fixture
-def deps(settings: Settings, engine: Engine) -> Deps:
-    """Real parts: the test database, a WebClient on the fake, the system clock."""
-    return Deps.from_settings(settings, engine=engine)
+def deps(settings: Settings, engine: Engine) -> Iterator[Deps]:
+    """Real parts: the test database, a WebClient on the fake, the system clock. Work queued
+    after an ack finishes before the database and the fake go away."""
+    made = Deps.from_settings(settings, engine=engine)
+    yield made
+    if made.after_ack is not None:
+        made.after_ack.shutdown()
 
 
 @pytest.fixture

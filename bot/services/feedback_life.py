@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import String, cast, literal
 from sqlmodel import Session, col, select
 
 from bot.services.feedback import (
@@ -17,7 +18,14 @@ from bot.services.feedback import (
     FeedbackError,
     claim,
 )
-from bot.store.models import FeedbackAnswer, FeedbackAsk, FeedbackRequest, Outbox, Person
+from bot.store.models import (
+    FeedbackAnswer,
+    FeedbackAsk,
+    FeedbackRequest,
+    Outbox,
+    OutboxStatus,
+    Person,
+)
 
 RECENT = timedelta(days=30)
 
@@ -85,30 +93,35 @@ def cancel(*, session: Session, request_id: int, by: Person, now: datetime) -> l
             entry.status = "cancelled"
             session.add(entry)
     keys = [f"{ASK}:{entry.id}" for entry in asks] + [f"{REMINDER}:{entry.id}" for entry in asks]
-    return list(session.exec(select(Outbox).where(col(Outbox.key).in_(keys))).all())
+    rows = session.exec(select(Outbox).where(col(Outbox.key).in_(keys))).all()
+    for row in rows:
+        if row.status == OutboxStatus.PENDING.value:  # not sent yet: never send it
+            row.status, row.last_error = OutboxStatus.MISSED.value, "request cancelled"
+            session.add(row)
+    return [row for row in rows if row.status == OutboxStatus.SENT.value]
 
 
 def claim_reminders(*, session: Session, now: datetime) -> int:
-    """One reminder per ask still pending a day after it was asked. The caller commits."""
+    """One reminder per ask still pending a day after its DM went out. The caller commits."""
     rows = session.exec(
-        select(FeedbackAsk, FeedbackRequest, Person)
+        select(FeedbackAsk, FeedbackRequest, Person, Outbox)
         .join(FeedbackRequest, col(FeedbackRequest.id) == FeedbackAsk.request_id)
         .join(Person, col(Person.id) == FeedbackAsk.reviewer_id)
+        .join(Outbox, col(Outbox.key) == literal(f"{ASK}:") + cast(FeedbackAsk.id, String))
         .where(
             FeedbackAsk.status == "pending",
             FeedbackRequest.status == "open",
             col(FeedbackRequest.expires_at) > now,
-            col(FeedbackAsk.created_at) <= now - REMIND_AFTER,
+            Outbox.status == OutboxStatus.SENT.value,
+            col(Outbox.sent_at) <= now - REMIND_AFTER,
         )
     ).all()
     claimed = 0
-    for entry, request, reviewer in rows:
-        sent = session.exec(select(Outbox.payload).where(Outbox.key == f"{ASK}:{entry.id}")).first()
-        payload: dict[str, Any] = json.loads(sent) if sent else {"ask": entry.id}
+    for entry, request, reviewer, sent in rows:
+        payload: dict[str, Any] = json.loads(sent.payload)
         payload |= {"reminder": True, "kind": request.kind}
-        claimed += len(
-            claim(session, f"{REMINDER}:{entry.id}", REMINDER, reviewer, payload, now, now)
-        )
+        key = f"{REMINDER}:{entry.id}"
+        claimed += len(claim(session, key, REMINDER, reviewer, payload, now, now))
     return claimed
 
 

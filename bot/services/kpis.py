@@ -12,20 +12,21 @@ is the nearest-rank 90th percentile (the smallest value with at least 90 % of va
 below it).
 """
 
-import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 from ddsketch.mapping import LogarithmicMapping
 
 from bot.services.periods import Period
 
 RELATIVE_ACCURACY = 0.01
 _MAPPING = LogarithmicMapping(RELATIVE_ACCURACY)
-_ZERO = "z"  # the bucket of exact zeros (a logarithm has no bucket for them)
+ZERO_KEY = -(2**31)  # the bucket of exact zeros (a logarithm has no bucket for them)
 
 
 @dataclass(frozen=True)
@@ -64,35 +65,62 @@ class Kpis:
     participation_pct: float | None
 
 
-@dataclass
 class Sketch:
-    """Non-negative durations as bucket counts (keys are strings: they travel as JSON)."""
+    """Non-negative durations as bucket counts. Stored as bytes: little-endian int32 pairs
+    (bucket key, count), keys ascending, exact zeros under ZERO_KEY. Stored sketches are merged
+    lazily, all at once with numpy, which is what keeps a year of a team's rollups cheap."""
 
-    counts: dict[str, int] = field(default_factory=dict)
+    def __init__(self, counts: dict[int, int] | None = None) -> None:
+        self.counts: dict[int, int] = dict(counts or {})
+        self._stored: list[npt.NDArray[np.int32]] = []
 
     def add(self, seconds: float) -> None:
         """Count one value."""
-        key = _ZERO if seconds <= 0 else str(_MAPPING.key(seconds))
+        key = ZERO_KEY if seconds <= 0 else _MAPPING.key(seconds)
         self.counts[key] = self.counts.get(key, 0) + 1
 
     def merge(self, other: "Sketch") -> None:
         """Add another sketch's counts to this one."""
-        self.merge_counts(other.counts)
+        self._stored.extend(other._stored)
+        for key, n in other.counts.items():
+            self.counts[key] = self.counts.get(key, 0) + n
 
-    def merge_counts(self, counts: dict[str, int]) -> None:
-        """Add raw bucket counts (as stored) to this sketch."""
-        mine = self.counts
-        for key, n in counts.items():
-            mine[key] = mine.get(key, 0) + n
+    def merge_bytes(self, stored: bytes) -> None:
+        """Add a stored sketch (see to_bytes)."""
+        if stored:
+            self._stored.append(np.frombuffer(stored, dtype="<i4"))
 
-    def to_json(self) -> str:
+    def to_bytes(self) -> bytes:
         """The stored form."""
-        return json.dumps(self.counts, separators=(",", ":"))
+        keys, counts = self._buckets()
+        return np.column_stack((keys, counts)).astype("<i4").tobytes()
+
+    def _buckets(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Every bucket once: keys ascending and their counts."""
+        parts: list[npt.NDArray[Any]] = [pairs.reshape(-1, 2) for pairs in self._stored]
+        if self.counts:
+            parts.append(np.array(list(self.counts.items()), dtype=np.int64).reshape(-1, 2))
+        if not parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        pairs = np.concatenate(parts).astype(np.int64)
+        keys, where = np.unique(pairs[:, 0], return_inverse=True)
+        counts = np.bincount(where, weights=pairs[:, 1], minlength=len(keys)).astype(np.int64)
+        self.counts, self._stored = dict(zip(keys.tolist(), counts.tolist(), strict=True)), []
+        return keys, counts
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sketch):
+            return NotImplemented
+        mine, theirs = self._buckets(), other._buckets()
+        return bool(np.array_equal(mine[0], theirs[0]) and np.array_equal(mine[1], theirs[1]))
+
+    def __repr__(self) -> str:
+        return f"Sketch({self.counts!r})"
 
     @property
     def n(self) -> int:
         """How many values."""
-        return sum(self.counts.values())
+        return int(self._buckets()[1].sum())
 
     def median(self) -> float | None:
         """The middle value, or the mean of the middle two; None when empty."""
@@ -110,19 +138,10 @@ class Sketch:
         return self._at_ranks(math.ceil(0.9 * n))[0] if n else None
 
     def _at_ranks(self, *ranks: int) -> list[float]:
-        """The values at 1-based ranks (ascending), each within RELATIVE_ACCURACY."""
-        buckets = sorted(
-            (-math.inf if key == _ZERO else int(key), n) for key, n in self.counts.items()
-        )
-        found: list[float] = []
-        seen = 0
-        wanted = list(ranks)
-        for key, n in buckets:
-            seen += n
-            while wanted and wanted[0] <= seen:
-                found.append(0.0 if key == -math.inf else _MAPPING.value(int(key)))
-                wanted.pop(0)
-        return found
+        """The values at 1-based ranks, each within RELATIVE_ACCURACY."""
+        keys, counts = self._buckets()
+        at = np.searchsorted(np.cumsum(counts), ranks)  # first bucket reaching each rank
+        return [0.0 if keys[i] == ZERO_KEY else float(_MAPPING.value(int(keys[i]))) for i in at]
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """KPIs of a team or an agent over a period, read from the database and computed by
 bot.services.kpis (the one place the definitions live)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from bot.services import kpis, rollups, teams
@@ -73,39 +74,57 @@ def report(*, session: Session, workspace_id: str, subject: Subject, period: Per
     if subject.team_id is not None:
         team = teams.get(session=session, workspace_id=workspace_id, team_id=subject.team_id)
         targets = teams.detail(session=session, team=team).targets
+    earlier = period.previous()
+    before, now = participation(session=session, person_ids=subject.person_ids,
+                                periods=[earlier, period])  # fmt: skip
     return Report(
-        figures(session=session, subject=subject, period=period),
-        figures(session=session, subject=subject, period=period.previous()),
+        _figures(session, subject, period, now), _figures(session, subject, earlier, before),
         targets,
-    )
+    )  # fmt: skip
 
 
 def figures(*, session: Session, subject: Subject, period: Period) -> kpis.Kpis:
     """The subject's KPIs for the period: helpdesk figures from the rollups, participation from
     the prompts sent in the period and the reflections answered for them."""
-    ids = list(subject.person_ids)
-    tally = rollups.tally(session=session, person_ids=ids, start=period.start, end=period.end)
-    sent, answered = participation(session=session, person_ids=ids, period=period)
+    (counts,) = participation(session=session, person_ids=subject.person_ids, periods=[period])
+    return _figures(session, subject, period, counts)
+
+
+def _figures(session: Session, subject: Subject, period: Period,
+             participated: tuple[int, int]) -> kpis.Kpis:  # fmt: skip
+    tally = rollups.tally(
+        session=session, person_ids=subject.person_ids, start=period.start, end=period.end
+    )
+    sent, answered = participated
     return kpis.figures(tally, prompts_sent=sent, reflections_answered=answered)
 
 
-def participation(*, session: Session, person_ids: list[int], period: Period) -> tuple[int, int]:
-    """(prompts sent in the period, how many of those shifts have an answered reflection)."""
+def participation(
+    *, session: Session, person_ids: Sequence[int], periods: Sequence[Period]
+) -> list[tuple[int, int]]:
+    """For each of some back-to-back periods (oldest first): prompts sent in it, and how many
+    of those shifts have an answered reflection. One query for all of them."""
     answered = and_(
         col(Reflection.person_id) == col(Outbox.person_id),
         col(Reflection.shift_date) == col(Outbox.shift_date),
         col(Reflection.status) == "answered",
     )
-    sent, done = session.execute(
-        select(func.count(col(Outbox.id)), func.count(col(Reflection.id)))
+    which = case(
+        *((col(Outbox.due_at) >= p.start, i) for i, p in reversed(list(enumerate(periods)))),
+        else_=-1,
+    )
+    rows = session.execute(
+        select(which, func.count(col(Outbox.id)), func.count(col(Reflection.id)))
         .select_from(Outbox)
         .outerjoin(Reflection, answered)
         .where(
-            col(Outbox.person_id).in_(person_ids),
+            col(Outbox.person_id).in_(list(person_ids)),
             Outbox.kind == PROMPT,
-            col(Outbox.due_at) >= period.start,
-            col(Outbox.due_at) < period.end,
+            col(Outbox.due_at) >= periods[0].start,
+            col(Outbox.due_at) < periods[-1].end,
             Outbox.status == OutboxStatus.SENT.value,
         )
-    ).one()
-    return int(sent), int(done)
+        .group_by(which)
+    ).all()
+    found = {int(i): (int(sent), int(done)) for i, sent, done in rows}
+    return [found.get(i, (0, 0)) for i in range(len(periods))]

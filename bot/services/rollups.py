@@ -12,7 +12,6 @@ an import touched, and their months, in the importing transaction, so a crash le
 half-done.
 """
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -167,8 +166,8 @@ def _merge_row(total: Tally, row: Sequence[Any]) -> None:
     """Add one stored rollup (columns as in _ROLLUP_COLUMNS) to a tally."""
     for i, name in enumerate(COUNTS):
         setattr(total, name, getattr(total, name) + row[i])
-    total.frt.merge_counts(json.loads(row[-2]))
-    total.resolution.merge_counts(json.loads(row[-1]))
+    total.frt.merge_bytes(row[-2])
+    total.resolution.merge_bytes(row[-1])
 
 
 def _next_month(day: date) -> date:
@@ -222,7 +221,7 @@ def _row(person_id: int, grain: str, day: date, t: Tally) -> dict[str, Any]:
     return {
         "person_id": person_id, "grain": grain, "day": day,
         **{name: getattr(t, name) for name in COUNTS},
-        "frt": t.frt.to_json(), "resolution": t.resolution.to_json(),
+        "frt": t.frt.to_bytes(), "resolution": t.resolution.to_bytes(),
     }  # fmt: skip
 
 

@@ -7,7 +7,7 @@ No `from __future__ import annotations` here: it breaks SQLModel's relationship 
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Named constraints let Alembic's batch mode (SQLite) alter and drop them in later migrations.
@@ -256,8 +256,8 @@ class KpiRollup(SQLModel, table=True):
     nps_n: int = 0
     promoters: int = 0
     detractors: int = 0
-    frt: str = Field(default="{}", sa_type=Text)  # kpis.Sketch as JSON
-    resolution: str = Field(default="{}", sa_type=Text)
+    frt: bytes = Field(default=b"", sa_type=LargeBinary)  # kpis.Sketch.to_bytes()
+    resolution: bytes = Field(default=b"", sa_type=LargeBinary)
 
 
 class FeedbackRound(SQLModel, table=True):

@@ -103,10 +103,8 @@ def test_a_request_reaches_each_colleague_and_a_named_answer_the_asker(
     assert "What does u0ana do well?" in json.dumps(view)
     reply = _give(slack, fake_slack, "U0BEN", well="Patient <!channel>", empathy=5)
     assert (reply.status, reply.body) == (200, "")
-    fake_slack.wait_for("chat.update")
-    received = _dms_with(fake_slack, "U0ANA", "Patient")
-    assert len(received) == 1
-    shown = json.dumps(received[0])
+    shown = json.dumps(_wait_for_dm(fake_slack, "U0ANA", "Patient"))
+    assert len(_dms_with(fake_slack, "U0ANA", "Patient")) == 1
     assert "<@U0BEN>" in shown
     assert "empathy 5/5" in shown
     assert "&lt;!channel&gt;" in shown
@@ -126,9 +124,8 @@ def test_anonymous_answers_wait_for_a_third_and_come_together(
     assert "2 anonymous answer(s) waiting" in status
     assert not _dms_with(fake_slack, "U0ANA", "Answer 1")
     _give(slack, fake_slack, "U0DAN", differently="Answer 3", anonymous=True)
-    fake_slack.wait_for("chat.postMessage", 4)
-    (batch,) = _dms_with(fake_slack, "U0ANA", "Answer 1")
-    shown = json.dumps(batch)
+    shown = json.dumps(_wait_for_dm(fake_slack, "U0ANA", "Answer 1"))
+    assert len(_dms_with(fake_slack, "U0ANA", "Answer 1")) == 1
     assert "Answer 2" in shown
     assert "Answer 3" in shown
     assert "Anonymous" in shown

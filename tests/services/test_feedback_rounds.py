@@ -141,8 +141,8 @@ def test_round_answers_are_shared_once_three_exist_in_the_round(
 
 
 def test_one_reminder_after_a_day_and_a_summary_on_expiry(weekly: None, engine: Engine) -> None:
-    """Pending asks are reminded once after 24 h; at expiry the asker learns what came back,
-    including anonymous answers too few to share."""
+    """Pending asks are reminded once, 24 h after their DM went out; at expiry the asker learns
+    what came back, including anonymous answers too few to share."""
     with Session(engine) as session:
         people = _people(session)
         feedback.ask(
@@ -153,6 +153,10 @@ def test_one_reminder_after_a_day_and_a_summary_on_expiry(weekly: None, engine: 
             topic=None,
             now=MONDAY,
         )
+        session.commit()
+        for row in session.exec(select(Outbox)).all():  # the ask DMs went out at MONDAY
+            row.status, row.sent_at = "sent", MONDAY
+            session.add(row)
         session.commit()
         assert feedback_life.claim_reminders(session=session, now=MONDAY + timedelta(hours=23)) == 0
         assert feedback_life.claim_reminders(session=session, now=MONDAY + timedelta(hours=25)) == 2

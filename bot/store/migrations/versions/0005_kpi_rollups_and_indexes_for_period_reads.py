@@ -32,8 +32,8 @@ def upgrade() -> None:
         sa.Column("nps_n", sa.Integer(), nullable=False),
         sa.Column("promoters", sa.Integer(), nullable=False),
         sa.Column("detractors", sa.Integer(), nullable=False),
-        sa.Column("frt", sa.Text(), nullable=False),
-        sa.Column("resolution", sa.Text(), nullable=False),
+        sa.Column("frt", sa.LargeBinary(), nullable=False),
+        sa.Column("resolution", sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(
             ["person_id"],
             ["person.id"],
