@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from bot.app import create_app
 from bot.cli import UsageError
+from bot.cli import digest as cli_digest
 from bot.cli import helpdesk_import as cli_import
 from bot.cli import metrics as cli_metrics
 from bot.cli import roster as cli_roster
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_roster.add_parser(commands)
     cli_import.add_parser(commands)
     cli_metrics.add_parser(commands)
+    cli_digest.add_parser(commands)
     return parser
 
 
@@ -102,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_import(settings, args)
         if command == "metrics":
             return run_metrics(settings, args)
+        if command == "digest":
+            return run_digest(settings, args)
         if command == "clock":
             return run_clock(settings)
         return run_http(
@@ -260,6 +264,22 @@ def run_metrics(settings: Settings, args: argparse.Namespace) -> int:
     except UsageError as error:
         print(f"python -m bot metrics: {error}", file=sys.stderr)
         return EXIT_USAGE
+    return EXIT_OK
+
+
+def run_digest(settings: Settings, args: argparse.Namespace) -> int:
+    """`digest`: show a team's weekly digest, or post it."""
+    engine = connect(settings)
+    _require_current_schema(engine)
+    deps = Deps.from_settings(settings, engine=engine) if settings.slack_bot_token else None
+    try:
+        print(cli_digest.run(args, engine, deps))
+    except UsageError as error:
+        print(f"python -m bot digest: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if deps is not None:
+            deps.after_ack.shutdown()
     return EXIT_OK
 
 

@@ -59,7 +59,25 @@ PERMANENT_ERRORS = frozenset(
 )
 
 Rendered = tuple[str, list[dict[str, Any]]]
-Renderer = Callable[[Outbox], Rendered]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file to upload (Slack's upload-v2 flow) instead of a message; with `thread_of`, into
+    the thread of the message another outbox row (that key) posted, once it has been posted."""
+
+    filename: str
+    content: bytes
+    title: str
+    alt_text: str
+    thread_of: str | None = None
+
+
+class NotYet(Exception):
+    """The row depends on another that has not been sent yet: try again later."""
+
+
+Renderer = Callable[[Outbox], Rendered | Upload]
 
 
 class Pacer:
@@ -201,9 +219,13 @@ def _deliver_one(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: d
         return "skipped"
     client = deps.sender or deps.slack
     try:
-        text, blocks = renderers[row.kind](row)
+        rendered = renderers[row.kind](row)
         PACER.wait()
-        answer = client.chat_postMessage(channel=row.channel, text=text, blocks=blocks)
+        if isinstance(rendered, Upload):
+            answer = _upload(deps, client, row, rendered)
+        else:
+            text, blocks = rendered
+            answer = client.chat_postMessage(channel=row.channel, text=text, blocks=blocks)
         PACER.sent()
     except SlackApiError as error:
         code = str(error.response.get("error", "unknown"))
@@ -218,6 +240,8 @@ def _deliver_one(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: d
         return _retry_later(deps, row, now, code)
     except (SlackClientError, OSError) as error:
         return _retry_later(deps, row, now, type(error).__name__)
+    except NotYet as error:
+        return _retry_later(deps, row, now, str(error))
     except Exception:
         logger.exception("outbox %s: could not render or send", row_id)
         _finish(deps, row_id, status=OutboxStatus.FAILED, error="internal error (see logs)")
@@ -231,6 +255,25 @@ def _deliver_one(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: d
         channel=answer.get("channel"),
     )
     return "sent"
+
+
+def _upload(deps: Deps, client: Any, row: Outbox, upload: Upload) -> Any:
+    thread_ts = None
+    if upload.thread_of is not None:
+        with deps.session() as session:
+            parent = session.exec(
+                select(Outbox).where(
+                    Outbox.workspace_id == row.workspace_id, Outbox.key == upload.thread_of
+                )
+            ).first()
+        if parent is None or parent.status != OutboxStatus.SENT.value or not parent.message_ts:
+            raise NotYet(f"waiting for {upload.thread_of} to be posted")
+        thread_ts = parent.message_ts
+    answer = client.files_upload_v2(
+        channel=row.channel, thread_ts=thread_ts, content=upload.content,
+        filename=upload.filename, title=upload.title, alt_txt=upload.alt_text,
+    )  # fmt: skip
+    return {"ts": None, "channel": None, **({"ok": answer.get("ok")})}
 
 
 def _retry_later(deps: Deps, row: Outbox, now: datetime, error: str) -> str:

@@ -17,7 +17,15 @@ from bot import delivery
 from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
 from bot.ingest import resolver
-from bot.services import actions, checkins, feedback_life, feedback_rounds, helpdesk
+from bot.services import (
+    actions,
+    checkins,
+    digest_claims,
+    feedback_life,
+    feedback_rounds,
+    helpdesk,
+    milestones,
+)
 from bot.store import repos
 from bot.store.models import ClockHeartbeat
 
@@ -76,6 +84,24 @@ def run_feedback(deps: Deps) -> None:
         logger.info("feedback: %s asks, %s reminders, %s closed", len(asked), reminded, closed)
 
 
+def run_digests(deps: Deps) -> None:
+    """Claim the weekly digests that are due (the checkins job's delivery posts them)."""
+    with deps.session() as session:
+        claimed = digest_claims.claim_due(session=session, now=deps.clock())
+        session.commit()
+    if claimed:
+        logger.info("digests: %s outbox rows claimed", len(claimed))
+
+
+def run_milestones(deps: Deps) -> None:
+    """Claim the milestones reached (each once, ever)."""
+    with deps.session() as session:
+        reached = milestones.claim_due(session=session, now=deps.clock())
+        session.commit()
+    if reached:
+        logger.info("milestones: %s claimed", reached)
+
+
 def match_helpdesk_agents(deps: Deps) -> None:
     """Helpdesk rows kept for emails Slack did not know: look them up again, count the found."""
     for workspace_id in _workspaces(deps):
@@ -101,6 +127,10 @@ def job_specs() -> list[JobSpec]:
         JobSpec(id="heartbeat", func=heartbeat, trigger=every_minute),
         JobSpec(id="checkins", func=run_checkins, trigger=every_minute),
         JobSpec(id="feedback", func=run_feedback, trigger=every_minute),
+        JobSpec(id="digests", func=run_digests, trigger=every_minute),
+        JobSpec(
+            id="milestones", func=run_milestones, trigger=IntervalTrigger(hours=1, timezone=UTC)
+        ),
         JobSpec(
             id="helpdesk_agents",
             func=match_helpdesk_agents,

@@ -57,14 +57,6 @@ def test_command_missing_its_argument_explains(dispatch: SlackDriver) -> None:
     assert "/cx-kudos @agent" in text
 
 
-def test_valid_call_not_built_yet_says_coming_soon(dispatch: SlackDriver) -> None:
-    """A well-formed call of a command whose issue has not landed says it is coming."""
-    text = _text_of(
-        dispatch.command("/cx-kudos", "<@U0LEAD> for a great save with a customer").json()
-    )
-    assert "still being built" in text
-
-
 def test_team_list_answers_via_response_url(
     slack: SlackDriver, fake_slack: FakeSlack, engine: Engine
 ) -> None:

@@ -4,7 +4,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject
+from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.blocks.common import escape, section
 
@@ -78,8 +78,10 @@ COMMANDS: dict[str, CommandHelp] = {
                     "celebrate someone (reason: 10+ characters)",
                 ),
                 ("top [week|month|all]", "the recognition leaderboard"),
+                ("leaderboard off|on", "leave (or rejoin) the leaderboards"),
+                ("milestones off|on", "not be named (or be named) in milestone shout-outs"),
             ),
-            keywords=frozenset({"top"}),
+            keywords=frozenset({"top", "leaderboard", "milestones"}),
             accepts_mentions=True,
         ),
         CommandHelp(
@@ -154,16 +156,3 @@ def usage_text(command: str, problem: str | None = None) -> str:
 def unknown_subcommand(command: str, word: str) -> str:
     """Say which word was not understood, escaped so it cannot ping anyone."""
     return f"I don't know `{escape(word)}` for `{command}`. Here is what it can do:"
-
-
-def coming_soon_blocks(command: str) -> list[Block]:
-    """Say that a valid call is not built yet, and point at what works today."""
-    return [
-        section(
-            f"`{command}` understood you, but this part of CX Coach is still being built. "
-            f"Try `{command} help` to see what it will do."
-        ),
-        ContextBlock(
-            elements=[MarkdownTextObject(text="Works today: `/cx-team list` and every `help`.")]
-        ),
-    ]

@@ -59,10 +59,8 @@ def _target(field: str, value: float | int | None, targets: Targets | None) -> s
     )
 
 
-def metrics_blocks(
-    label: str, period: Period, now: Kpis, before: Kpis, targets: Targets | None
-) -> list[Block]:
-    """The answer to /cx-metrics."""
+def kpi_lines(now: Kpis, before: Kpis, targets: Targets | None) -> str:
+    """Each KPI with its change and target, one a line (mrkdwn)."""
     lines = []
     for field, name, unit, up_good in ROWS:
         value, previous = getattr(now, field), getattr(before, field)
@@ -75,9 +73,16 @@ def metrics_blocks(
             f"*{name}:* {_show(value, unit)}{counted}{_change(value, previous, unit, up_good)}"
             f"{_target(field, value, targets)}"
         )
+    return "\n".join(lines)
+
+
+def metrics_blocks(
+    label: str, period: Period, now: Kpis, before: Kpis, targets: Targets | None
+) -> list[Block]:
+    """The answer to /cx-metrics."""
     return [
         HeaderBlock(text=f"{label} · {period.label}"[:150]),
-        section("\n".join(lines)),
+        section(kpi_lines(now, before, targets)),
         ContextBlock(
             elements=[
                 MarkdownTextObject(

@@ -11,11 +11,13 @@ from slack_sdk.models.blocks import (
     Option,
     PlainTextInputElement,
     StaticSelectElement,
+    TimePickerElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.blocks.common import escape, section
+from bot.services.kudos import DEFAULT_VALUES
 from bot.services.teams import DEFAULT_TARGETS, Targets, TeamDetail
 from bot.services.templates import CUSTOM_HELP
 from bot.store.models import Team
@@ -26,6 +28,9 @@ NAME, MEMBERS, LEADS = "name", "members", "leads"
 DIGEST, CELEBRATE, ZONE = "digest", "celebrate", "timezone"
 HOLIDAYS, DAYS_OFF = "holidays", "days_off"
 CSAT, NPS, FCR, FRT = "csat", "nps", "fcr", "frt"
+DIGEST_DAY, DIGEST_TIME = "digest_day", "digest_time"
+KUDOS_VALUES, KUDOS_CAP = "kudos_values", "kudos_cap"
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TARGET_FIELDS = (CSAT, NPS, FCR, FRT)
 TEMPLATE, QUESTIONS, LEADS_READ = "template", "questions", "leads_read"
 REMINDER = "reminder"
@@ -220,12 +225,48 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             optional=True,
         ),
         _input(
+            DIGEST_DAY,
+            "Digest day",
+            StaticSelectElement(
+                action_id=DIGEST_DAY,
+                options=(days := [Option(value=str(n), text=d) for n, d in enumerate(WEEKDAYS)]),
+                initial_option=days[team.digest_weekday if team else 0],
+            ),
+        ),
+        _input(
+            DIGEST_TIME,
+            "Digest time (team time zone)",
+            TimePickerElement(
+                action_id=DIGEST_TIME, initial_time=team.digest_time if team else "09:00"
+            ),
+        ),
+        _input(
             CELEBRATE,
             "Kudos and celebrations go to",
             ChannelSelectElement(
                 action_id=CELEBRATE, initial_channel=team.celebration_channel_id if team else None
             ),
             optional=True,
+        ),
+        _input(
+            KUDOS_VALUES,
+            "Kudos values",
+            PlainTextInputElement(
+                action_id=KUDOS_VALUES,
+                initial_value=(team.kudos_values if team else DEFAULT_VALUES).replace(",", ", "),
+            ),
+            hint="Comma-separated; people add one to a kudos as #value.",
+        ),
+        _input(
+            KUDOS_CAP,
+            "Kudos one person can give a day",
+            NumberInputElement(
+                action_id=KUDOS_CAP,
+                is_decimal_allowed=False,
+                initial_value=str(team.kudos_daily_cap if team else 5),
+                min_value="1",
+                max_value="50",
+            ),
         ),
         _input(
             ZONE,

@@ -1,18 +1,23 @@
 """Reading a submitted team modal (bot.blocks.team_admin builds it) into a TeamForm."""
 
 from datetime import date
+from typing import Any
 
 from bot.blocks.team_admin import (
     CELEBRATE,
     CSAT,
     DAYS_OFF,
     DIGEST,
+    DIGEST_DAY,
+    DIGEST_TIME,
     FB_EXPIRY,
     FB_ROUNDS,
     FB_SHARE,
     FCR,
     FRT,
     HOLIDAYS,
+    KUDOS_CAP,
+    KUDOS_VALUES,
     LEADS,
     LEADS_READ,
     MEMBERS,
@@ -24,7 +29,7 @@ from bot.blocks.team_admin import (
     TEMPLATE,
     ZONE,
 )
-from bot.services.schedule import ScheduleError, check_holiday_code, zone_named
+from bot.services.schedule import ScheduleError, check_holiday_code, parse_time, zone_named
 from bot.services.teams import TeamError, TeamForm, check_name, check_targets, parse_dates
 from bot.services.templates import TemplateError, parse_custom
 
@@ -100,6 +105,7 @@ def read_team_modal(
             parse_custom(custom or "")
         except TemplateError as error:
             errors[QUESTIONS] = str(error)
+    celebrations: dict[str, Any] = _celebrations(values, errors) if full else {}
     expiry = None
     if FB_EXPIRY in values:
         try:
@@ -128,5 +134,41 @@ def read_team_modal(
         feedback_rounds=str(rounds) if rounds else None,
         feedback_expiry_days=expiry,
         share_360=bool(field(FB_SHARE, "selected_options")) if given else None,
+        **celebrations,
     )
     return form, {block: message[:150] for block, message in errors.items()}
+
+
+def _celebrations(values: dict[str, dict[str, dict[str, object]]],
+                  errors: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+    """Digest day and time, kudos values and daily cap, from the full (admin) form."""
+    found: dict[str, Any] = {}
+
+    def state(block: str) -> dict[str, object]:
+        return values.get(block, {}).get(block, {})
+
+    day = (state(DIGEST_DAY).get("selected_option") or {}).get("value")  # type: ignore[attr-defined]
+    if day is not None:
+        found["digest_weekday"] = int(str(day))
+    at = state(DIGEST_TIME).get("selected_time") or state(DIGEST_TIME).get("value")
+    if at is not None:
+        try:
+            found["digest_time"] = f"{parse_time(str(at)):%H:%M}"
+        except ScheduleError as error:
+            errors[DIGEST_TIME] = str(error)
+    words = state(KUDOS_VALUES).get("value")
+    if words is not None:
+        listed = [w.strip().lstrip("#").lower() for w in str(words).split(",") if w.strip()]
+        if not listed or any(not w.replace("-", "").isalnum() or len(w) > 40 for w in listed):
+            errors[KUDOS_VALUES] = "One or more words separated by commas, like empathy, ownership."
+        else:
+            found["kudos_values"] = ",".join(listed)
+    cap = state(KUDOS_CAP).get("value")
+    if cap is not None:
+        try:
+            found["kudos_cap"] = int(str(cap))
+            if not 1 <= int(str(cap)) <= 50:
+                raise ValueError
+        except ValueError:
+            errors[KUDOS_CAP] = "From 1 to 50 a day."
+    return found

@@ -6,24 +6,16 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import help as help_blocks
 from bot.blocks.teams import team_list_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.checkins import handle_reflect_command
 from bot.listeners.feedback_command import handle_feedback_command
+from bot.listeners.kudos_command import handle_kudos_command
 from bot.listeners.metrics_command import handle_metrics_command
 from bot.listeners.shift_command import handle_shift_command
 from bot.listeners.team_command import team_subcommand
 from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.store import repos
-
-
-def handle_command(ack: Ack, command: dict[str, Any]) -> None:
-    """/cx-*: usage for `help` and bad input; "coming soon" for calls not built yet."""
-    if answered_help_or_bad_input(ack, command):
-        return
-    name = command["command"]
-    ack(text=f"{name} is still being built.", blocks=help_blocks.coming_soon_blocks(name))
 
 
 def handle_team_command(
@@ -65,7 +57,7 @@ COMMAND_HANDLERS: dict[str, Callable[..., None]] = {
     "/cx-metrics": handle_metrics_command,
     "/cx-reflect": handle_reflect_command,
     "/cx-feedback": handle_feedback_command,
-    "/cx-kudos": handle_command,
+    "/cx-kudos": handle_kudos_command,
     "/cx-shift": handle_shift_command,
     "/cx-team": handle_team_command,
 }

@@ -17,17 +17,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from bot.services import outbox
 from bot.store import repos
 from bot.store.models import (
     FeedbackAnswer,
     FeedbackAsk,
     FeedbackRequest,
     Outbox,
-    OutboxStatus,
     Person,
 )
 
@@ -287,24 +285,16 @@ def claim(
     due: datetime,
     now: datetime,
 ) -> list[int]:
-    """Insert an outbox row unless its key exists; its id in a list, or an empty list."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(Outbox)
-        .values(
-            workspace_id=to.workspace_id,
-            key=key,
-            kind=kind,
-            person_id=to.id,
-            channel=to.slack_user_id,
-            payload=json.dumps(payload),
-            due_at=due,
-            status=OutboxStatus.PENDING.value,
-            attempts=0,
-            next_attempt_at=due,
-            created_at=now,
-        )
-        .on_conflict_do_nothing()
-        .returning(col(Outbox.id))
+    """A DM to a person through the outbox, once per key (see outbox.claim)."""
+    assert to.id is not None
+    return outbox.claim(
+        session,
+        key=key,
+        kind=kind,
+        workspace_id=to.workspace_id,
+        channel=to.slack_user_id,
+        person_id=to.id,
+        payload=payload,
+        due=due,
+        now=now,
     )
-    return [row_id for (row_id,) in session.execute(statement).all()]

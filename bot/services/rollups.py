@@ -12,6 +12,8 @@ an import touched, and their months, in the importing transaction, so a crash le
 half-done.
 """
 
+import bisect
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -77,6 +79,69 @@ def tally(
     _add_raw(session, person_ids, start, midnight(first_full), lambda _person: total)
     _add_raw(session, person_ids, midnight(after_full), end, lambda _person: total)
     return total
+
+
+def tally_series(
+    *, session: Session, person_ids: Collection[int], bounds: Sequence[datetime]
+) -> list[Tally]:
+    """Tallies of back-to-back periods [bounds[i], bounds[i+1]) in one pass: one query for the
+    whole UTC days (day rollups), raw rows only for the days a bound cuts (a trend's weeks)."""
+    tallies = [Tally() for _ in bounds[1:]]
+    owner: dict[date, int] = {}
+    for i, (start, end) in enumerate(itertools.pairwise(bounds)):
+        first = day_of(start) + timedelta(days=0 if midnight(day_of(start)) == start else 1)
+        for n in range((day_of(end) - first).days):
+            owner[first + timedelta(days=n)] = i
+    cut = {day_of(b) for b in bounds if midnight(day_of(b)) != b}  # days a bound falls inside
+    if owner:
+        for ids in _chunks(sorted(person_ids)):
+            for day, *row in session.execute(
+                select(col(KpiRollup.day), *_ROLLUP_COLUMNS).where(
+                    col(KpiRollup.person_id).in_(ids),
+                    col(KpiRollup.grain) == DAY,
+                    col(KpiRollup.day) >= min(owner),
+                    col(KpiRollup.day) <= max(owner),
+                )
+            ):
+                if (slot := owner.get(_as_date(day))) is not None:
+                    _merge_row(tallies[slot], row)
+    for day in sorted(cut):
+        start, end = (
+            max(midnight(day), bounds[0]),
+            min(midnight(day + timedelta(days=1)), bounds[-1]),
+        )
+        _add_raw_split(session, person_ids, start, end, bounds, tallies)
+    return tallies
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _add_raw_split(
+    session: Session, person_ids: Collection[int], start: datetime, end: datetime,
+    bounds: Sequence[datetime], tallies: list[Tally],
+) -> None:  # fmt: skip
+    """Raw rows of [start, end), each into the period its time falls in."""
+    if start >= end:
+        return
+    for ids in _chunks(sorted(person_ids)):
+        for _, *ticket in session.execute(
+            select(*_TICKET_COLUMNS).where(
+                col(HelpdeskTicket.person_id).in_(ids),
+                col(HelpdeskTicket.solved_at) >= start,
+                col(HelpdeskTicket.solved_at) < end,
+            )
+        ):
+            tallies[bisect.bisect_right(bounds, ticket[2]) - 1].add_ticket(Ticket(*ticket))
+        for _, *survey in session.execute(
+            select(*_SURVEY_COLUMNS).where(
+                col(SurveyResponse.person_id).in_(ids),
+                col(SurveyResponse.submitted_at) >= start,
+                col(SurveyResponse.submitted_at) < end,
+            )
+        ):
+            tallies[bisect.bisect_right(bounds, survey[2]) - 1].add_survey(Survey(*survey))
 
 
 def refresh(session: Session, keys: Iterable[Key]) -> None:

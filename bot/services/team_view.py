@@ -93,7 +93,7 @@ def team_week(*, session: Session, team: Team, now: datetime) -> TeamWeek:
         need
         for r in readable
         if r.shift_date >= since and r.status == "answered"
-        for need in _needs(json.loads(r.answers or "{}").get("training", ""))
+        for need in training_needs_in(json.loads(r.answers or "{}").get("training", ""))
     )
     by_id = {agent.id: agent.slack_user_id for agent in agents}
     items = session.exec(
@@ -113,7 +113,7 @@ def team_week(*, session: Session, team: Team, now: datetime) -> TeamWeek:
     )
 
 
-def _needs(text: str) -> set[str]:
+def training_needs_in(text: str) -> set[str]:
     """One answer's training needs, grouped loosely: split on commas and "and", lower-cased,
     punctuation dropped ("Billing system!" and "billing system" count as one)."""
     parts = re.split(r",|;|\n|\band\b", text.lower())

@@ -66,6 +66,10 @@ class TeamForm:
     feedback_rounds: str | None = None  # "off" | "weekly" | "biweekly" | "monthly"
     feedback_expiry_days: int | None = None
     share_360: bool | None = None
+    digest_weekday: int | None = None  # 0 Monday
+    digest_time: str | None = None  # "HH:MM"
+    kudos_values: str | None = None  # "empathy,ownership"
+    kudos_cap: int | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,8 @@ def save(
         != (None, None, None, None)
         or form.channels_given
         or form.reminder_minutes is not None
+        or (form.digest_weekday, form.digest_time, form.kudos_values, form.kudos_cap)
+        != (None, None, None, None)
     )
     if team_id is not None and form.name is not None and check_name(form.name) != team.name:
         _require(actor, Action.RENAME_TEAM, team_id)
@@ -261,6 +267,16 @@ def _configure(team: Team, form: TeamForm) -> None:
         team.feedback_expiry_days = form.feedback_expiry_days
     if form.share_360 is not None:
         team.share_360_with_agent = form.share_360
+    if form.digest_weekday is not None:
+        team.digest_weekday = form.digest_weekday % 7
+    if form.digest_time is not None:
+        team.digest_time = form.digest_time
+    if form.kudos_values is not None:
+        team.kudos_values = form.kudos_values
+    if form.kudos_cap is not None:
+        if not 1 <= form.kudos_cap <= 50:
+            raise TeamError("A daily kudos cap is 1 to 50.")
+        team.kudos_daily_cap = form.kudos_cap
     if form.reminder_minutes is not None:
         team.reminder_delay_minutes = form.reminder_minutes
     if form.targets is not None:

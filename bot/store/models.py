@@ -61,6 +61,9 @@ class Person(SQLModel, table=True):
     shift_end: str | None = Field(default=None, max_length=5)
     # Away through this local date inclusive (vacation); check-ins resume the day after.
     away_until: date | None = None
+    # Celebrations: left off kudos leaderboards; not named in milestone shout-outs.
+    leaderboard_opt_out: bool = False
+    milestones_opt_out: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -94,6 +97,12 @@ class Team(SQLModel, table=True):
     feedback_rounds: str = Field(default="off", max_length=16)
     feedback_expiry_days: int = 7
     share_360_with_agent: bool = True
+    # Kudos values (comma-separated, without "#") and how many kudos one person gives a day.
+    kudos_values: str = Field(default="empathy,ownership,teamwork,expertise", max_length=300)
+    kudos_daily_cap: int = 5
+    # The weekly digest: team-local weekday (0 Monday) and time "HH:MM".
+    digest_weekday: int = 0
+    digest_time: str = Field(default="09:00", max_length=5)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -323,3 +332,25 @@ class FeedbackAnswer(SQLModel, table=True):
     ratings: str = Field(default="{}", max_length=200)  # JSON: skill -> 1..5
     given_on: date
     shared_at: datetime | None = None  # when it went to its readers
+
+
+class Kudos(SQLModel, table=True):
+    """A shout-out: who thanked whom (KudosRecipient), for what, with which team value."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=32)
+    giver_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
+    reason: str = Field(sa_type=Text)
+    value: str | None = Field(default=None, max_length=40)
+    given_on: date  # the giver's local date, for the daily cap
+    created_at: datetime = Field(index=True)
+
+
+class KudosRecipient(SQLModel, table=True):
+    """One person thanked by a kudos."""
+
+    kudos_id: int = Field(foreign_key="kudos.id", primary_key=True, ondelete="CASCADE")
+    person_id: int = Field(
+        foreign_key="person.id", primary_key=True, ondelete="CASCADE", index=True
+    )

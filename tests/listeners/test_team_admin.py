@@ -289,3 +289,20 @@ def test_a_lead_sets_the_teams_feedback_rounds(
         blocks.TEAM_MODAL, values, user_id="U0LEAD", private_metadata=str(tier1)
     )
     assert "1 to 30" in reply.json()["errors"][blocks.FB_EXPIRY]
+
+
+def test_admins_set_digest_time_and_kudos_rules(slack: SlackDriver, engine: Engine) -> None:
+    """Digest weekday and time, kudos values and the daily cap come from the full form."""
+    values = _values(
+        **FULL_FORM, digest_time="16:30", kudos_values="#Empathy, speed", kudos_cap="3"
+    )
+    values[blocks.DIGEST_DAY] = {blocks.DIGEST_DAY: {"selected_option": {"value": "4"}}}
+    reply = slack.view_submission(blocks.TEAM_MODAL, values, user_id=ADMIN)
+    assert (reply.status, reply.body) == (200, "")
+    team = _team(engine)
+    assert team is not None
+    assert (team.digest_weekday, team.digest_time) == (4, "16:30")
+    assert (team.kudos_values, team.kudos_daily_cap) == ("empathy,speed", 3)
+    bad = _values(**FULL_FORM, digest_time="25:00", kudos_values="a b!", kudos_cap="0")
+    errors = slack.view_submission(blocks.TEAM_MODAL, bad, user_id=ADMIN).json()["errors"]
+    assert set(errors) >= {blocks.DIGEST_TIME, blocks.KUDOS_VALUES, blocks.KUDOS_CAP}

@@ -1,0 +1,118 @@
+"""/cx-kudos: give kudos, see the leaderboard, opt out of leaderboards or milestone names.
+Acks at once; Slack lookups, saving and posting happen after."""
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.blocks import kudos as blocks
+from bot.blocks.common import escape
+from bot.deps import Defer, Deps
+from bot.listeners.feedback_command import deliver_now, reviewer_or_problem
+from bot.listeners.profiles import known_person
+from bot.listeners.usage import answered_help_or_bad_input, first_word
+from bot.services import kudos, periods
+from bot.store.models import Person
+
+PERIODS = {"week": "this-week", "month": "this-month", "all": None}
+
+
+def handle_kudos_command(
+    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient,
+    context: BoltContext, deps: Deps, defer: Defer,
+) -> None:  # fmt: skip
+    """/cx-kudos @agent for <reason> [#value] | top [week|month|all] | leaderboard|milestones."""
+    if answered_help_or_bad_input(ack, command):
+        return
+    ack()
+    workspace_id, user_id = str(context.team_id), command["user_id"]
+    text = str(command.get("text") or "").strip()
+    words = text.split()
+
+    def say(message: str, **extra: Any) -> None:
+        respond(text=message, response_type="ephemeral", **extra)
+
+    def run() -> None:
+        me = known_person(deps, client, workspace_id, user_id)
+        if me is None:
+            say("I can't find you in this workspace.")
+            return
+        verb = first_word(command)
+        if verb == "top":
+            _top(deps, workspace_id, me, words[1:], say)
+        elif verb in ("leaderboard", "milestones"):
+            _opt(deps, me, verb, words[1:], say)
+        else:
+            _give(deps, client, defer, workspace_id, me, text, say)
+
+    defer(run)
+
+
+def _top(deps: Deps, workspace_id: str, me: Person, words: list[str], say: Any) -> None:
+    word = words[0].lower() if words else "week"
+    if word not in PERIODS:
+        say("Say `top week`, `top month` or `top all`.")
+        return
+    zone = me.timezone_override or me.timezone or "UTC"
+    grammar = PERIODS[word]
+    period = periods.parse(grammar, now=deps.clock(), zone=zone) if grammar else None
+    with deps.session() as session:
+        board = kudos.leaderboard(session=session, workspace_id=workspace_id, period=period)
+    label = {"week": "this week", "month": "this month", "all": "of all time"}[word]
+    say(f"Kudos {label}", blocks=[b.to_dict() for b in blocks.board_blocks(board, label)])
+
+
+def _opt(deps: Deps, me: Person, what: str, words: list[str], say: Any) -> None:
+    choice = words[0].lower() if words else ""
+    if choice not in ("on", "off"):
+        say(f"Say `/cx-kudos {what} off` or `/cx-kudos {what} on`.")
+        return
+    with deps.session() as session:
+        person = session.merge(me)
+        if what == "leaderboard":
+            person.leaderboard_opt_out = choice == "off"
+        else:
+            person.milestones_opt_out = choice == "off"
+        session.add(person)
+        session.commit()
+    say({
+        ("leaderboard", "off"): "You're off the kudos leaderboards. `/cx-kudos leaderboard on` "
+                                "brings you back.",
+        ("leaderboard", "on"): "You're on the kudos leaderboards again.",
+        ("milestones", "off"): "Milestone shout-outs won't name you.",
+        ("milestones", "on"): "Milestone shout-outs may name you again.",
+    }[(what, choice)])  # fmt: skip
+
+
+def _give(deps: Deps, client: WebClient, defer: Defer, workspace_id: str, me: Person,
+          text: str, say: Any) -> None:  # fmt: skip
+    try:
+        parsed = kudos.parse(text)
+    except kudos.KudosError as error:
+        say(str(error))
+        return
+    if me.slack_user_id in parsed.user_ids:
+        say("Kudos are for others — you can't give them to yourself.")
+        return
+    recipients = []
+    for user_id in parsed.user_ids:
+        found = reviewer_or_problem(deps, client, workspace_id, user_id)
+        if isinstance(found, str):
+            say(found.replace("give feedback", "get kudos"))
+            return
+        recipients.append(found)
+    try:
+        with deps.session() as session:
+            _, team, ids = kudos.give(
+                session=session, giver=session.merge(me),
+                recipients=[session.merge(r) for r in recipients], parsed=parsed,
+                now=deps.clock(),
+            )  # fmt: skip
+            session.commit()
+            channel = team.celebration_channel_id
+    except kudos.KudosError as error:
+        say(escape(str(error)))
+        return
+    deliver_now(deps, defer, ids)
+    say(f"Kudos posted in <#{channel}>. Thanks for celebrating your colleagues!")

@@ -1,0 +1,40 @@
+"""Claiming a scheduled send: one outbox row per unique key, so a second claim (a second clock,
+a double click) is a no-op. bot.delivery sends what is claimed."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col
+
+from bot.store.models import Outbox, OutboxStatus
+
+
+def claim(
+    session: Session, *, key: str, kind: str, workspace_id: str, channel: str,
+    person_id: int | None, payload: dict[str, Any], due: datetime, now: datetime,
+    status: OutboxStatus = OutboxStatus.PENDING,
+) -> list[int]:  # fmt: skip
+    """Insert the row unless its key exists in the workspace: its id in a list, or []."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(Outbox)
+        .values(
+            workspace_id=workspace_id,
+            key=key,
+            kind=kind,
+            person_id=person_id,
+            channel=channel,
+            payload=json.dumps(payload),
+            due_at=due,
+            status=status.value,
+            attempts=0,
+            next_attempt_at=due,
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(col(Outbox.id))
+    )
+    return [row_id for (row_id,) in session.execute(statement).all()]

@@ -1,0 +1,129 @@
+"""/cx-kudos end to end: the channel shout-out and DMs, escaping, the daily cap, values, the
+leaderboard and opting out."""
+
+import json
+import time
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot.services import teams
+from bot.store.models import Kudos
+from tests.checkin_helpers import add_agents
+from tests.fakeslack import FakeSlack, SlackDriver
+
+CHANNEL = "C0CELEB"
+
+
+@pytest.fixture
+def team(engine: Engine, fake_slack: FakeSlack) -> None:
+    """Tier 1 (U0ANA, U0BEN, U0CAT) celebrating in C0CELEB, two kudos a day each."""
+    add_agents(engine, fake_slack, dict.fromkeys(("U0ANA", "U0BEN", "U0CAT"), "UTC"))
+    fake_slack.add_channel(CHANNEL)
+    fake_slack.add_user("U0BOT", is_bot=True)
+    fake_slack.add_user("U0EXT")["team_id"] = "T0OTHER"
+    with Session(engine) as session:
+        tier1 = teams.find(session=session, workspace_id="T0001", name="Tier 1")
+        assert tier1 is not None
+        tier1.celebration_channel_id, tier1.kudos_daily_cap = CHANNEL, 2
+        session.add(tier1)
+        session.commit()
+
+
+def _said(fake: FakeSlack, count: int = 1) -> str:
+    return json.dumps(fake.wait_for("response_url", count)[-1].params, ensure_ascii=False)
+
+
+def _posts(fake: FakeSlack, count: int = 1) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and len(fake.messages_to(CHANNEL)) < count:
+        time.sleep(0.01)
+    return fake.messages_to(CHANNEL)
+
+
+def test_kudos_are_posted_once_and_the_person_thanked_hears(
+    team: None, slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """One shout-out in the celebration channel with the value, and a DM to each recipient."""
+    slack.command("/cx-kudos", "<@U0BEN|ben> <@U0CAT> for staying late on the refund queue "
+                  "#ownership", user_id="U0ANA")  # fmt: skip
+    assert f"Kudos posted in <#{CHANNEL}>" in _said(fake_slack)
+    (post,) = _posts(fake_slack)
+    shown = json.dumps(post)
+    assert "<@U0BEN> and <@U0CAT>" in shown
+    assert "staying late on the refund queue" in shown
+    assert "#ownership" in shown
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not fake_slack.messages_to("U0CAT"):
+        time.sleep(0.01)
+    assert "gave you kudos" in json.dumps(fake_slack.messages_to("U0CAT"))
+
+
+def test_injected_mentions_never_ping(
+    team: None, slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """`<!channel>`, `<!here>` or a fake mention in a reason are shown, escaped, not sent raw."""
+    slack.command(
+        "/cx-kudos", "<@U0BEN> for <!channel> <!here> and <@U0CAT|cat> help", user_id="U0ANA"
+    )
+    _said(fake_slack)
+    shown = json.dumps(_posts(fake_slack))
+    assert "&lt;!channel&gt;" in shown
+    assert "&lt;!here&gt;" in shown
+    assert "<!channel>" not in shown
+    assert "<!here>" not in shown
+    assert "&lt;@U0CAT|cat&gt;" in shown
+
+
+@pytest.mark.parametrize(
+    ("words", "problem"),
+    [
+        ("", "needs a little more"),
+        ("for nothing in particular", "I don't know `for`"),
+        ("<@U0BEN>", "Say what for, in at least 10 characters"),
+        ("<@U0BEN> for thanks", "at least 10 characters"),
+        ("<@U0ANA> for being great all week", "can't give them to yourself"),
+        ("<@U0BOT> for answering every ticket", "is a bot"),
+        ("<@U0EXT> for the handover notes", "outside this workspace"),
+        ("<@U0BEN> for the handover notes #speed", "#empathy, #ownership, #teamwork, #expertise"),
+    ],
+)
+def test_bad_kudos_are_explained(
+    team: None, slack: SlackDriver, fake_slack: FakeSlack, engine: Engine, words: str,
+    problem: str,
+) -> None:  # fmt: skip
+    """Each mistake gets a specific answer, and nothing is posted."""
+    reply = slack.command("/cx-kudos", words, user_id="U0ANA")
+    shown = reply.body + (_said(fake_slack) if not reply.body else "")
+    assert problem in shown
+    with Session(engine) as session:
+        assert session.exec(select(Kudos)).all() == []
+
+
+def test_the_daily_cap(team: None, slack: SlackDriver, fake_slack: FakeSlack) -> None:
+    """Past the team's cap (2 here) the giver is told to wait for tomorrow."""
+    for n in range(3):
+        slack.command("/cx-kudos", f"<@U0BEN> for great work on ticket {n}", user_id="U0ANA")
+    assert "daily limit" in _said(fake_slack, 3) or "daily limit" in json.dumps(
+        [c.params for c in fake_slack.calls_to("response_url")])  # fmt: skip
+    assert len(_posts(fake_slack, 2)) == 2
+
+
+def test_leaderboard_counts_and_respects_opt_out(
+    team: None, slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """`top week` lists kudos received and given; someone who opted out is left off."""
+    slack.command("/cx-kudos", "<@U0BEN> for calming a furious customer", user_id="U0ANA")
+    slack.command("/cx-kudos", "<@U0BEN> for a brilliant macro", user_id="U0CAT")
+    _posts(fake_slack, 2)
+    slack.command("/cx-kudos", "top week", user_id="U0ANA")
+    board = _said(fake_slack, 3)
+    assert "1. <@U0BEN> — 2" in board
+    slack.command("/cx-kudos", "leaderboard off", user_id="U0BEN")
+    assert "off the kudos leaderboards" in _said(fake_slack, 4)
+    slack.command("/cx-kudos", "top all", user_id="U0ANA")
+    board = _said(fake_slack, 5)
+    assert "<@U0BEN>" not in board
+    assert "1 people chose to stay off" in board

@@ -1,0 +1,257 @@
+"""Weekly digests: what they say, claimed once per team and week by two clocks, posted with the
+trend chart in the thread through the fake Slack, skipped when too late; and milestones."""
+
+import dataclasses
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot import delivery
+from bot.__main__ import main
+from bot.blocks.renderers import RENDERERS
+from bot.deps import Deps
+from bot.services import digest, digest_claims, helpdesk, milestones, teams, trend_chart
+from bot.store import repos
+from bot.store.db import make_engine
+from bot.store.models import Outbox, Person, Team
+from tests.checkin_helpers import add_agents
+from tests.fakeslack import FakeSlack
+
+DIGEST_AT = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # Monday 09:00 in New York
+WEEK = "2026-W47"  # 16-22 Nov
+
+
+def _tickets(engine: Engine, rows: list[tuple[str, str, int, int]]) -> None:
+    """(agent, solved at ISO, first response minutes, score or 0) → tickets and CSAT surveys."""
+    with Session(engine) as session:
+
+        def resolve(agent: str) -> int | None:
+            person = repos.get_person(session=session, workspace_id="T0001", slack_user_id=agent)
+            return person.id if person else None
+
+        tickets, surveys = [], []
+        for n, (agent, solved, minutes, score) in enumerate(rows):
+            at = datetime.fromisoformat(solved)
+            tickets.append(
+                (
+                    n,
+                    {
+                        "ticket_id": f"T{n}",
+                        "agent": agent,
+                        "created_at": (at - timedelta(hours=2)).isoformat(),
+                        "first_response_at": (
+                            at - timedelta(hours=2) + timedelta(minutes=minutes)
+                        ).isoformat(),
+                        "solved_at": at.isoformat(),
+                        "agent_replies": "1",
+                    },
+                )
+            )
+            if score:
+                surveys.append(
+                    (
+                        n,
+                        {
+                            "response_id": f"S{n}",
+                            "agent": agent,
+                            "kind": "csat",
+                            "score": str(score),
+                            "submitted_at": at.isoformat(),
+                        },
+                    )
+                )
+        helpdesk.store(
+            session=session, workspace_id="T0001", kind="tickets", records=tickets, resolve=resolve
+        )
+        helpdesk.store(
+            session=session, workspace_id="T0001", kind="surveys", records=surveys, resolve=resolve
+        )
+        session.commit()
+
+
+@pytest.fixture
+def tier1(engine: Engine, fake_slack: FakeSlack) -> Team:
+    """Tier 1 in New York with a digest and a celebration channel, created weeks ago; data for
+    weeks 46 (CSAT 50 %) and 47 (CSAT 100 %)."""
+    add_agents(engine, fake_slack, {"U0ANA": "America/New_York", "U0BEN": "America/New_York"})
+    fake_slack.add_channel("C0DIGEST")
+    fake_slack.add_channel("C0CELEB")
+    with Session(engine) as session:
+        team = teams.find(session=session, workspace_id="T0001", name="Tier 1")
+        assert team is not None
+        team.timezone, team.digest_channel_id = "America/New_York", "C0DIGEST"
+        team.celebration_channel_id = "C0CELEB"
+        team.created_at = datetime(2026, 9, 1, tzinfo=UTC)
+        session.add(team)
+        session.commit()
+        session.refresh(team)
+    _tickets(
+        engine,
+        [
+            ("U0ANA", "2026-11-10T15:00:00+00:00", 30, 5),
+            ("U0BEN", "2026-11-11T15:00:00+00:00", 90, 2),
+            *[("U0ANA", f"2026-11-{d}T15:00:00+00:00", 20, 5) for d in (16, 17, 18, 19, 20)],
+            ("U0BEN", "2026-11-21T15:00:00+00:00", 40, 4),
+        ],
+    )
+    return team
+
+
+def test_the_digest_shows_the_week_its_change_and_the_trend(tier1: Team, engine: Engine) -> None:
+    """Week 47: 6 solved, CSAT 100 % up from 50 %, targets, an 8-week trend; no agent named."""
+    with Session(engine) as session:
+        week = digest.week_of(WEEK, team=tier1, now=DIGEST_AT)
+        built = digest.build(session=session, team=tier1, week=week)
+    assert (built.week, built.now.tickets_solved, built.now.csat_pct) == (WEEK, 6, 100.0)
+    assert built.before.csat_pct == 50.0
+    assert built.headline == "CSAT rose 50.0 points to 100."
+    assert [p.label for p in built.trend][-2:] == ["W46", "W47"]
+    assert built.trend[-1].csat_pct == 100.0
+    assert len(built.trend) == 8
+    assert built.trend[0].csat_pct is None
+    shown = json.dumps(built.to_json())
+    assert "U0ANA" not in shown
+    assert "U0BEN" not in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("2026-W48", "has not ended yet"), ("2026-13", "2026-13"), ("30d", "one ISO week")],
+)
+def test_weeks_that_cannot_have_a_digest(tier1: Team, text: str, problem: str) -> None:
+    """This week (not over), a bad month or a period that is not a week are refused."""
+    with pytest.raises(digest.DigestError, match=problem):
+        digest.week_of(text, team=tier1, now=DIGEST_AT)
+
+
+def _rows(engine: Engine, kind: str) -> list[Outbox]:
+    with Session(engine) as session:
+        return list(session.exec(select(Outbox).where(Outbox.kind == kind)).all())
+
+
+def test_two_clocks_claim_one_digest_at_the_teams_time(
+    tier1: Team, engine: Engine, db_url: str
+) -> None:
+    """Nothing before Monday 09:00 New York; then one digest and one chart, however many clocks."""
+    second = make_engine(db_url)
+    for clock, at in (
+        (engine, DIGEST_AT - timedelta(minutes=1)),
+        (engine, DIGEST_AT),
+        (second, DIGEST_AT + timedelta(minutes=1)),
+        (engine, DIGEST_AT),
+    ):
+        with Session(clock) as session:
+            digest_claims.claim_due(session=session, now=at)
+            session.commit()
+    second.dispose()
+    digests = _rows(engine, "digest")
+    assert [(r.key, r.channel, r.status) for r in digests] == [
+        (f"digest:{tier1.id}:2026-W46", "C0DIGEST", "missed"),  # last week's, over 3 days late
+        (f"digest:{tier1.id}:{WEEK}", "C0DIGEST", "pending"),
+    ]
+    assert len(_rows(engine, "digest_chart")) == 1
+
+
+def test_the_digest_and_its_chart_reach_the_channel_even_if_the_upload_fails_once(
+    tier1: Team, engine: Engine, deps: Deps, fake_slack: FakeSlack
+) -> None:
+    """The text is posted; a failed upload is retried and lands in the digest's thread."""
+    at = dataclasses.replace(deps, clock=lambda: DIGEST_AT)
+    with Session(engine) as session:
+        week = digest.week_of(WEEK, team=tier1, now=DIGEST_AT)
+        digest_claims.claim(session=session, team=tier1, week=week, now=DIGEST_AT)
+        session.commit()
+    fake_slack.fail("files.getUploadURLExternal", error="internal_error")
+    delivery.deliver_due(at, RENDERERS)
+    (posted,) = fake_slack.messages_to("C0DIGEST")
+    assert "CSAT rose 50.0 points" in json.dumps(posted)
+    assert [r.status for r in _rows(engine, "digest_chart")] == ["pending"]
+    later = dataclasses.replace(deps, clock=lambda: DIGEST_AT + timedelta(minutes=5))
+    delivery.deliver_due(later, RENDERERS)
+    (complete,) = fake_slack.calls_to("files.completeUploadExternal")
+    assert complete.params["thread_ts"] == posted["ts"]
+    assert complete.params["channel_id"] == "C0DIGEST"
+    asked = fake_slack.calls_to("files.getUploadURLExternal")[-1].params
+    assert "CSAT % by week" in asked["alt_txt"]
+    assert [r.status for r in _rows(engine, "digest_chart")] == ["sent"]
+
+
+def test_the_chart_is_a_png_with_the_targets_in_words() -> None:
+    """matplotlib draws a PNG; the alt text gives each week and each target."""
+    points = [
+        {
+            "label": f"W{n}",
+            "csat_pct": 80.0 + n if n % 3 else None,
+            "fcr_pct": 70.0,
+            "frt_median_min": 30.0,
+        }
+        for n in range(40, 48)
+    ]
+    targets = {"csat_pct": 85.0, "nps": 30.0, "fcr_pct": 70.0, "frt_minutes": 240}
+    png = trend_chart.render(points, targets, "Tier 1")
+    assert png.startswith(b"\x89PNG")
+    assert len(png) > 5000
+    words = trend_chart.alt_text(points, targets, "Tier 1")
+    assert "W41 121" in words
+    assert "W42 —" in words
+    assert "(target 85)" in words
+
+
+def test_dry_run_writes_the_digest_and_the_chart(
+    tier1: Team,
+    engine: Engine,
+    db_url: str,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`digest --dry-run` prints the text and writes digest.json and trend.png; `--post` posts
+    once; unknown teams and future weeks are usage errors."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", fake_slack.bot_token)
+    monkeypatch.setenv("SLACK_API_BASE_URL", fake_slack.api_url)
+    args = ["digest", "--team", "Tier 1", "--week", WEEK, "--workspace", "T0001"]
+    assert main([*args, "--dry-run", "--out", str(tmp_path)]) == 0
+    assert "CSAT rose 50.0 points" in capsys.readouterr().out
+    blocks: Any = json.loads((tmp_path / "digest.json").read_text())
+    assert blocks["blocks"][0]["type"] == "header"
+    assert (tmp_path / "trend.png").read_bytes().startswith(b"\x89PNG")
+    assert fake_slack.messages_to("C0DIGEST") == []
+    assert main([*args, "--post"]) == 0
+    assert main([*args, "--post"]) == 0
+    assert "already posted" in capsys.readouterr().out
+    assert len(fake_slack.messages_to("C0DIGEST")) == 1
+    assert main(["digest", "--team", "Nope", "--workspace", "T0001"]) == 2
+    assert main([*args[:3], "--week", "2030-W01", "--workspace", "T0001"]) == 2
+    assert "has not ended" in capsys.readouterr().err
+
+
+def test_milestones_are_posted_once_and_respect_opt_outs(tier1: Team, engine: Engine) -> None:
+    """CSAT target met last week is celebrated once; 5 top scores name the agent unless they
+    opted out."""
+    monday = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    for _ in range(2):
+        with Session(engine) as session:
+            milestones.claim_due(session=session, now=monday)
+            session.commit()
+    posts = _rows(engine, "milestone")
+    keys = sorted(r.key for r in posts)
+    assert f"milestone:{tier1.id}:{WEEK}:csat" in keys
+    assert any(k.endswith(f"{WEEK}:top_csat") for k in keys)
+    assert len(keys) == len(set(keys))
+    with Session(engine) as session:
+        for row in session.exec(select(Outbox).where(Outbox.kind == "milestone")).all():
+            session.delete(row)
+        ana = session.exec(select(Person).where(Person.slack_user_id == "U0ANA")).one()
+        ana.milestones_opt_out = True
+        session.add(ana)
+        session.commit()
+        milestones.claim_due(session=session, now=monday)
+        session.commit()
+    assert not any("U0ANA" in r.payload for r in _rows(engine, "milestone"))
