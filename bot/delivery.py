@@ -273,7 +273,7 @@ def _upload(deps: Deps, client: Any, row: Outbox, upload: Upload) -> Any:
         channel=row.channel, thread_ts=thread_ts, content=upload.content,
         filename=upload.filename, title=upload.title, alt_txt=upload.alt_text,
     )  # fmt: skip
-    return {"ts": None, "channel": None, **({"ok": answer.get("ok")})}
+    return answer  # no message ts: the file lives in the thread
 
 
 def _retry_later(deps: Deps, row: Outbox, now: datetime, error: str) -> str:

@@ -5,7 +5,6 @@ Nothing here logs or stores who gave an anonymous answer: the submission's user 
 check the ask belongs to them, and is then dropped with the ask itself."""
 
 import json
-import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -22,7 +21,6 @@ from bot.listeners.profiles import known_person
 from bot.services import feedback, feedback_life
 from bot.store.models import FeedbackRequest, Person
 
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 USAGE = "Try `/cx-feedback @colleague [@colleague2 …] [what you'd like feedback on]`."
 
 

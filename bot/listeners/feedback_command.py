@@ -16,11 +16,11 @@ from bot.deps import Defer, Deps
 from bot.listeners.profiles import UNKNOWN_USER_ERRORS, known_person, profile_from_users_info
 from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.services import feedback, feedback_life, people, suggestions
+from bot.services.people import MENTIONS
 from bot.services.permissions import Action, may, refusal
 from bot.store import repos
 from bot.store.models import Person
 
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 USAGE = "Try `/cx-feedback @colleague [@colleague2 …] [what you'd like feedback on]`."
 
 
@@ -41,7 +41,7 @@ def reviewer_or_problem(
             return f"I can't find <@{user_id}> in this workspace."
         raise
     if user.get("is_bot") or user_id == "USLACKBOT":
-        return f"<@{user_id}> is a bot; only people can give feedback."
+        return f"<@{user_id}> is a bot; only people can take part."
     if user.get("deleted"):
         return f"<@{user_id}>'s account is deactivated."
     if user.get("team_id") not in (None, workspace_id) and not user.get("enterprise_user"):
@@ -92,8 +92,8 @@ def handle_feedback_command(
         elif verb == "about":
             _ask_360(deps, client, defer, workspace_id, me, text.split(None, 1)[1:], say)
         else:
-            ids = MENTION.findall(text)
-            topic = MENTION.sub("", text).strip() or None
+            ids = MENTIONS.findall(text)
+            topic = MENTIONS.sub("", text).strip() or None
             _ask(deps, client, defer, workspace_id, me, me, ids, topic, "request", say)
 
     defer(run)
@@ -133,13 +133,13 @@ def _ask_360(
 ) -> None:
     text = rest[0] if rest else ""
     found = re.match(r"^\s*(<@[^>]+>)\s+from\s+(.*)$", text, re.IGNORECASE | re.DOTALL)
-    if not found or not MENTION.match(found[1]):
+    if not found or not MENTIONS.match(found[1]):
         say(
             "Say whose feedback and from whom: "
             "`/cx-feedback about @agent from @peer [@peer2 …] [topic]`."
         )
         return
-    subject_id = MENTION.findall(found[1])[0]
+    subject_id = MENTIONS.findall(found[1])[0]
     subject = reviewer_or_problem(deps, client, workspace_id, subject_id)
     if isinstance(subject, str):
         say(subject)
@@ -157,8 +157,8 @@ def _ask_360(
     ):
         say(refusal(Action.REQUEST_360))
         return
-    reviewers = MENTION.findall(found[2])
-    topic = MENTION.sub("", found[2]).strip() or None
+    reviewers = MENTIONS.findall(found[2])
+    topic = MENTIONS.sub("", found[2]).strip() or None
     share = teams[0].share_360_with_agent if teams else True
     _ask(deps, client, defer, workspace_id, me, subject, reviewers, topic, "360", say, share)
 

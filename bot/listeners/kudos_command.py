@@ -99,7 +99,7 @@ def _give(deps: Deps, client: WebClient, defer: Defer, workspace_id: str, me: Pe
     for user_id in parsed.user_ids:
         found = reviewer_or_problem(deps, client, workspace_id, user_id)
         if isinstance(found, str):
-            say(found.replace("give feedback", "get kudos"))
+            say(found)
             return
         recipients.append(found)
     try:

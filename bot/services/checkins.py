@@ -10,11 +10,9 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from bot.services import schedule, shifts
+from bot.services import outbox, schedule, shifts
 from bot.services.schedule import DayStatus, ScheduleError
 from bot.store.models import (
     Membership,
@@ -108,24 +106,14 @@ def _claim(
     missed: bool, kind: str = PROMPT,
 ) -> bool:  # fmt: skip
     """Insert the outbox row unless it exists; tell whether this call inserted it."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    values = {
-        "workspace_id": person.workspace_id,
-        "key": f"{kind}:{person.slack_user_id}:{shift_date.isoformat()}",
-        "kind": kind,
-        "person_id": person.id,
-        "channel": person.slack_user_id,
-        "payload": json.dumps({"shift_date": shift_date.isoformat()}),
-        "shift_date": shift_date,
-        "due_at": due,
-        "status": (OutboxStatus.MISSED if missed else OutboxStatus.PENDING).value,
-        "attempts": 0,
-        "next_attempt_at": due,
-        "created_at": now,
-    }
-    statement = insert(Outbox).values(**values).on_conflict_do_nothing()
-    result = session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(
+        outbox.claim(
+            session, key=f"{kind}:{person.slack_user_id}:{shift_date.isoformat()}", kind=kind,
+            workspace_id=person.workspace_id, channel=person.slack_user_id, person_id=person.id,
+            payload={"shift_date": shift_date.isoformat()}, due=due, now=now,
+            status=OutboxStatus.MISSED if missed else OutboxStatus.PENDING, shift_date=shift_date,
+        )
+    )  # fmt: skip
 
 
 def claim_due_reminders(*, session: Session, now: datetime) -> int:

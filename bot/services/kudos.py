@@ -12,13 +12,13 @@ from sqlmodel import Session, col, select
 
 from bot.services import outbox
 from bot.services.feedback import claim
+from bot.services.people import MENTIONS
 from bot.services.periods import Period
 from bot.store import repos
 from bot.store.models import Kudos, KudosRecipient, Person, Team
 
 MIN_REASON = 10
 MAX_REASON = 500
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 VALUE = re.compile(r"(?<![\w&])#([A-Za-z][\w-]{0,39})")
 POST, DM = "kudos_post", "kudos_dm"
 DEFAULT_VALUES = "empathy,ownership,teamwork,expertise"
@@ -41,7 +41,7 @@ def parse(text: str) -> Parsed:
     """`@a @b for <reason> #value` → the people, the reason and the value (or KudosError)."""
     rest = text.strip()
     users: list[str] = []
-    while found := MENTION.match(rest):
+    while found := MENTIONS.match(rest):
         users.append(found[1])
         rest = rest[found.end() :].strip()
     if not users:

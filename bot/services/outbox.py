@@ -2,7 +2,7 @@
 a double click) is a no-op. bot.delivery sends what is claimed."""
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -15,7 +15,7 @@ from bot.store.models import Outbox, OutboxStatus
 def claim(
     session: Session, *, key: str, kind: str, workspace_id: str, channel: str,
     person_id: int | None, payload: dict[str, Any], due: datetime, now: datetime,
-    status: OutboxStatus = OutboxStatus.PENDING,
+    status: OutboxStatus = OutboxStatus.PENDING, shift_date: date | None = None,
 ) -> list[int]:  # fmt: skip
     """Insert the row unless its key exists in the workspace: its id in a list, or []."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
@@ -33,6 +33,7 @@ def claim(
             attempts=0,
             next_attempt_at=due,
             created_at=now,
+            shift_date=shift_date,
         )
         .on_conflict_do_nothing()
         .returning(col(Outbox.id))

@@ -12,7 +12,8 @@ from bot.store import repos
 from bot.store.models import Person, TeamRole
 
 # A user mention as Slack escapes it in command text: <@U123ABC> or <@U123ABC|name>.
-MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+MENTIONS = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")  # anywhere in a text
+MENTION = re.compile(f"^{MENTIONS.pattern}$")  # a whole word
 
 # users.info is Tier 4, but a profile barely changes: refresh it at most daily on our own
 # initiative (issue #3 adds refreshes on Slack's user_change event).
