@@ -78,7 +78,8 @@ def _slack_ids(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 def cancel(*, session: Session, request_id: int, by: Person, now: datetime) -> list[Outbox]:
-    """The asker withdraws a request; returns the sent "please answer" DMs, to update them.
+    """The asker withdraws a request; returns the sent "please answer" DMs of those who had not
+    answered yet, to update them.
     The caller commits."""
     request = session.get(FeedbackRequest, request_id)
     if request is None or request.asked_by_id != by.id:
@@ -87,11 +88,14 @@ def cancel(*, session: Session, request_id: int, by: Person, now: datetime) -> l
         raise FeedbackError("This request is already closed.")
     request.status = "cancelled"
     session.add(request)
-    asks = session.exec(select(FeedbackAsk).where(FeedbackAsk.request_id == request_id)).all()
+    asks = session.exec(
+        select(FeedbackAsk).where(
+            FeedbackAsk.request_id == request_id, FeedbackAsk.status == "pending"
+        )
+    ).all()  # those who answered or declined need no note
     for entry in asks:
-        if entry.status == "pending":
-            entry.status = "cancelled"
-            session.add(entry)
+        entry.status = "cancelled"
+        session.add(entry)
     keys = [f"{ASK}:{entry.id}" for entry in asks] + [f"{REMINDER}:{entry.id}" for entry in asks]
     rows = session.exec(select(Outbox).where(col(Outbox.key).in_(keys))).all()
     for row in rows:

@@ -91,6 +91,9 @@ def give(
     zone = ZoneInfo(giver.timezone_override or giver.timezone or team.timezone)
     today = now.astimezone(zone).date()
     cap = (mine[0] if mine else team).kudos_daily_cap
+    # Lock the giver's row first, so three quick /cx-kudos cannot all count the same past kudos
+    # and all pass the cap (Postgres; SQLite's writers take turns already).
+    session.exec(select(Person.id).where(Person.id == giver.id).with_for_update()).one()
     given = session.exec(
         select(Kudos.id).where(Kudos.giver_id == giver.id, Kudos.given_on == today)
     ).all()
