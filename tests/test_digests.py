@@ -15,10 +15,18 @@ from bot import delivery
 from bot.__main__ import main
 from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
-from bot.services import digest, digest_claims, helpdesk, milestones, teams, trend_chart
+from bot.services import (
+    digest,
+    digest_claims,
+    helpdesk,
+    milestones,
+    outbox,
+    teams,
+    trend_chart,
+)
 from bot.store import repos
 from bot.store.db import make_engine
-from bot.store.models import Outbox, Person, Team
+from bot.store.models import Outbox, OutboxStatus, Person, Reflection, Team
 from tests.checkin_helpers import add_agents
 from tests.fakeslack import FakeSlack
 
@@ -255,3 +263,54 @@ def test_milestones_are_posted_once_and_respect_opt_outs(tier1: Team, engine: En
         milestones.claim_due(session=session, now=monday)
         session.commit()
     assert not any("U0ANA" in r.payload for r in _rows(engine, "milestone"))
+
+
+def _reflected(engine: Engine, agent: str, shifts: int, before: datetime) -> None:
+    """`shifts` answered check-ins on consecutive days before `before` (prompt sent, answered)."""
+    with Session(engine) as session:
+        person = session.exec(select(Person).where(Person.slack_user_id == agent)).one()
+        assert person.id is not None
+        for n in range(1, shifts + 1):
+            day = (before - timedelta(days=n)).date()
+            outbox.claim(
+                session, key=f"prompt:{person.id}:{day}", kind="prompt", workspace_id="T0001",
+                channel=agent, person_id=person.id, payload={"shift_date": day.isoformat()},
+                due=before - timedelta(days=n), now=before, status=OutboxStatus.SENT,
+                shift_date=day,
+            )  # fmt: skip
+            session.add(Reflection(workspace_id="T0001", person_id=person.id, shift_date=day))
+        session.commit()
+
+
+def test_milestones_reach_the_celebration_channel_once_and_escaped(
+    tier1: Team, engine: Engine, deps: Deps, fake_slack: FakeSlack, db_url: str
+) -> None:
+    """Targets met, five top scores and a 10-shift streak are each posted once through Slack, with
+    two clocks claiming; a team name cannot ping the channel."""
+    monday = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    with Session(engine) as session:
+        team = session.get(Team, tier1.id)
+        assert team is not None
+        team.name = "Tier 1 <!channel>"
+        session.add(team)
+        session.commit()
+    _reflected(engine, "U0BEN", 10, monday)
+    second = make_engine(db_url)
+    for clock in (engine, second, engine):
+        with Session(clock) as session:
+            milestones.claim_due(session=session, now=monday)
+            session.commit()
+        delivery.deliver_due(dataclasses.replace(deps, clock=lambda: monday), RENDERERS)
+    second.dispose()
+    posted = [json.dumps(m, ensure_ascii=False) for m in fake_slack.messages_to("C0CELEB")]
+    assert len(posted) == 4
+    target, fcr, top, streak = (
+        next(p for p in posted if words in p)
+        for words in ("met its CSAT", "met its first-contact", "top CSAT scores", "in a row")
+    )
+    assert "resolution target last week: 100 % (target 70 %)" in fcr
+    assert "Tier 1 &lt;!channel&gt; met its CSAT target last week: 100 % (target" in target
+    assert "<!channel>" not in " ".join(posted)
+    assert "<@U0ANA> collected 5 top CSAT scores" in top
+    assert "<@U0BEN> has reflected on 10 shifts in a row" in streak
+    assert {r.status for r in _rows(engine, "milestone")} == {"sent"}

@@ -72,9 +72,10 @@ def view(
     team_weeks: Sequence[TeamWeek] = (),
     problems: Sequence[DeliveryProblem] = (),
     action_items: Sequence[ActionItem] | None = None,
-    feedback: Sequence[Block] = (),
+    received: Sequence[Block] = (),
 ) -> View:
-    """The home tab for one person: their schedule when known, and the teams they manage."""
+    """The home tab for one person: their history and action items, feedback and kudos
+    (`received`), their schedule when known, and the teams they manage."""
     admin = standing.role is Role.ADMIN
     team_section = home_teams_blocks(managed, admin=admin) if admin or managed else []
     zone = escape(standing.timezone) if standing.timezone else "not set in your Slack profile"
@@ -85,7 +86,7 @@ def view(
         DividerBlock(),
         *(home_history_blocks(history) if history is not None else []),
         *(home_action_blocks(action_items) if action_items is not None else []),
-        *feedback,
+        *received,
         *(home_schedule_blocks(schedule) if schedule is not None else []),
         *([DividerBlock()] if schedule is not None else []),
         *team_week_blocks(team_weeks),

@@ -2,12 +2,23 @@
 and milestone shout-outs. User text is escaped, so a reason cannot ping anyone."""
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+)
 
 from bot.blocks.common import escape, message_blocks, section
 from bot.delivery import Rendered, Renderer, payload_of
-from bot.services.kudos import Board
+from bot.services.kudos import Board, Thanks
+from bot.store.models import Person
+
+OPT = "kudos_opt"  # App Home buttons; value "leaderboard:on", "milestones:off", …
 
 
 def _names(users: list[str]) -> str:
@@ -49,6 +60,46 @@ def board_blocks(board: Board, label: str) -> list[Block]:
     if board.hidden:
         note = f"{board.hidden} people chose to stay off leaderboards. " + note
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
+    return blocks
+
+
+def home_kudos_blocks(person: Person, total: int, latest: list[Thanks]) -> list[Block]:
+    """The App Home's kudos section: what you were thanked for, and your celebration choices."""
+    blocks: list[Block] = [HeaderBlock(text="Kudos")]
+    zone = ZoneInfo(person.timezone_override or person.timezone or "UTC")
+    if latest:
+        lines = [f"*Received: {total}* (latest first)"]
+        for thanks in latest:
+            value = f" #{escape(thanks.value)}" if thanks.value else ""
+            lines.append(
+                f"<@{thanks.giver}> · {thanks.created_at.astimezone(zone):%d %b}{value}\n> {escape(thanks.reason)}"
+            )
+        blocks.append(section("\n".join(lines)[:2900]))
+    else:
+        blocks.append(section("No kudos received yet."))
+    on_board, named = not person.leaderboard_opt_out, not person.milestones_opt_out
+    choices = [
+        "You're on the kudos leaderboards." if on_board else "You're off the kudos leaderboards.",
+        "Milestone shout-outs may name you." if named else "Milestone shout-outs won't name you.",
+        "Give kudos with `/cx-kudos @name for <reason> [#value]`.",
+    ]
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" ".join(choices))]))
+    blocks.append(
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="Leave leaderboards" if on_board else "Join leaderboards",
+                    action_id=f"{OPT}_leaderboard",
+                    value="leaderboard:off" if on_board else "leaderboard:on",
+                ),
+                ButtonElement(
+                    text="Don't name me in milestones" if named else "Name me in milestones",
+                    action_id=f"{OPT}_milestones",
+                    value="milestones:off" if named else "milestones:on",
+                ),
+            ]
+        )
+    )
     return blocks
 
 

@@ -2,7 +2,16 @@
 
 from slack_bolt import App
 
-from bot.listeners import actions, checkins, commands, events, feedback, home, team_admin
+from bot.listeners import (
+    actions,
+    checkins,
+    commands,
+    events,
+    feedback,
+    home,
+    kudos_command,
+    team_admin,
+)
 
 
 def register_listeners(app: App) -> None:
@@ -14,3 +23,4 @@ def register_listeners(app: App) -> None:
     checkins.register(app)
     actions.register(app)
     feedback.register(app)
+    kudos_command.register(app)

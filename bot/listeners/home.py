@@ -11,9 +11,19 @@ from bot.blocks import home
 from bot.blocks import shifts as shift_blocks
 from bot.blocks.common import NOT_SAVED
 from bot.blocks.feedback_views import home_feedback_blocks
+from bot.blocks.kudos import home_kudos_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
-from bot.services import actions, feedback_life, history, people, schedule, shifts, team_view
+from bot.services import (
+    actions,
+    feedback_life,
+    history,
+    kudos,
+    people,
+    schedule,
+    shifts,
+    team_view,
+)
 from bot.services import teams as team_service
 from bot.services.schedule import ScheduleError
 from bot.store import repos
@@ -53,7 +63,10 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
             feedback_life.my_requests(session=session, person=person, now=now),
             lead=bool(actor.leads) or actor.is_admin,
         )
-    view = home.view(standing, overview, managed, past, weeks, problems, items, feedback)
+        thanked = home_kudos_blocks(person, *kudos.received(session=session, person=person))
+    view = home.view(
+        standing, overview, managed, past, weeks, problems, items, [*feedback, *thanked]
+    )
     client.views_publish(user_id=user_id, view=view)
 
 

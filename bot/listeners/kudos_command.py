@@ -1,15 +1,17 @@
-"""/cx-kudos: give kudos, see the leaderboard, opt out of leaderboards or milestone names.
-Acks at once; Slack lookups, saving and posting happen after."""
+"""/cx-kudos: give kudos, see the leaderboard, opt out of leaderboards or milestone names
+(also the App Home's buttons). Acks at once; Slack lookups, saving and posting happen after."""
 
+import re
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import kudos as blocks
 from bot.blocks.common import escape
 from bot.deps import Defer, Deps
 from bot.listeners.feedback_command import deliver_now, reviewer_or_problem
+from bot.listeners.home import publish_home
 from bot.listeners.profiles import known_person
 from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.services import kudos, periods
@@ -69,12 +71,7 @@ def _opt(deps: Deps, me: Person, what: str, words: list[str], say: Any) -> None:
         say(f"Say `/cx-kudos {what} off` or `/cx-kudos {what} on`.")
         return
     with deps.session() as session:
-        person = session.merge(me)
-        if what == "leaderboard":
-            person.leaderboard_opt_out = choice == "off"
-        else:
-            person.milestones_opt_out = choice == "off"
-        session.add(person)
+        kudos.opt(session=session, person=session.merge(me), what=what, on=choice == "on")
         session.commit()
     say({
         ("leaderboard", "off"): "You're off the kudos leaderboards. `/cx-kudos leaderboard on` "
@@ -116,3 +113,31 @@ def _give(deps: Deps, client: WebClient, defer: Defer, workspace_id: str, me: Pe
         return
     deliver_now(deps, defer, ids)
     say(f"Kudos posted in <#{channel}>. Thanks for celebrating your colleagues!")
+
+
+def handle_opt_button(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps,
+    defer: Defer,
+) -> None:  # fmt: skip
+    """App Home: "Leave leaderboards" / "Don't name me in milestones" and their way back."""
+    ack()
+    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    what, _, choice = str(body["actions"][0].get("value", "")).partition(":")
+    if what not in kudos.OPTIONS or choice not in ("on", "off"):
+        return  # not a value CX Coach renders
+
+    def save() -> None:
+        me = known_person(deps, client, workspace_id, user_id)
+        if me is None:
+            return
+        with deps.session() as session:
+            kudos.opt(session=session, person=session.merge(me), what=what, on=choice == "on")
+            session.commit()
+        publish_home(deps, client, workspace_id, user_id)
+
+    defer(save)
+
+
+def register(app: App) -> None:
+    """The App Home's kudos buttons (the command itself is registered with the others)."""
+    app.action(re.compile(f"^{re.escape(blocks.OPT)}_"))(handle_opt_button)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from bot.services import outbox
 from bot.services.feedback import claim
@@ -160,6 +160,43 @@ def leaderboard(*, session: Session, workspace_id: str, period: Period | None,
                        if r.person_id not in hidden)  # fmt: skip
     given = Counter(people[k.giver_id].slack_user_id for k in found if k.giver_id not in hidden)
     return Board(received.most_common(top), given.most_common(top), len(hidden))
+
+
+@dataclass(frozen=True)
+class Thanks:
+    """One kudos someone received."""
+
+    giver: str  # Slack user id
+    reason: str
+    value: str | None
+    created_at: datetime
+
+
+def received(*, session: Session, person: Person, latest: int = 5) -> tuple[int, list[Thanks]]:
+    """How many kudos the person has received, and the latest few."""
+    query = (
+        select(Kudos, Person.slack_user_id)
+        .join(KudosRecipient, col(KudosRecipient.kudos_id) == Kudos.id)
+        .join(Person, col(Person.id) == Kudos.giver_id)
+        .where(KudosRecipient.person_id == person.id)
+    )
+    total = session.exec(select(func.count()).where(KudosRecipient.person_id == person.id)).one()
+    rows = session.exec(query.order_by(col(Kudos.created_at).desc()).limit(latest)).all()
+    return total, [Thanks(giver, k.reason, k.value, k.created_at) for k, giver in rows]
+
+
+OPTIONS = ("leaderboard", "milestones")
+
+
+def opt(*, session: Session, person: Person, what: str, on: bool) -> None:
+    """Join or leave the leaderboards ("leaderboard") or milestone names ("milestones")."""
+    if what == "leaderboard":
+        person.leaderboard_opt_out = not on
+    elif what == "milestones":
+        person.milestones_opt_out = not on
+    else:
+        raise ValueError(what)
+    session.add(person)
 
 
 def week_count(*, session: Session, team: Team, period: Period) -> tuple[int, list[Kudos]]:

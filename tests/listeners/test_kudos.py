@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.services import teams
-from bot.store.models import Kudos
+from bot.store.models import Kudos, Person
 from tests.checkin_helpers import add_agents
 from tests.fakeslack import FakeSlack, SlackDriver
 
@@ -127,3 +127,59 @@ def test_leaderboard_counts_and_respects_opt_out(
     board = _said(fake_slack, 5)
     assert "<@U0BEN>" not in board
     assert "1 people chose to stay off" in board
+
+
+def _home(slack: SlackDriver, fake: FakeSlack, user: str) -> str:
+    published = len(fake.calls_to("views.publish"))
+    slack.event({"type": "app_home_opened", "user": user, "channel": "D1", "tab": "home"})
+    fake.wait_for("views.publish", published + 1)
+    return json.dumps(fake.home_views[user]["blocks"], ensure_ascii=False)
+
+
+def test_the_app_home_shows_kudos_received(
+    team: None, slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """The person thanked sees who thanked them, for what and with which value, escaped."""
+    assert "No kudos received yet." in _home(slack, fake_slack, "U0BEN")
+    slack.command("/cx-kudos", "<@U0BEN> for the <!here> & refund macro #teamwork", user_id="U0ANA")
+    slack.command("/cx-kudos", "<@U0BEN> for covering the late queue", user_id="U0CAT")
+    _posts(fake_slack, 2)
+    home = _home(slack, fake_slack, "U0BEN")
+    assert "Received: 2" in home
+    assert home.index("covering the late queue") < home.index("refund macro")  # latest first
+    assert "<@U0ANA>" in home
+    assert "#teamwork" in home
+    assert "the &lt;!here&gt; &amp; refund macro" in home
+    assert "No kudos received yet." in _home(slack, fake_slack, "U0ANA")
+
+
+def test_the_app_home_buttons_leave_and_rejoin(
+    team: None, slack: SlackDriver, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """The home's opt-out buttons save the choice, flip the button, and bring people back."""
+    home = _home(slack, fake_slack, "U0BEN")
+    assert "Leave leaderboards" in home
+    published = len(fake_slack.calls_to("views.publish"))
+    reply = slack.block_action(
+        "kudos_opt_leaderboard", "leaderboard:off", user_id="U0BEN", view={"id": "V0HOME"}
+    )
+    assert reply.status == 200
+    fake_slack.wait_for("views.publish", published + 1)
+    home = json.dumps(fake_slack.home_views["U0BEN"]["blocks"])
+    assert "Join leaderboards" in home
+    assert "off the kudos leaderboards" in home
+    slack.block_action(
+        "kudos_opt_milestones", "milestones:off", user_id="U0BEN", view={"id": "V0HOME"}
+    )
+    fake_slack.wait_for("views.publish", published + 2)
+    assert "Name me in milestones" in json.dumps(fake_slack.home_views["U0BEN"]["blocks"])
+    with Session(engine) as session:
+        ben = session.exec(select(Person).where(Person.slack_user_id == "U0BEN")).one()
+        assert (ben.leaderboard_opt_out, ben.milestones_opt_out) == (True, True)
+    slack.block_action(
+        "kudos_opt_leaderboard", "leaderboard:on", user_id="U0BEN", view={"id": "V0HOME"}
+    )
+    fake_slack.wait_for("views.publish", published + 3)
+    with Session(engine) as session:
+        ben = session.exec(select(Person).where(Person.slack_user_id == "U0BEN")).one()
+        assert (ben.leaderboard_opt_out, ben.milestones_opt_out) == (False, True)
