@@ -3,6 +3,7 @@ trend chart in the thread through the fake Slack, skipped when too late; and mil
 
 import dataclasses
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from bot import delivery
 from bot.__main__ import main
 from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
+from bot.scheduler import run_checkins, run_digests
 from bot.services import (
     digest,
     digest_claims,
@@ -25,7 +27,7 @@ from bot.services import (
     trend_chart,
 )
 from bot.store import repos
-from bot.store.db import make_engine
+from bot.store.db import make_engine, make_session_factory
 from bot.store.models import Outbox, OutboxStatus, Person, Reflection, Team
 from tests.checkin_helpers import add_agents
 from tests.fakeslack import FakeSlack
@@ -187,6 +189,42 @@ def test_the_digest_and_its_chart_reach_the_channel_even_if_the_upload_fails_onc
     asked = fake_slack.calls_to("files.getUploadURLExternal")[-1].params
     assert "CSAT % by week" in asked["alt_txt"]
     assert [r.status for r in _rows(engine, "digest_chart")] == ["sent"]
+
+
+def test_two_running_clocks_post_one_digest_with_one_chart(
+    tier1: Team, deps: Deps, fake_slack: FakeSlack, db_url: str
+) -> None:
+    """The scheduler's digest and delivery jobs racing in two processes' worth of engines: the
+    channel gets one digest and one chart in its thread."""
+    engines = (make_engine(db_url), make_engine(db_url))
+    clocks = [
+        dataclasses.replace(
+            deps, engine=e, session=make_session_factory(e), clock=lambda: DIGEST_AT
+        )
+        for e in engines
+    ]
+    start = threading.Barrier(len(clocks))
+
+    def tick(clock: Deps) -> None:
+        start.wait()
+        for _ in range(2):
+            run_digests(clock)
+            run_checkins(clock)  # the every-minute job that delivers the outbox
+
+    threads = [threading.Thread(target=tick, args=(clock,)) for clock in clocks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for clock in clocks:
+        clock.engine.dispose()
+    (posted,) = fake_slack.messages_to("C0DIGEST")
+    assert "Tier 1" in json.dumps(posted)
+    (complete,) = fake_slack.calls_to("files.completeUploadExternal")
+    assert (complete.params["channel_id"], complete.params["thread_ts"]) == (
+        "C0DIGEST",
+        posted["ts"],
+    )
 
 
 def test_the_chart_is_a_png_with_the_targets_in_words() -> None:

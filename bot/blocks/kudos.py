@@ -71,9 +71,8 @@ def home_kudos_blocks(person: Person, total: int, latest: list[Thanks]) -> list[
         lines = [f"*Received: {total}* (latest first)"]
         for thanks in latest:
             value = f" #{escape(thanks.value)}" if thanks.value else ""
-            lines.append(
-                f"<@{thanks.giver}> · {thanks.created_at.astimezone(zone):%d %b}{value}\n> {escape(thanks.reason)}"
-            )
+            day = thanks.created_at.astimezone(zone)
+            lines.append(f"<@{thanks.giver}> · {day:%d %b}{value}\n> {escape(thanks.reason)}")
         blocks.append(section("\n".join(lines)[:2900]))
     else:
         blocks.append(section("No kudos received yet."))
