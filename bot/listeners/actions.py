@@ -14,6 +14,7 @@ from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
 from bot.listeners.profiles import known_person
 from bot.services import actions, reflections
+from bot.store import repos
 
 
 def handle_add(
@@ -113,7 +114,7 @@ def _settle(
             try:
                 item = change(
                     session=session,
-                    person=session.merge(person),
+                    person=repos.fresh(session, person),
                     item_id=int(action["value"]),
                     now=deps.clock(),
                 )

@@ -17,6 +17,7 @@ from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
 from bot.listeners.usage import answered_help_or_bad_input
 from bot.services import checkins, reflections
+from bot.store import repos
 from bot.store.models import Person
 
 CLOSED = (
@@ -95,7 +96,7 @@ def handle_skip_today(
             with deps.session() as session:
                 reflections.save(
                     session=session,
-                    person=session.merge(person),
+                    person=repos.fresh(session, person),
                     shift_date=shift_date,
                     answers={},
                     now=deps.clock(),
@@ -138,7 +139,7 @@ def handle_reflect_modal(
         with deps.session() as session:
             reflections.save(
                 session=session,
-                person=session.merge(person),
+                person=repos.fresh(session, person),
                 shift_date=shift_date,
                 answers=answers,
                 now=deps.clock(),

@@ -19,6 +19,7 @@ from bot.listeners.feedback_command import _ask, _ask_360, deliver_now
 from bot.listeners.home import publish_home
 from bot.listeners.profiles import known_person
 from bot.services import feedback, feedback_life
+from bot.store import repos
 from bot.store.models import FeedbackRequest, Person
 
 USAGE = "Try `/cx-feedback @colleague [@colleague2 …] [what you'd like feedback on]`."
@@ -82,7 +83,7 @@ def handle_give_modal(
             ids = feedback.answer(
                 session=session,
                 ask_id=int(meta["ask"]),
-                reviewer=session.merge(me),
+                reviewer=repos.fresh(session, me),
                 given=given,
                 now=deps.clock(),
             )
@@ -135,7 +136,7 @@ def handle_decline(
                 feedback.decline(
                     session=session,
                     ask_id=int(action["value"]),
-                    reviewer=session.merge(me),
+                    reviewer=repos.fresh(session, me),
                     now=deps.clock(),
                 )
                 session.commit()
@@ -179,7 +180,7 @@ def handle_cancel(
                 sent = feedback_life.cancel(
                     session=session,
                     request_id=int(action["value"]),
-                    by=session.merge(me),
+                    by=repos.fresh(session, me),
                     now=deps.clock(),
                 )
                 session.commit()

@@ -107,7 +107,7 @@ def _suggest(deps: Deps, defer: Defer, me: Person, rest: str, say: Any) -> None:
         with deps.session() as session:
             teams, ids = suggestions.suggest(
                 session=session,
-                author=session.merge(me),
+                author=repos.fresh(session, me),
                 text=idea,
                 anonymous=anonymous,
                 now=deps.clock(),
@@ -146,9 +146,9 @@ def _ask_360(
         return
     with deps.session() as session:
         actor = people.actor(
-            session=session, person=session.merge(me), admins=deps.settings.cx_admins
+            session=session, person=repos.fresh(session, me), admins=deps.settings.cx_admins
         )
-        teams = repos.team_list_of(session=session, person=session.merge(subject))
+        teams = repos.team_list_of(session=session, person=repos.fresh(session, subject))
     if not may(
         actor,
         Action.REQUEST_360,
@@ -198,9 +198,9 @@ def _ask(
         with deps.session() as session:
             request, ids = feedback.ask(
                 session=session,
-                asked_by=session.merge(me),
-                subject=session.merge(subject),
-                reviewers=[session.merge(r) for r in reviewers],
+                asked_by=repos.fresh(session, me),
+                subject=repos.fresh(session, subject),
+                reviewers=[repos.fresh(session, r) for r in reviewers],
                 topic=topic,
                 now=deps.clock(),
                 kind=kind,

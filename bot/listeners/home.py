@@ -35,7 +35,7 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
     if person is None:
         return  # Slack no longer knows them (deleted, or not visible to the app)
     with deps.session() as session:
-        person = session.merge(person)
+        person = repos.fresh(session, person)
         standing = people.standing(session=session, person=person, admins=deps.settings.cx_admins)
         assert person.id is not None
         teams = repos.team_list_of(session=session, person=person)
@@ -202,7 +202,7 @@ def _save(
     if asker is None or target is None:
         raise ScheduleError("Slack does not know that person any more.")
     with deps.session() as session:
-        asker, target = session.merge(asker), session.merge(target)
+        asker, target = repos.fresh(session, asker), repos.fresh(session, target)
         actor = people.actor(session=session, person=asker, admins=deps.settings.cx_admins)
         shifts.perform(
             session=session, actor=actor, person=target, request=request, now=deps.clock()

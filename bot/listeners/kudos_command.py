@@ -15,6 +15,7 @@ from bot.listeners.home import publish_home
 from bot.listeners.profiles import known_person
 from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.services import kudos, periods
+from bot.store import repos
 from bot.store.models import Person
 
 PERIODS = {"week": "this-week", "month": "this-month", "all": None}
@@ -71,7 +72,7 @@ def _opt(deps: Deps, me: Person, what: str, words: list[str], say: Any) -> None:
         say(f"Say `/cx-kudos {what} off` or `/cx-kudos {what} on`.")
         return
     with deps.session() as session:
-        kudos.opt(session=session, person=session.merge(me), what=what, on=choice == "on")
+        kudos.opt(session=session, person=repos.fresh(session, me), what=what, on=choice == "on")
         session.commit()
     say({
         ("leaderboard", "off"): "You're off the kudos leaderboards. `/cx-kudos leaderboard on` "
@@ -102,8 +103,8 @@ def _give(deps: Deps, client: WebClient, defer: Defer, workspace_id: str, me: Pe
     try:
         with deps.session() as session:
             _, team, ids = kudos.give(
-                session=session, giver=session.merge(me),
-                recipients=[session.merge(r) for r in recipients], parsed=parsed,
+                session=session, giver=repos.fresh(session, me),
+                recipients=[repos.fresh(session, r) for r in recipients], parsed=parsed,
                 now=deps.clock(),
             )  # fmt: skip
             session.commit()
@@ -131,7 +132,9 @@ def handle_opt_button(
         if me is None:
             return
         with deps.session() as session:
-            kudos.opt(session=session, person=session.merge(me), what=what, on=choice == "on")
+            kudos.opt(
+                session=session, person=repos.fresh(session, me), what=what, on=choice == "on"
+            )
             session.commit()
         publish_home(deps, client, workspace_id, user_id)
 

@@ -62,7 +62,7 @@ def answer(
         say("I can't find you in this workspace.")
         return
     with deps.session() as session:
-        asker = session.merge(asker)
+        asker = repos.fresh(session, asker)
         actor = people.actor(session=session, person=asker, admins=deps.settings.cx_admins)
         try:
             subject = _subject(session, workspace_id, actor, words)

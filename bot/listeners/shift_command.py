@@ -12,6 +12,7 @@ from bot.listeners.profiles import known_person
 from bot.listeners.usage import answered_help_or_bad_input
 from bot.services import people, shifts
 from bot.services.schedule import ScheduleError
+from bot.store import repos
 
 
 def handle_shift_command(
@@ -52,7 +53,7 @@ def run_shift_request(
         respond(text=f"I can't find <@{target_id}> in this workspace.", response_type="ephemeral")
         return
     with deps.session() as session:
-        asker, target = session.merge(asker), session.merge(target)
+        asker, target = repos.fresh(session, asker), repos.fresh(session, target)
         actor = people.actor(session=session, person=asker, admins=deps.settings.cx_admins)
         try:
             view = shifts.perform(

@@ -15,6 +15,7 @@ from bot.listeners.home import publish_home
 from bot.listeners.profiles import known_person
 from bot.services import people, teams
 from bot.services.permissions import Action, Actor, may, refusal
+from bot.store import repos
 
 
 def actor_of(
@@ -26,7 +27,7 @@ def actor_of(
         return Actor(slack_user_id=user_id)
     with deps.session() as session:
         return people.actor(
-            session=session, person=session.merge(person), admins=deps.settings.cx_admins
+            session=session, person=repos.fresh(session, person), admins=deps.settings.cx_admins
         )
 
 

@@ -27,6 +27,14 @@ def get_person(*, session: Session, workspace_id: str, slack_user_id: str) -> Pe
     return session.exec(statement).first()
 
 
+def fresh(session: Session, person: Person) -> Person:
+    """The person as the database holds them now, in this session. Use it instead of
+    `session.merge` on a Person read in another session: merging copies that (maybe stale) state
+    back and writes it on flush, undoing a concurrent change and taking row locks in an order
+    that can deadlock two requests on Postgres."""
+    return session.exec(select(Person).where(Person.id == person.id)).one()
+
+
 def teams_of(*, session: Session, workspace_id: str, person_id: int) -> Sequence[tuple[Team, str]]:
     """The teams a person belongs to, with their role in each, by team name."""
     statement = (

@@ -142,6 +142,7 @@ def test_the_app_home_shows_kudos_received(
     """The person thanked sees who thanked them, for what and with which value, escaped."""
     assert "No kudos received yet." in _home(slack, fake_slack, "U0BEN")
     slack.command("/cx-kudos", "<@U0BEN> for the <!here> & refund macro #teamwork", user_id="U0ANA")
+    _posts(fake_slack, 1)
     slack.command("/cx-kudos", "<@U0BEN> for covering the late queue", user_id="U0CAT")
     _posts(fake_slack, 2)
     home = _home(slack, fake_slack, "U0BEN")

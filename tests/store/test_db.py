@@ -155,3 +155,26 @@ def test_describe_url_hides_the_password() -> None:
     shown = describe_url("postgresql+psycopg://cx:s3cret@db.internal:5432/cx")
     assert "s3cret" not in shown
     assert "db.internal" in shown
+
+
+def test_a_stale_copy_of_a_person_does_not_undo_a_newer_change(engine: Engine) -> None:
+    """`repos.fresh` reads the person as saved now: a change made since the copy was read stays."""
+    with Session(engine) as session:
+        repos.ensure_workspace(session=session, workspace_id="T1")
+        session.add(Person(workspace_id="T1", slack_user_id="U1"))
+        session.commit()
+    with Session(engine, expire_on_commit=False) as session:
+        stale = repos.get_person(session=session, workspace_id="T1", slack_user_id="U1")
+    assert stale is not None
+    with Session(engine) as session:
+        person = repos.fresh(session, stale)
+        person.leaderboard_opt_out = True
+        session.add(person)
+        session.commit()
+    with Session(engine) as session:
+        person = repos.fresh(session, stale)
+        person.display_name = "Ana"
+        session.add(person)
+        session.commit()
+        session.refresh(person)
+        assert (person.display_name, person.leaderboard_opt_out) == ("Ana", True)
