@@ -1,6 +1,7 @@
 """create_app(deps): the Bolt app with every listener registered. No network I/O at build time."""
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -13,6 +14,7 @@ from bot.after_ack import AfterAck
 from bot.blocks import home
 from bot.deps import Defer, Deps
 from bot.listeners import register_listeners
+from bot.store import repos
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ def create_app(deps: Deps) -> App:
     @app.use
     def inject_deps(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:
         context["deps"] = deps  # listeners take `deps` and `defer` parameters
-        context["defer"] = _deferrer(deps.after_ack, body, context, deps.slack)
+        context["defer"] = _deferrer(deps.after_ack, body, context, deps)
         next()
 
     register_listeners(app)
@@ -55,18 +57,40 @@ def create_app(deps: Deps) -> App:
 
 
 def _deferrer(
-    after_ack: AfterAck, body: dict[str, Any], context: BoltContext, client: WebClient
+    after_ack: AfterAck, body: dict[str, Any], context: BoltContext, deps: Deps
 ) -> Defer:
+    # Slack retries an event it thinks we missed (a slow ack, a 5xx) with the same event_id;
+    # Bolt hands the copy to the listeners again. Its work runs only for the first copy seen.
+    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    verdict: list[bool] = []  # this copy is a retry: decided once however often it defers
+    deciding = threading.Lock()
+
+    def is_retry() -> bool:
+        with deciding:
+            if not verdict:
+                verdict.append(not _first_sight(deps, str(event_id)))
+            return verdict[0]
+
     def defer(work: Callable[[], object]) -> None:
         def run() -> None:
             try:
+                if event_id and is_retry():
+                    logger.info("event %s already handled: Slack's retry dropped", event_id)
+                    return
                 work()
             except Exception as error:
-                handle_unhandled_error(error, body, None, context.respond, client)
+                handle_unhandled_error(error, body, None, context.respond, deps.slack)
 
         after_ack.submit(run)
 
     return defer
+
+
+def _first_sight(deps: Deps, event_id: str) -> bool:
+    with deps.session() as session:
+        first = repos.first_sight(session=session, event_id=event_id, now=deps.clock())
+        session.commit()
+    return first
 
 
 def handle_unhandled_error(

@@ -4,7 +4,7 @@ import logging
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -30,6 +30,7 @@ from bot.store import repos
 from bot.store.models import ClockHeartbeat
 
 HEARTBEAT_NAME = "clock"
+EVENT_MEMORY = timedelta(days=1)
 logger = logging.getLogger(__name__)
 
 
@@ -115,6 +116,13 @@ def match_helpdesk_agents(deps: Deps) -> None:
             logger.info("helpdesk: %s kept rows now count for their agents", attached)
 
 
+def prune_events(deps: Deps) -> None:
+    """Forget Slack event ids older than a day (Slack's retries come within minutes)."""
+    with deps.session() as session:
+        repos.prune_events(session=session, before=deps.clock() - EVENT_MEMORY)
+        session.commit()
+
+
 def _workspaces(deps: Deps) -> list[str]:
     with deps.session() as session:
         return repos.workspace_ids(session=session)
@@ -135,6 +143,9 @@ def job_specs() -> list[JobSpec]:
             id="helpdesk_agents",
             func=match_helpdesk_agents,
             trigger=IntervalTrigger(hours=1, timezone=UTC),
+        ),
+        JobSpec(
+            id="slack_events", func=prune_events, trigger=IntervalTrigger(hours=1, timezone=UTC)
         ),
     ]
 

@@ -1,5 +1,6 @@
 """Scheduled jobs: stable ids, explicit time zones, job functions run under a frozen clock."""
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
@@ -13,6 +14,7 @@ from bot.scheduler import (
     heartbeat,
     job_specs,
     match_helpdesk_agents,
+    prune_events,
 )
 from bot.services import helpdesk, metrics, periods
 from bot.store import repos
@@ -81,3 +83,17 @@ def test_hourly_job_counts_kept_rows_once_slack_knows_the_agent(
         )
         march = periods.parse("2026-03", now=datetime(2026, 4, 2, tzinfo=UTC), zone="UTC")
         assert metrics.figures(session=session, subject=subject, period=march).tickets_solved == 1
+
+
+def test_event_ids_are_forgotten_after_a_day(deps: Deps) -> None:
+    """The hourly job drops handled event ids older than a day and keeps newer ones."""
+    now = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    with deps.session() as session:
+        assert repos.first_sight(session=session, event_id="Ev0OLD", now=now - timedelta(days=2))
+        assert repos.first_sight(session=session, event_id="Ev0NEW", now=now - timedelta(hours=1))
+        assert not repos.first_sight(session=session, event_id="Ev0NEW", now=now)
+        session.commit()
+    prune_events(dataclasses.replace(deps, clock=lambda: now))
+    with deps.session() as session:
+        assert repos.first_sight(session=session, event_id="Ev0OLD", now=now)
+        assert not repos.first_sight(session=session, event_id="Ev0NEW", now=now)

@@ -122,6 +122,7 @@ def claim_due(*, session: Session, now: datetime) -> int:
                 attempts=0, next_attempt_at=now, created_at=now,
             )
             .on_conflict_do_nothing()
-        )  # fmt: skip
-        claimed += bool(result.rowcount)  # type: ignore[attr-defined]
+            .returning(col(Outbox.id))  # not rowcount: psycopg gives -1 for ON CONFLICT inserts
+        ).first()  # fmt: skip
+        claimed += result is not None
     return claimed

@@ -135,6 +135,14 @@ class ClockHeartbeat(SQLModel, table=True):
     host: str = Field(max_length=200)
 
 
+class SlackEvent(SQLModel, table=True):
+    """An Events API event already handled: Slack retries an event it thinks we missed, with the
+    same `event_id`, and Bolt does not drop the copy. Rows older than a day are pruned."""
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = Field(index=True)
+
+
 class OutboxStatus(StrEnum):
     """Where one scheduled send stands."""
 

@@ -1,13 +1,22 @@
 """Keyword-only queries; every one is scoped by workspace. The caller owns the transaction."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from bot.store.models import ClockHeartbeat, Membership, Person, Team, TeamHoliday, Workspace
+from bot.store.models import (
+    ClockHeartbeat,
+    Membership,
+    Person,
+    SlackEvent,
+    Team,
+    TeamHoliday,
+    Workspace,
+)
 
 
 def ensure_workspace(*, session: Session, workspace_id: str) -> Workspace:
@@ -51,6 +60,25 @@ def list_teams(*, session: Session, workspace_id: str) -> Sequence[Team]:
     return session.exec(
         select(Team).where(Team.workspace_id == workspace_id).order_by(Team.name)
     ).all()
+
+
+def first_sight(*, session: Session, event_id: str, now: datetime) -> bool:
+    """Record a Slack event id; True the first time, False for a copy (safe under concurrency)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT DO NOTHING.
+    inserted = session.execute(
+        insert(SlackEvent)
+        .values(event_id=event_id, received_at=now)
+        .on_conflict_do_nothing()
+        .returning(col(SlackEvent.event_id))
+    ).first()
+    return inserted is not None
+
+
+def prune_events(*, session: Session, before: datetime) -> int:
+    """Forget handled event ids received before `before`; how many."""
+    result = session.execute(delete(SlackEvent).where(col(SlackEvent.received_at) < before))
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def record_heartbeat(*, session: Session, heartbeat: ClockHeartbeat) -> None:

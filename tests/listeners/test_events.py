@@ -6,6 +6,7 @@ import time
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.deps import Deps
 from bot.services.people import SlackProfile, record_profile
 from bot.store import repos
 from bot.store.models import Membership, Team, TeamRole, utcnow
@@ -199,3 +200,17 @@ def test_user_change_updates_a_known_persons_zone_and_deactivation(
     assert ana.timezone == "Europe/Lisbon"
     assert ana.active is False
     assert stranger is None
+
+
+def test_a_retried_event_is_handled_once(
+    slack: SlackDriver, fake_slack: FakeSlack, deps: Deps
+) -> None:
+    """Slack's retry of a DM (same event_id) gets no second reply; a new DM gets its own."""
+    dm = {"type": "message", "channel_type": "im", "channel": "D0AGENT", "user": "U0AGENT"}
+    assert slack.event({**dm, "text": "hi"}, event_id="Ev0FIRST").status == 200
+    assert slack.event({**dm, "text": "hi"}, event_id="Ev0FIRST", retry_num=1).status == 200
+    assert slack.event({**dm, "text": "hi"}, event_id="Ev0FIRST", retry_num=2).status == 200
+    assert slack.event({**dm, "text": "hello?"}, event_id="Ev0SECOND").status == 200
+    assert deps.after_ack is not None
+    deps.after_ack.shutdown()  # every deferred reply has run
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2
