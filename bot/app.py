@@ -56,9 +56,7 @@ def create_app(deps: Deps) -> App:
     return app
 
 
-def _deferrer(
-    after_ack: AfterAck, body: dict[str, Any], context: BoltContext, deps: Deps
-) -> Defer:
+def _deferrer(after_ack: AfterAck, body: dict[str, Any], context: BoltContext, deps: Deps) -> Defer:
     # Slack retries an event it thinks we missed (a slow ack, a 5xx) with the same event_id;
     # Bolt hands the copy to the listeners again. Its work runs only for the first copy seen.
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None

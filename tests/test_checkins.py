@@ -1,7 +1,9 @@
 """The check-in job: each agent's prompt arrives at their shift end, once, even with two clocks."""
 
 import dataclasses
+import json
 import threading
+import time
 from datetime import UTC, date, datetime
 
 from freezegun import freeze_time
@@ -10,12 +12,12 @@ from sqlmodel import Session, select
 
 from bot.deps import Deps
 from bot.scheduler import run_checkins
-from bot.services import checkins, reflections
+from bot.services import checkins, people, reflections
 from bot.store import repos
 from bot.store.db import make_engine, make_session_factory
 from bot.store.models import Outbox, utcnow
 from tests.checkin_helpers import add_agents
-from tests.fakeslack import FakeSlack
+from tests.fakeslack import FakeSlack, SlackDriver
 
 AGENTS = {"U0SYD": "Australia/Sydney", "U0NYC": "America/New_York"}
 
@@ -193,3 +195,65 @@ def test_a_prompt_closes_when_the_next_shift_ends(
         assert not checkins.open_prompt(
             session=session, person=person, shift_date=saturday, now=after_next
         )
+
+
+def _status(
+    slack: SlackDriver, fake: FakeSlack, engine: Engine, user: str, **status: object
+) -> None:
+    """Slack changes the user's status and tells CX Coach (user_change); wait until it is kept."""
+    fake.users[user]["profile"].update(status)
+    assert (
+        slack.event({"type": "user_change", "user": {"id": user, **fake.users[user]}}).status == 200
+    )
+    wanted = people.away_status(
+        str(status.get("status_text", "")), str(status.get("status_emoji", "")),
+        int(str(status.get("status_expiration", 0))),
+    )[0]  # fmt: skip
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with Session(engine) as session:
+            person = repos.get_person(session=session, workspace_id="T0001", slack_user_id=user)
+            if person is not None and person.slack_away_status == wanted:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"{user}'s status was not kept")
+
+
+def test_a_vacation_status_in_slack_pauses_prompts_until_it_is_cleared(
+    deps: Deps, engine: Engine, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    """:palm_tree: Vacationing in Slack: no prompt at shift end, /cx-shift says why (escaped);
+    once the status is cleared, the next shift's prompt comes."""
+    add_agents(engine, fake_slack, {"U0NYC": "America/New_York"})
+    _status(slack, fake_slack, engine, "U0NYC", status_emoji=":palm_tree:",
+            status_text="Vacationing <!here>")  # fmt: skip
+    with freeze_time(datetime(2026, 11, 24, 22, 31, tzinfo=UTC)):  # Tue 17:31 in New York
+        run_checkins(deps)
+    assert _prompts(fake_slack, "U0NYC") == 0
+    slack.command("/cx-shift", "", user_id="U0NYC")
+    shown = json.dumps(fake_slack.wait_for("response_url")[-1].params)
+    assert (
+        "status is :palm_tree: Vacationing &lt;!here&gt;: check-ins pause until it changes" in shown
+    )
+    assert "<!here>" not in shown
+    _status(slack, fake_slack, engine, "U0NYC", status_emoji=":house_with_garden:",
+            status_text="Working remotely")  # fmt: skip
+    with freeze_time(datetime(2026, 11, 25, 22, 31, tzinfo=UTC)):  # Wed 17:31
+        run_checkins(deps)
+    assert _prompts(fake_slack, "U0NYC") == 1
+
+
+def test_a_status_that_expires_pauses_only_until_it_ends(
+    deps: Deps, engine: Engine, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    """ "Out sick" until Wednesday noon: Tuesday's prompt is skipped, Wednesday's comes."""
+    add_agents(engine, fake_slack, {"U0NYC": "America/New_York"})
+    ends = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
+    _status(slack, fake_slack, engine, "U0NYC", status_emoji=":face_with_thermometer:",
+            status_text="Out sick", status_expiration=int(ends.timestamp()))  # fmt: skip
+    with freeze_time(datetime(2026, 11, 24, 22, 31, tzinfo=UTC)):
+        run_checkins(deps)
+    assert _prompts(fake_slack, "U0NYC") == 0
+    with freeze_time(datetime(2026, 11, 25, 22, 31, tzinfo=UTC)):
+        run_checkins(deps)
+    assert _prompts(fake_slack, "U0NYC") == 1

@@ -1,6 +1,7 @@
 """Block Kit for schedules: /cx-shift answers and the App Home's schedule section."""
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -17,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.common import section
+from bot.blocks.common import escape, section
 from bot.services.schedule import PlannedDay, Shift
 from bot.services.shifts import ShiftOverview
 
@@ -44,13 +45,24 @@ def overview_blocks(view: ShiftOverview, *, own: bool, changed: str | None = Non
     blocks.append(section(f"*{overview_text(view, own=own)}*"))
     if view.away_until is not None:
         blocks.append(section(f":palm_tree: Away until {view.away_until:%a %d %b %Y}."))
+    if view.away_status is not None:
+        ends = view.away_status_until
+        until = (
+            f"until Slack clears it on {ends.astimezone(ZoneInfo(view.timezone)):%a %d %b, %H:%M}"
+            if ends
+            else "until it changes"
+        )
+        whose = "Your" if own else "Their"
+        blocks.append(
+            section(f"{whose} Slack status is {escape(view.away_status)}: check-ins pause {until}.")
+        )
     if view.upcoming:
         lines = "\n".join(f"• {when(day)}" for day in view.upcoming)
         blocks.append(section(f"*Next check-ins*\n{lines}"))
-    elif view.shift is not None:
+    elif view.shift is not None and view.away_status is None:
         blocks.append(section("No check-ins in the coming year."))
     if view.skipped:
-        lines = "\n".join(f"• {day.day:%a %d %b}: {day.reason}" for day in view.skipped)
+        lines = "\n".join(f"• {day.day:%a %d %b}: {escape(day.reason)}" for day in view.skipped)
         blocks.append(section(f"*Skipped this week*\n{lines}"))
     if own:
         hint = (

@@ -17,12 +17,19 @@ def profile_from_users_info(user: dict[str, Any]) -> people.SlackProfile:
     """Keep what CX Coach needs from a users.info `user` object."""
     profile = user.get("profile") or {}
     name = profile.get("display_name") or profile.get("real_name") or user.get("real_name")
+    status, until = people.away_status(
+        str(profile.get("status_text") or ""),
+        str(profile.get("status_emoji") or ""),
+        int(profile.get("status_expiration") or 0),
+    )
     return people.SlackProfile(
         user_id=user["id"],
         display_name=str(name or user.get("name") or user["id"]),
         timezone=user.get("tz"),
         is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
         deleted=bool(user.get("deleted")),
+        away_status=status,
+        away_status_until=until,
     )
 
 

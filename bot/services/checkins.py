@@ -153,6 +153,10 @@ def claim_due_reminders(*, session: Session, now: datetime) -> int:
             continue
         if person.away_until is not None and local.date() <= person.away_until:
             continue
+        if person.slack_away_status and (
+            person.slack_away_until is None or now < person.slack_away_until
+        ):
+            continue  # their Slack status says they're not working
         claimed += _claim(session, person, shift_date, now, now, missed=False, kind=REMINDER)
     return claimed
 

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlmodel import Session
@@ -18,6 +18,27 @@ MENTION = re.compile(f"^{MENTIONS.pattern}$")  # a whole word
 # users.info is Tier 4, but a profile barely changes: refresh it at most daily on our own
 # initiative (issue #3 adds refreshes on Slack's user_change event).
 PROFILE_MAX_AGE = timedelta(hours=24)
+
+
+# A Slack status that means "not working": Slack's own presets (:palm_tree: Vacationing,
+# :face_with_thermometer: Out sick) and the words people type. Meetings and commutes don't count.
+AWAY_EMOJI = frozenset(
+    {":palm_tree:", ":face_with_thermometer:", ":desert_island:", ":beach_with_umbrella:"}
+)
+AWAY_WORDS = re.compile(
+    r"\b(vacation(ing)?|holidays?|ooo|out of (the )?office|out sick|sick|pto|annual leave|"
+    r"parental leave|on leave|day off)\b",
+    re.IGNORECASE,
+)
+
+
+def away_status(text: str, emoji: str, expiration: int) -> tuple[str | None, datetime | None]:
+    """A Slack status that pauses check-ins (shown as the person set it), and when it ends
+    (None: when they clear it); (None, None) for any other status."""
+    if emoji not in AWAY_EMOJI and not AWAY_WORDS.search(text):
+        return None, None
+    shown = " ".join(part for part in (emoji, text) if part)[:200]
+    return shown, datetime.fromtimestamp(expiration, UTC) if expiration > 0 else None
 
 
 class Role(StrEnum):
@@ -38,6 +59,8 @@ class SlackProfile:
     timezone: str | None
     is_admin: bool
     deleted: bool
+    away_status: str | None = None  # a Slack status that pauses check-ins (see away_status)
+    away_status_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +96,8 @@ def record_profile(
     person.timezone = profile.timezone
     person.is_slack_admin = profile.is_admin
     person.active = not profile.deleted
+    person.slack_away_status = profile.away_status
+    person.slack_away_until = profile.away_status_until
     person.profile_refreshed_at = now
     session.add(person)
     session.flush()

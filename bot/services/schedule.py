@@ -75,6 +75,8 @@ class AgentSchedule:
     away_until: date | None = None
     calendars: tuple[HolidayCalendar, ...] = field(default_factory=tuple)
     active: bool = True
+    away_status: str | None = None  # a Slack status that pauses check-ins…
+    away_status_until: datetime | None = None  # …until Slack clears it (None: until they do)
 
 
 class DayStatus(StrEnum):
@@ -139,6 +141,9 @@ def _plan_day(schedule: AgentSchedule, zone: ZoneInfo, day: date) -> PlannedDay:
         if name:
             return PlannedDay(day, DayStatus.HOLIDAY, reason=name)
     at = local_instant(day, shift.end, zone)
+    until = schedule.away_status_until
+    if schedule.away_status is not None and (until is None or at < until):
+        return PlannedDay(day, DayStatus.AWAY, reason=f"Slack status {schedule.away_status}")
     return PlannedDay(day, DayStatus.CHECKIN, at=at, local=at.astimezone(zone))
 
 

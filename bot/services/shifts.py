@@ -40,6 +40,8 @@ class ShiftOverview:
     timezone: str
     shift: Shift | None
     away_until: date | None
+    away_status: str | None  # the Slack status pausing check-ins, if any
+    away_status_until: datetime | None
     upcoming: list[PlannedDay]
     skipped: list[PlannedDay]
 
@@ -145,6 +147,8 @@ def overview(
         timezone=agent.timezone,
         shift=agent.shift,
         away_until=person.away_until,
+        away_status=person.slack_away_status,
+        away_status_until=person.slack_away_until,
         upcoming=upcoming,
         skipped=skipped,
     )
@@ -177,6 +181,8 @@ def agent_schedule(*, session: Session, person: Person, teams: list[Team]) -> Ag
         away_until=person.away_until,
         calendars=calendars,
         active=person.active,
+        away_status=person.slack_away_status,
+        away_status_until=person.slack_away_until,
     )
 
 

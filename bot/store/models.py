@@ -61,6 +61,9 @@ class Person(SQLModel, table=True):
     shift_end: str | None = Field(default=None, max_length=5)
     # Away through this local date inclusive (vacation); check-ins resume the day after.
     away_until: date | None = None
+    # A Slack status that means "not working" (people.away_status), and when Slack clears it.
+    slack_away_status: str | None = Field(default=None, max_length=200)
+    slack_away_until: datetime | None = None
     # Celebrations: left off kudos leaderboards; not named in milestone shout-outs.
     leaderboard_opt_out: bool = False
     milestones_opt_out: bool = False

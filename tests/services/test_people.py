@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.services.people import Role, SlackProfile, profile_is_stale, record_profile, standing
+from bot.services.people import (
+    Role,
+    SlackProfile,
+    away_status,
+    profile_is_stale,
+    record_profile,
+    standing,
+)
 from bot.store.models import Membership, Person, Team, TeamRole
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -85,3 +92,28 @@ def test_record_profile_updates_and_deactivates(engine: Engine) -> None:
             "Europe/Paris",
             False,
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "emoji", "expiration", "expected"),
+    [
+        ("Vacationing", ":palm_tree:", 0, (":palm_tree: Vacationing", None)),
+        (
+            "",
+            ":face_with_thermometer:",
+            1795600000,
+            (":face_with_thermometer:", datetime.fromtimestamp(1795600000, UTC)),
+        ),
+        ("OOO till Monday", "", 0, ("OOO till Monday", None)),
+        ("on parental leave", ":baby:", 0, (":baby: on parental leave", None)),
+        ("In a meeting", ":spiral_calendar_pad:", 0, (None, None)),
+        ("Working remotely", ":house_with_garden:", 0, (None, None)),
+        ("Booking a room", "", 0, (None, None)),  # "ooo" only as a word
+        ("", "", 0, (None, None)),
+    ],
+)
+def test_a_slack_status_pauses_check_ins_only_when_it_means_away(
+    text: str, emoji: str, expiration: int, expected: tuple[str | None, datetime | None]
+) -> None:
+    """Vacation, sick and leave statuses (Slack's presets or typed) count; meetings do not."""
+    assert away_status(text, emoji, expiration) == expected

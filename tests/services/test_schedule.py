@@ -205,3 +205,20 @@ def test_unknown_time_zone_is_refused() -> None:
     """A zone that is not an IANA name gets an example of one."""
     with pytest.raises(ScheduleError, match="America/New_York"):
         plan(_agent("Mars/Olympus_Mons"), date(2026, 6, 1), 1)
+
+
+def test_a_slack_away_status_skips_check_ins_until_it_ends() -> None:
+    """While a Slack away status lasts, days are away with the status as the reason; after its
+    expiry, check-ins come back."""
+    ends = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)  # Wednesday noon in New York
+    agent = AgentSchedule(
+        "America/New_York", Shift(WEEKDAYS, time(17, 30)),
+        away_status=":face_with_thermometer: Out sick", away_status_until=ends,
+    )  # fmt: skip
+    days = plan(agent, date(2026, 11, 24), 2)
+    assert [(d.status, d.reason) for d in days] == [
+        (DayStatus.AWAY, "Slack status :face_with_thermometer: Out sick"),
+        (DayStatus.CHECKIN, ""),
+    ]
+    forever = AgentSchedule("UTC", Shift(WEEKDAYS, time(17, 30)), away_status=":palm_tree:")
+    assert next_checkins(forever, datetime(2026, 11, 24, tzinfo=UTC), 3) == []
