@@ -99,28 +99,32 @@ def home_schedule_blocks(view: ShiftOverview) -> list[Block]:
     return blocks
 
 
-def shift_modal(target: str, shift: Shift | None) -> View:
-    """Days and end time of someone's shift; `target` is their Slack ID (private metadata)."""
+def shift_modal(target: str, shift: Shift | None, *, member: str | None = None) -> View:
+    """Days and end time of someone's shift; `target` is their Slack ID (private metadata).
+    `member`: the name of the team member a lead is setting it for (None: your own)."""
+    own = member is None
     options = [Option(value=str(day), text=name) for day, name in enumerate(DAY_NAMES)]
     chosen = [options[day] for day in sorted(shift.days)] if shift else options[:5]
     return View(
         type="modal",
         callback_id=SHIFT_MODAL,
         private_metadata=target,
-        title="Your shift",
+        title="Your shift" if own else "A member's shift",
         submit="Save",
         close="Cancel",
         blocks=[
             InputBlock(
                 block_id=DAYS_BLOCK,
-                label="Days you work",
+                label="Days you work" if own else f"Days {member} works"[:2000],
                 element=CheckboxesElement(
                     action_id=DAYS_ACTION, options=options, initial_options=chosen
                 ),
             ),
             InputBlock(
                 block_id=END_BLOCK,
-                label="Your shift ends at (your local time)",
+                label="Your shift ends at (your local time)"
+                if own
+                else "Their shift ends at (their local time)",
                 element=TimePickerElement(
                     action_id=END_ACTION,
                     initial_time=f"{shift.end:%H:%M}" if shift else "17:30",
@@ -130,6 +134,9 @@ def shift_modal(target: str, shift: Shift | None) -> View:
                 elements=[
                     MarkdownTextObject(
                         text="Your check-in DM arrives when your shift ends, in your time zone."
+                        if own
+                        else f"<@{target}>'s check-in DM arrives when their shift ends, in their "
+                        "time zone."
                     )
                 ]
             ),

@@ -2,10 +2,12 @@
 
 from collections.abc import Sequence
 
-from slack_sdk.models.blocks import Block, HeaderBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, HeaderBlock, UserSelectElement
 
 from bot.blocks.common import escape, section
 from bot.services.team_view import DeliveryProblem, TeamWeek
+
+MEMBER_SHIFT = "member_shift"  # pick a team member → the shift modal, for them
 
 
 def team_week_blocks(weeks: Sequence[TeamWeek]) -> list[Block]:
@@ -32,6 +34,13 @@ def team_week_blocks(weeks: Sequence[TeamWeek]) -> list[Block]:
             lines.append(f"Open action items: {shown}{more}")
         blocks.append(HeaderBlock(text=f"Your team: {week.team.name}"[:150]))
         blocks.append(section("\n".join(lines)))
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    UserSelectElement(action_id=MEMBER_SHIFT, placeholder="Set a member's shift…")
+                ]
+            )
+        )
     return blocks
 
 

@@ -12,6 +12,7 @@ from bot.blocks import shifts as shift_blocks
 from bot.blocks.common import NOT_SAVED
 from bot.blocks.feedback_views import home_feedback_blocks
 from bot.blocks.kudos import home_kudos_blocks
+from bot.blocks.team_view import MEMBER_SHIFT
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
 from bot.services import (
@@ -83,6 +84,27 @@ def handle_edit_shift(
         current = shifts.shift_of(person) if person else None
     client.views_open(
         trigger_id=body["trigger_id"], view=shift_blocks.shift_modal(user_id, current)
+    )
+
+
+def handle_member_shift(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
+) -> None:
+    """A lead picked a team member on the App Home: open the shift modal for them, filled in.
+    Saving checks that the lead may change that person's shift."""
+    ack()
+    member_id = body["actions"][0].get("selected_user")
+    if not member_id:
+        return
+    with deps.session() as session:
+        member = repos.get_person(
+            session=session, workspace_id=str(context.team_id), slack_user_id=member_id
+        )
+        current = shifts.shift_of(member) if member else None
+        name = (member.display_name if member else None) or member_id
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=shift_blocks.shift_modal(member_id, current, member=name),
     )
 
 
@@ -213,6 +235,7 @@ def _save(
 def register(app: App) -> None:
     """The App Home's buttons and modals."""
     app.action(shift_blocks.EDIT_SHIFT)(handle_edit_shift)
+    app.action(MEMBER_SHIFT)(handle_member_shift)
     app.action(shift_blocks.SET_AWAY)(handle_set_away)
     app.action(shift_blocks.SET_BACK)(handle_set_back)
     app.view(shift_blocks.SHIFT_MODAL)(handle_shift_modal)

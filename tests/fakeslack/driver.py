@@ -148,9 +148,10 @@ class SlackDriver:
         block_id: str = "block",
         view: dict[str, Any] | None = None,
         message: tuple[str, str] = ("D0AGENT", "1.000001"),
+        selected_user: str | None = None,
     ) -> Reply:
         """A button click, in a message (`message`: its channel and ts) or (with `view`) in a
-        modal or the home tab."""
+        modal or the home tab; with `selected_user`, a pick in a users select instead."""
         payload: dict[str, Any] = {
             "type": "block_actions",
             "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
@@ -169,6 +170,10 @@ class SlackDriver:
                 }
             ],
         }
+        if selected_user is not None:
+            payload["actions"][0] = {
+                **payload["actions"][0], "type": "users_select", "selected_user": selected_user,
+            }  # fmt: skip
         if view is not None:
             payload["view"] = view
             payload["container"] = {"type": "view", "view_id": view.get("id", "V0")}

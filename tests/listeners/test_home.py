@@ -9,7 +9,10 @@ from sqlmodel import Session
 
 from bot.app import create_app
 from bot.blocks import shifts as shift_blocks
+from bot.blocks.team_view import MEMBER_SHIFT
 from bot.deps import Deps
+from bot.services import teams
+from bot.services.permissions import OPERATOR
 from bot.store import repos
 from bot.store.db import make_engine
 from bot.store.models import utcnow
@@ -171,3 +174,47 @@ def test_leads_see_their_team_and_admins_see_delivery_problems(
     agent = _home(slack, fake_slack, "U0AGENT")
     assert "Your team:" not in agent
     assert "Delivery problems" not in agent
+
+
+def test_a_lead_sets_a_members_shift_from_the_home_tab(
+    slack: SlackDriver, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """A lead picks a member: the modal opens with the member's shift, and saving stores it; an
+    agent trying the same for a colleague is told no, in the modal."""
+    fake_slack.add_user("U0PEER", tz="Europe/Berlin")
+    with Session(engine) as session:
+        teams.save(
+            session=session, workspace_id="T0001", actor=OPERATOR, team_id=None,
+            form=teams.TeamForm(
+                name="Tier 1", leads=frozenset({"U0LEAD"}),
+                members=frozenset({"U0AGENT", "U0PEER"}),
+            ),
+        )  # fmt: skip
+        agent = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0AGENT")
+        assert agent is not None
+        agent.shift_days, agent.shift_end = "tue,thu", "22:00"
+        session.add(agent)
+        session.commit()
+    assert "Set a member" in _home(slack, fake_slack, "U0LEAD")
+    slack.block_action(
+        MEMBER_SHIFT, user_id="U0LEAD", view={"id": "V0HOME"}, selected_user="U0AGENT"
+    )
+    view = fake_slack.wait_for("views.open")[0].params["view"]
+    assert (view["callback_id"], view["private_metadata"]) == (shift_blocks.SHIFT_MODAL, "U0AGENT")
+    assert view["title"]["text"] == "A member's shift"
+    days = view["blocks"][0]["element"]["initial_options"]
+    assert [option["value"] for option in days] == ["1", "3"]
+    assert view["blocks"][1]["element"]["initial_time"] == "22:00"
+    reply = slack.view_submission(
+        shift_blocks.SHIFT_MODAL, _shift_values([0, 1, 2], "16:00"), user_id="U0LEAD",
+        private_metadata="U0AGENT",
+    )  # fmt: skip
+    assert (reply.status, reply.body) == (200, "")
+    person = _stored(engine)
+    assert (person.shift_days, person.shift_end) == ("mon,tue,wed", "16:00")  # type: ignore[attr-defined]
+    refused = slack.view_submission(
+        shift_blocks.SHIFT_MODAL, _shift_values([4], "09:00"), user_id="U0PEER",
+        private_metadata="U0AGENT",
+    )  # fmt: skip
+    assert refused.json()["response_action"] == "errors"
+    assert _stored(engine).shift_end == "16:00"  # type: ignore[attr-defined]
