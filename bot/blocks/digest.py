@@ -16,7 +16,7 @@ from bot.blocks.metrics import kpi_lines
 from bot.delivery import Rendered, Renderer, Upload, payload_of
 from bot.services import trend_chart
 from bot.services.kpis import Kpis
-from bot.services.teams import Targets
+from bot.services.team_settings import Targets
 from bot.store.models import Outbox
 
 

@@ -6,7 +6,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTe
 from bot.blocks.common import escape, section
 from bot.services.kpis import Kpis
 from bot.services.periods import Period
-from bot.services.teams import Targets
+from bot.services.team_settings import Targets
 
 # (field, label, unit, higher is better)
 ROWS = (

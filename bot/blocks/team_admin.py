@@ -18,7 +18,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.common import escape, section
 from bot.services.kudos import DEFAULT_VALUES
-from bot.services.teams import DEFAULT_TARGETS, Targets, TeamDetail
+from bot.services.team_settings import DEFAULT_TARGETS, Targets, TeamDetail
 from bot.services.templates import CUSTOM_HELP
 from bot.store.models import Team
 

@@ -30,7 +30,13 @@ from bot.blocks.team_admin import (
     ZONE,
 )
 from bot.services.schedule import ScheduleError, check_holiday_code, parse_time, zone_named
-from bot.services.teams import TeamError, TeamForm, check_name, check_targets, parse_dates
+from bot.services.team_settings import (
+    TeamError,
+    TeamForm,
+    check_name,
+    check_targets,
+    parse_dates,
+)
 from bot.services.templates import TemplateError, parse_custom
 
 

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.common import escape, section
-from bot.services.teams import TeamDetail
+from bot.services.team_settings import TeamDetail
 from bot.store.models import Team
 
 CREATE_TEAM = "team_create"  # button → TEAM_MODAL for a new team

@@ -84,7 +84,7 @@ class Team(SQLModel, table=True):
     # Public holidays from the `holidays` package: a country code and optional subdivision.
     holiday_country: str | None = Field(default=None, max_length=8)
     holiday_subdivision: str | None = Field(default=None, max_length=16)
-    # KPI targets; defaults and their sources in bot/services/teams.py (DEFAULT_TARGETS).
+    # KPI targets; defaults and their sources in bot/services/team_settings.py (DEFAULT_TARGETS).
     csat_target_pct: float = 85.0
     nps_target: float = 30.0
     fcr_target_pct: float = 70.0
