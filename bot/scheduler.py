@@ -27,7 +27,7 @@ from bot.services import (
     milestones,
 )
 from bot.store import repos
-from bot.store.models import ClockHeartbeat
+from bot.store.models import ClockHeartbeat, Team
 
 HEARTBEAT_NAME = "clock"
 EVENT_MEMORY = timedelta(days=1)
@@ -86,19 +86,34 @@ def run_feedback(deps: Deps) -> None:
 
 
 def run_digests(deps: Deps) -> None:
-    """Claim the weekly digests that are due (the checkins job's delivery posts them)."""
+    """Claim the weekly digests that are due, each team's in its own short transaction (the
+    checkins job's delivery posts them)."""
+    now = deps.clock()
     with deps.session() as session:
-        claimed = digest_claims.claim_due(session=session, now=deps.clock())
-        session.commit()
+        pending = digest_claims.due(session=session, now=now)
+    claimed = 0
+    for team_id, week, late in pending:
+        with deps.session() as session:
+            team = session.get(Team, team_id)
+            if team is None:
+                continue  # deleted meanwhile
+            ids = digest_claims.claim(session=session, team=team, week=week, now=now, skipped=late)
+            session.commit()
+        claimed += len(ids)
     if claimed:
-        logger.info("digests: %s outbox rows claimed", len(claimed))
+        logger.info("digests: %s outbox rows claimed", claimed)
 
 
 def run_milestones(deps: Deps) -> None:
-    """Claim the milestones reached (each once, ever)."""
+    """Claim the milestones reached (each once, ever), team by team in short transactions."""
+    now = deps.clock()
     with deps.session() as session:
-        reached = milestones.claim_due(session=session, now=deps.clock())
-        session.commit()
+        team_ids = milestones.teams_celebrating(session=session)
+    reached = 0
+    for team_id in team_ids:
+        with deps.session() as session:
+            reached += milestones.claim_due(session=session, now=now, team_ids=[team_id])
+            session.commit()
     if reached:
         logger.info("milestones: %s claimed", reached)
 

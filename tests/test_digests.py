@@ -16,7 +16,7 @@ from bot import delivery
 from bot.__main__ import main
 from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
-from bot.scheduler import run_checkins, run_digests
+from bot.scheduler import run_checkins, run_digests, run_milestones
 from bot.services import (
     digest,
     digest_claims,
@@ -335,9 +335,11 @@ def test_milestones_reach_the_celebration_channel_once_and_escaped(
     _reflected(engine, "U0BEN", 10, monday)
     second = make_engine(db_url)
     for clock in (engine, second, engine):
-        with Session(clock) as session:
-            milestones.claim_due(session=session, now=monday)
-            session.commit()
+        run_milestones(
+            dataclasses.replace(
+                deps, engine=clock, session=make_session_factory(clock), clock=lambda: monday
+            )
+        )
         delivery.deliver_due(dataclasses.replace(deps, clock=lambda: monday), RENDERERS)
     second.dispose()
     posted = [json.dumps(m, ensure_ascii=False) for m in fake_slack.messages_to("C0CELEB")]

@@ -25,10 +25,23 @@ def last_week(team: Team, now: datetime) -> Period:
     return Period(monday, monday + timedelta(days=6), team.timezone, "last week")
 
 
-def claim_due(*, session: Session, now: datetime) -> int:
-    """Claim every milestone reached; how many new ones. The caller commits."""
+def teams_celebrating(*, session: Session) -> list[int]:
+    """The teams with a celebration channel, whose milestones are looked for."""
+    return [
+        team_id
+        for team_id in session.exec(
+            select(Team.id).where(col(Team.celebration_channel_id).is_not(None))
+        ).all()
+        if team_id is not None
+    ]
+
+
+def claim_due(*, session: Session, now: datetime, team_ids: list[int] | None = None) -> int:
+    """Claim every milestone reached (of `team_ids`, else of every celebrating team); how many
+    new ones. The caller commits."""
     claimed = 0
-    teams = session.exec(select(Team).where(col(Team.celebration_channel_id).is_not(None))).all()
+    ids = teams_celebrating(session=session) if team_ids is None else team_ids
+    teams = session.exec(select(Team).where(col(Team.id).in_(ids))).all()
     for team in teams:
         claimed += _team_targets(session, team, now) + _top_scores(session, team, now)
         claimed += _streaks(session, team, now)
