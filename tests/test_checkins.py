@@ -238,6 +238,9 @@ def test_a_vacation_status_in_slack_pauses_prompts_until_it_is_cleared(
     assert "<!here>" not in shown
     _status(slack, fake_slack, engine, "U0NYC", status_emoji=":house_with_garden:",
             status_text="Working remotely")  # fmt: skip
+    with freeze_time(datetime(2026, 11, 24, 23, 0, tzinfo=UTC)):  # back within the catch-up hours
+        run_checkins(deps)
+    assert _prompts(fake_slack, "U0NYC") == 0  # Tuesday's shift ended while away: not sent late
     with freeze_time(datetime(2026, 11, 25, 22, 31, tzinfo=UTC)):  # Wed 17:31
         run_checkins(deps)
     assert _prompts(fake_slack, "U0NYC") == 1

@@ -6,6 +6,7 @@ shift date, kind); a second clock claiming the same prompt inserts nothing. bot.
 sends what was claimed. Pure of Slack; `now` comes in.
 """
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -72,12 +73,18 @@ def claim_due_prompts(
             today = now.astimezone(schedule.zone_named(agent.timezone)).date()
         except ScheduleError:
             continue  # a bad stored zone or shift: /cx-shift shows it; nothing to send
-        for day in schedule.plan(agent, today - timedelta(days=1), 2):
+        # The plan as if Slack showed no status: a shift that ended while the person's status
+        # said away is recorded (missed), so clearing the status later sends nothing late.
+        shifts_only = dataclasses.replace(agent, away_status=None, away_status_until=None)
+        for day in schedule.plan(shifts_only, today - timedelta(days=1), 2):
             if day.status is not DayStatus.CHECKIN or day.at is None or day.at > now:
                 continue
             if now - day.at >= ANSWER_WINDOW:
                 continue  # long gone: not even worth recording
-            late = now - day.at > grace
+            paused = agent.away_status is not None and (
+                agent.away_status_until is None or day.at < agent.away_status_until
+            )
+            late = now - day.at > grace or paused
             inserted = _claim(session, person, day.day, day.at, now, missed=late)
             if not inserted:
                 report.already += 1
