@@ -40,6 +40,7 @@ COMMANDS: dict[str, CommandHelp] = {
                 ("@agent [period]", "one agent's numbers (leads and admins)"),
                 ("team name [period]", "a team's numbers"),
                 ("[period]", f"any period: {PERIODS}"),
+                ("… csv", "the same as a CSV file in your DM (leads and admins: a row per agent)"),
             ),
             keywords=frozenset(
                 {"", "7d", "30d", "90d", "this-week", "last-week", "this-month", "last-month"}

@@ -5,6 +5,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.blocks.common import escape
@@ -12,7 +13,7 @@ from bot.blocks.metrics import metrics_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
 from bot.listeners.usage import answered_help_or_bad_input
-from bot.services import metrics, people, periods
+from bot.services import metrics, metrics_export, people, periods
 from bot.services.people import MENTION
 from bot.services.permissions import Actor
 from bot.store import repos
@@ -50,6 +51,8 @@ def answer(
     def say(text: str, **extra: Any) -> None:
         respond(text=text, response_type="ephemeral", **extra)
 
+    export = any(word.lower() == "csv" for word in words)
+    words = [word for word in words if word.lower() != "csv"]
     period_text = "7d"
     if words:
         try:
@@ -74,15 +77,43 @@ def answer(
             say(refusal)
             return
         period = periods.parse(period_text, now=deps.clock(), zone=subject.zone)
-        shown = metrics.report(
-            session=session, workspace_id=workspace_id, subject=subject, period=period
-        )
+        if export:
+            per_agent = actor.is_admin or subject.team_id in actor.leads
+            found = metrics_export.rows(
+                session=session, subject=subject, period=period, per_agent=per_agent
+            )
+        else:
+            shown = metrics.report(
+                session=session, workspace_id=workspace_id, subject=subject, period=period
+            )
+    if export:
+        _send_csv(client, user_id, found, period, say)
+        return
     say(
         f"{subject.label}: {period.label}",
         blocks=metrics_blocks(
             escape(subject.label), period, shown.now, shown.before, shown.targets
         ),
     )
+
+
+def _send_csv(
+    client: WebClient, user_id: str, found: list[dict[str, Any]], period: periods.Period,
+    say: Any,
+) -> None:  # fmt: skip
+    """Upload the CSV into the asker's DM with CX Coach, and say where it went."""
+    name = metrics_export.filename(found, period)
+    try:
+        channel = client.conversations_open(users=user_id)["channel"]["id"]
+        client.files_upload_v2(
+            channel=channel, filename=name, title=name, content=metrics_export.to_csv(found),
+            initial_comment=f"KPIs, {period.label} ({period.first} to {period.last}).",
+        )  # fmt: skip
+    except SlackApiError as error:
+        say(f"I couldn't send the CSV: Slack said `{escape(str(error.response.get('error')))}`.")
+        return
+    rows = "a row per agent and the team's" if len(found) > 1 else "one row"
+    say(f"Sent `{name}` ({rows}) to your DM with CX Coach.")
 
 
 def _subject(
