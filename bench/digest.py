@@ -12,6 +12,7 @@ Target (issue #7): ≤ 20 s for all digests with charts on this 2-core machine.
 """
 
 import argparse
+import json
 import math
 import random
 import resource
@@ -26,16 +27,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, insert, select, text  # noqa: E402
-from sqlmodel import col  # noqa: E402
+from sqlmodel import Session, col  # noqa: E402
 
 from bot.blocks.digest import digest_message  # noqa: E402
-from bot.services import digest, digest_claims, rollups, trend_chart  # noqa: E402
+from bot.services import digest, digest_claims, milestones, rollups, trend_chart  # noqa: E402
 from bot.store import migrate, repos  # noqa: E402
 from bot.store.db import make_engine, make_session_factory  # noqa: E402
 from bot.store.models import (  # noqa: E402
     HelpdeskTicket,
     Membership,
+    Outbox,
     Person,
+    Reflection,
     SurveyResponse,
     Team,
     utcnow,
@@ -85,6 +88,7 @@ def seed(url: str, teams: int) -> None:
                 name=f"Team {t:03d}",
                 timezone=ZONE,
                 digest_channel_id=f"C{t:08d}",
+                celebration_channel_id=f"K{t:08d}",
                 created_at=made,
             )
             session.add(team)
@@ -146,9 +150,49 @@ def seed(url: str, teams: int) -> None:
         if surveys:
             session.execute(insert(SurveyResponse), surveys)
         rollups.rebuild(session)
+        _checkins(session, ids, first, rng)
         session.commit()
     _history(engine)
     print(f"  seeded {teams} teams, {teams * TEAM_SIZE} agents, {n:,} recent tickets")
+
+
+def _checkins(session: Session, ids: list[int], first: date, rng: random.Random) -> None:
+    """A check-in prompt after each weekday shift of the raw weeks, 85 % of them answered."""
+    needs = ("refund policy", "billing tool", "de-escalation", "API basics", "")
+    prompts, answers = [], []
+    for day in range(RAW_WEEKS * 7):
+        shift = first + timedelta(days=day)
+        if shift.weekday() >= 5:
+            continue
+        due = datetime.combine(shift, datetime.min.time(), UTC) + timedelta(hours=22, minutes=30)
+        for pid in ids:
+            prompts.append(
+                {
+                    "workspace_id": WORKSPACE, "key": f"prompt:{pid}:{shift}", "kind": "prompt",
+                    "person_id": pid, "channel": f"U{pid:07d}", "shift_date": shift,
+                    "payload": f'{{"shift_date": "{shift}"}}', "due_at": due, "status": "sent",
+                    "attempts": 1, "next_attempt_at": due, "sent_at": due, "created_at": due,
+                }
+            )  # fmt: skip
+            if rng.random() < 0.85:
+                said = {"well": "Closed the queue", "differently": "Ask sooner",
+                        "training": rng.choice(needs)}  # fmt: skip
+                answers.append(
+                    {
+                        "workspace_id": WORKSPACE, "person_id": pid, "shift_date": shift,
+                        "status": "answered", "answers": json.dumps(said),
+                        "submitted_at": due + timedelta(minutes=20),
+                        "updated_at": due + timedelta(minutes=20),
+                    }
+                )  # fmt: skip
+        if len(prompts) > 50_000:
+            session.execute(insert(Outbox), prompts)
+            session.execute(insert(Reflection), answers)
+            prompts, answers = [], []
+    if prompts:
+        session.execute(insert(Outbox), prompts)
+    if answers:
+        session.execute(insert(Reflection), answers)
 
 
 def _history(engine: Engine) -> None:
@@ -210,6 +254,19 @@ def main() -> None:
         f"(per team p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms); "
         f"peak RSS {peak:.0f} MiB ({rss_before:.0f} MiB after seeding). Target ≤ 20 s."
     )
+    for label in ("first pass, claiming", "next hour, nothing new"):
+        started = time.perf_counter()
+        with make_session_factory(engine)() as session:
+            team_ids = milestones.teams_celebrating(session=session)
+        claimed = 0
+        for team_id in team_ids:  # as the clock's hourly job does: a transaction per team
+            with make_session_factory(engine)() as session:
+                claimed += milestones.claim_due(session=session, now=NOW, team_ids=[team_id])
+                session.commit()
+        print(
+            f"{engine.dialect.name}: milestones for {len(team_ids)} teams ({label}) in "
+            f"{time.perf_counter() - started:.1f} s, {claimed} claimed"
+        )
 
 
 if __name__ == "__main__":
