@@ -107,11 +107,14 @@ def _top_scores(session: Session, team: Team, now: datetime) -> int:
 
 def _streaks(session: Session, team: Team, now: datetime) -> int:
     claimed = 0
-    for person_id in digest.subject_of(session, team).person_ids:
-        person = session.get(Person, person_id)
-        if person is None or person.milestones_opt_out:
+    members = digest.subject_of(session, team).person_ids
+    people = session.exec(select(Person).where(col(Person.id).in_(members))).all()
+    named = [p.id for p in people if p.id is not None and not p.milestones_opt_out]
+    found = history.streaks(session=session, person_ids=named, now=now)
+    for person in people:
+        if person.id not in found:
             continue
-        streak = history.history(session=session, person=person, now=now).streak
+        streak = found[person.id]
         reached = [n for n in STREAKS if streak >= n]
         for n in reached:  # only the highest new one is posted; lower ones are just recorded
             status = OutboxStatus.PENDING if n == reached[-1] else OutboxStatus.MISSED
