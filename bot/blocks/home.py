@@ -23,6 +23,8 @@ from bot.services.shifts import ShiftOverview
 from bot.services.team_view import DeliveryProblem, TeamWeek
 from bot.store.models import ActionItem, Team
 
+MAX_HOME_BLOCKS = 100
+
 
 def _names(names: tuple[str, ...]) -> str:
     return ", ".join(f"*{escape(name)}*" for name in names)
@@ -105,6 +107,9 @@ def view(
             ]
         ),
     ]
+    if len(blocks) > MAX_HOME_BLOCKS:  # Slack refuses the whole tab past 100 blocks
+        cut = ContextBlock(elements=[MarkdownTextObject(text="This page is cut short here.")])
+        blocks = [*blocks[: MAX_HOME_BLOCKS - 2], cut, blocks[-1]]
     return View(type="home", blocks=blocks)
 
 

@@ -2,18 +2,26 @@
 
 from collections.abc import Sequence
 
-from slack_sdk.models.blocks import ActionsBlock, Block, HeaderBlock, UserSelectElement
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    UserSelectElement,
+)
 
 from bot.blocks.common import escape, section
 from bot.services.team_view import DeliveryProblem, TeamWeek
 
 MEMBER_SHIFT = "member_shift"  # pick a team member → the shift modal, for them
+WEEKS_SHOWN = 8  # teams shown in full: a home tab holds at most 100 blocks
 
 
 def team_week_blocks(weeks: Sequence[TeamWeek]) -> list[Block]:
     """For each team the person leads: participation this week, quiet agents, training needs."""
     blocks: list[Block] = []
-    for week in weeks:
+    for week in weeks[:WEEKS_SHOWN]:
         pct = week.participation_pct
         participation = (
             f"{pct:.0f} % ({week.answered} of {week.prompts})" if pct is not None else "no data yet"
@@ -41,6 +49,10 @@ def team_week_blocks(weeks: Sequence[TeamWeek]) -> list[Block]:
                 ]
             )
         )
+    if len(weeks) > WEEKS_SHOWN:
+        hidden = len(weeks) - WEEKS_SHOWN
+        note = f"{hidden} more teams you lead: `/cx-metrics <team>` for each."
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
     return blocks
 
 

@@ -7,6 +7,8 @@ from bot.blocks import home
 from bot.blocks.common import MAX_BLOCKS_PER_MESSAGE, escape, message_blocks, section
 from bot.blocks.help import COMMANDS, usage_blocks
 from bot.services.people import Role, Standing
+from bot.services.team_view import TeamWeek
+from bot.store.models import Team
 
 
 def test_escape_defuses_mentions_and_broadcasts() -> None:
@@ -34,3 +36,25 @@ def test_home_view_escapes_team_names() -> None:
     rendered = str(home.view(standing).to_dict())
     assert "&lt;!here&gt; team" in rendered
     assert "<!here>" not in rendered
+
+
+def test_a_home_tab_for_someone_with_many_teams_stays_within_slacks_limit() -> None:
+    """An admin leading 40 teams still gets a home tab (Slack allows 100 blocks), told where the
+    rest are."""
+    teams = [Team(id=n, workspace_id="T1", name=f"Team {n}") for n in range(40)]
+    weeks = [TeamWeek(team, 10, 8, [], []) for team in teams]
+    standing = Standing("U1", "ana", None, Role.ADMIN, leads=(), member_of=())
+    view = home.view(standing, managed=teams, team_weeks=weeks).to_dict()
+    assert len(view["blocks"]) <= 100
+    assert "Your team: Team 0" in str(view)
+    assert "more teams" in str(view)
+
+
+def test_a_home_tab_too_long_for_slack_is_cut_short_and_says_so() -> None:
+    """Past Slack's 100 blocks the tab is cut, says so, and keeps the command line at the end."""
+    standing = Standing("U1", "ana", None, Role.AGENT, leads=(), member_of=("Tier 1",))
+    many = [section(f"line {n}") for n in range(120)]
+    blocks = home.view(standing, received=many).to_dict()["blocks"]
+    assert len(blocks) == 100
+    assert "This page is cut short here." in str(blocks[-2])
+    assert "/cx-reflect" in str(blocks[-1])
