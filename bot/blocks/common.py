@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 # slack_sdk validates per-block limits but not the per-message block count.
 MAX_BLOCKS_PER_MESSAGE = 50
+SECTION_LIMIT = 3000  # characters of a section's text
 
 
 NOT_SAVED = (
@@ -21,8 +22,23 @@ def escape(text: str) -> str:
 
 
 def section(markdown: str) -> SectionBlock:
-    """A section block of mrkdwn text (the caller escapes any user text in it)."""
-    return SectionBlock(text=MarkdownTextObject(text=markdown))
+    """A section block of mrkdwn text (the caller escapes any user text in it), cut to fit
+    Slack's 3,000 characters rather than refused."""
+    return SectionBlock(text=MarkdownTextObject(text=fit(markdown)))
+
+
+def fit(markdown: str, limit: int = SECTION_LIMIT) -> str:
+    """`markdown` if it fits in `limit` characters, else cut with "…", never inside an escaped
+    character (`&amp;`) or a mention or link (`<@U…>`)."""
+    if len(markdown) <= limit:
+        return markdown
+    cut = markdown[: limit - 1]
+    entity = cut.rfind("&")
+    if entity != -1 and ";" not in cut[entity:]:
+        cut = cut[:entity]
+    if cut.rfind("<") > cut.rfind(">"):
+        cut = cut[: cut.rfind("<")]
+    return cut + "…"
 
 
 def message_blocks(blocks: Sequence[Block]) -> list[dict[str, object]]:

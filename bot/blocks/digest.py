@@ -43,7 +43,7 @@ def digest_message(data: dict[str, Any]) -> Rendered:
             + (f" #{escape(item['value'])}" if item.get("value") else "")
             for item in data["shout_outs"]
         ]
-        blocks.append(section("\n".join(lines)[:2900]))
+        blocks.append(section("\n".join(lines)))
     if data["training_needs"]:
         needs = ", ".join(f"{escape(need)} ({count})" for need, count in data["training_needs"])
         blocks.append(section(f"*Training the team asked for:* {needs}"))

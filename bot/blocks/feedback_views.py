@@ -31,7 +31,7 @@ def _answer_lines(answer: dict[str, Any]) -> str:
         lines.append(f"> *Could do differently:* {escape(answer['differently'])}")
     if answer.get("ratings"):
         lines.append("> " + " · ".join(f"{k} {v}/5" for k, v in answer["ratings"].items()))
-    return "\n".join(lines)[:2900]
+    return "\n".join(lines)
 
 
 def answers_message(payload: dict[str, Any], *, batch: bool) -> Rendered:
@@ -168,7 +168,7 @@ def home_feedback_blocks(
             )
             for r in received
         ]
-        blocks.append(section("\n".join(lines)[:2900]))
+        blocks.append(section("\n".join(lines)))
     else:
         blocks.append(section("No feedback received yet."))
     open_requests = [s for s in statuses if s.request.status == "open"]

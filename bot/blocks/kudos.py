@@ -73,7 +73,7 @@ def home_kudos_blocks(person: Person, total: int, latest: list[Thanks]) -> list[
             value = f" #{escape(thanks.value)}" if thanks.value else ""
             day = thanks.created_at.astimezone(zone)
             lines.append(f"<@{thanks.giver}> · {day:%d %b}{value}\n> {escape(thanks.reason)}")
-        blocks.append(section("\n".join(lines)[:2900]))
+        blocks.append(section("\n".join(lines)))
     else:
         blocks.append(section("No kudos received yet."))
     on_board, named = not person.leaderboard_opt_out, not person.milestones_opt_out

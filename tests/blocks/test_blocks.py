@@ -58,3 +58,14 @@ def test_a_home_tab_too_long_for_slack_is_cut_short_and_says_so() -> None:
     assert len(blocks) == 100
     assert "This page is cut short here." in str(blocks[-2])
     assert "/cx-reflect" in str(blocks[-1])
+
+
+def test_a_section_too_long_for_slack_is_cut_cleanly() -> None:
+    """Text past 3,000 characters ends with "…", never in the middle of `&amp;` or `<@U…>`."""
+    for tail in ("&amp;", "<@U0LONGNAME>"):
+        text = "x" * (2997 - len(tail) // 2) + tail + "y" * 50
+        shown = section(text).to_dict()["text"]["text"]
+        assert len(shown) <= 3000
+        assert shown.endswith("…")
+        assert tail[:3] not in shown  # not even the start of it
+    assert section("short &amp; <@U1>").to_dict()["text"]["text"] == "short &amp; <@U1>"
