@@ -124,6 +124,34 @@ def test_away_and_inactive_agents_get_nothing(
     assert [_prompts(fake_slack, u) for u in ("U0AWAY", "U0GONE", "U0HERE")] == [0, 0, 1]
 
 
+def test_coming_back_after_a_shift_end_sends_nothing_late_for_it(
+    deps: Deps, engine: Engine, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    """Away through Tuesday, back (`/cx-shift back`) half an hour after Tuesday's shift ended:
+    no prompt about Tuesday; Wednesday's comes."""
+    add_agents(engine, fake_slack, {"U0NYC": "America/New_York"})
+    with Session(engine) as session:
+        person = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0NYC")
+        assert person is not None
+        person.away_until = date(2026, 11, 24)
+        session.add(person)
+        session.commit()
+    with freeze_time(datetime(2026, 11, 24, 22, 31, tzinfo=UTC)):  # Tue 17:31 in New York
+        run_checkins(deps)
+    slack.command("/cx-shift", "back", user_id="U0NYC")
+    assert "back" in json.dumps(fake_slack.wait_for("response_url")[-1].params).lower()
+    with Session(engine) as session:
+        person = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0NYC")
+        assert person is not None
+        assert person.away_until is None
+    with freeze_time(datetime(2026, 11, 24, 23, 0, tzinfo=UTC)):
+        run_checkins(deps)
+    assert _prompts(fake_slack, "U0NYC") == 0
+    with freeze_time(datetime(2026, 11, 25, 22, 31, tzinfo=UTC)):  # Wed 17:31
+        run_checkins(deps)
+    assert _prompts(fake_slack, "U0NYC") == 1
+
+
 def test_one_reminder_after_two_hours_if_unanswered(
     deps: Deps, engine: Engine, fake_slack: FakeSlack
 ) -> None:

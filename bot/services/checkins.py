@@ -73,16 +73,20 @@ def claim_due_prompts(
             today = now.astimezone(schedule.zone_named(agent.timezone)).date()
         except ScheduleError:
             continue  # a bad stored zone or shift: /cx-shift shows it; nothing to send
-        # The plan as if Slack showed no status: a shift that ended while the person's status
-        # said away is recorded (missed), so clearing the status later sends nothing late.
-        shifts_only = dataclasses.replace(agent, away_status=None, away_status_until=None)
+        # The plan as if the person were never away: a shift that ended while they were (time
+        # away, or a Slack status saying so) is recorded as missed, so coming back within the
+        # catch-up hours sends nothing late about a shift they did not work.
+        shifts_only = dataclasses.replace(
+            agent, away_until=None, away_status=None, away_status_until=None
+        )
         for day in schedule.plan(shifts_only, today - timedelta(days=1), 2):
             if day.status is not DayStatus.CHECKIN or day.at is None or day.at > now:
                 continue
             if now - day.at >= ANSWER_WINDOW:
                 continue  # long gone: not even worth recording
-            paused = agent.away_status is not None and (
-                agent.away_status_until is None or day.at < agent.away_status_until
+            paused = (agent.away_until is not None and day.day <= agent.away_until) or (
+                agent.away_status is not None
+                and (agent.away_status_until is None or day.at < agent.away_status_until)
             )
             late = now - day.at > grace or paused
             inserted = _claim(session, person, day.day, day.at, now, missed=late)
