@@ -1,15 +1,19 @@
 """The outbox sender: delivers claimed messages once, through the WebClient.
 
 Each due row is leased with a conditional UPDATE (only one sender wins it, on SQLite and
-Postgres alike), rendered by its kind's renderer, and sent. The WebClient already retries
-connection errors, 5xx and 429 (honouring Retry-After); what is still failing after that:
-- 429 (the sender's client does not retry those itself): the whole sender pauses for
-  Retry-After and from then on paces itself just under the rate Slack allowed (probing a little
-  faster now and then), so a burst of thousands keeps close to the allowed rate;
+Postgres alike), rendered by its kind's renderer, and sent with its outbox key in the message's
+metadata. The sender's client retries nothing by itself (a 5xx or a dropped connection may come
+after Slack posted); what fails is handled here:
+- 429: the whole sender pauses for Retry-After and from then on paces itself just under the
+  rate Slack allowed (probing a little faster now and then);
 - a permanent error (user_not_found, account_inactive, cannot_dm_bot, …): recorded, never retried;
-- anything else: retried with backoff, up to MAX_ATTEMPTS, then recorded as failed.
-A sent row is marked sent right after Slack answers. If the process dies between Slack's answer
-and that update, the lease expires and the row is sent again: the only way to send twice.
+- a 5xx, a timeout or a lost connection: the outcome is unknown, so the row is marked
+  unconfirmed and retried with backoff (up to MAX_ATTEMPTS);
+- an `ok: false` answer: Slack did not post; retried with backoff.
+Before posting a row whose last send may have gone through — unconfirmed, or leased by a sender
+that died or could not record the answer (the lease, 60 s, ran out) — the sender looks for its
+key in the channel's recent history (bot.posted): found means sent, and the row is marked so.
+A database error on one row leaves that row to its lease and the pass goes on.
 """
 
 import json
@@ -25,14 +29,19 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 
+from bot import posted
 from bot.deps import Deps
 from bot.store.models import Outbox, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
+# A send takes seconds at most (the client's timeout is 10 s): a dead sender's rows are picked
+# up by the next pass after this.
+LEASE = timedelta(seconds=60)
+UNCONFIRMED = "unconfirmed"  # last_error prefix: Slack may have posted it
 # Sends in flight at once: Slack's round trip, not its rate, limits one thread; the pacer
 # keeps all of them under the rate Slack allows.
 SENDER_THREADS = 8
@@ -187,9 +196,16 @@ def deliver_rows(deps: Deps, renderers: dict[str, Renderer], ids: list[int]) -> 
     return report
 
 
-def _lease(deps: Deps, row_id: int, now: datetime) -> Outbox | None:
-    """Take the row for this sender, or None if another sender has it (or it is done)."""
+def _lease(deps: Deps, row_id: int, now: datetime) -> tuple[Outbox, bool] | None:
+    """Take the row for this sender, or None if another sender has it (or it is done); with
+    whether an earlier send of it may have reached Slack."""
     with deps.session() as session:
+        before = session.get(Outbox, row_id)
+        unsure = before is not None and (
+            before.status == OutboxStatus.SENDING.value
+            or (before.last_error or "").startswith(UNCONFIRMED)
+        )
+        session.rollback()  # end the read: the lease below is its own short write
         result = session.execute(
             update(Outbox)
             .where(
@@ -210,22 +226,43 @@ def _lease(deps: Deps, row_id: int, now: datetime) -> Outbox | None:
         session.commit()
         if not result.rowcount:  # type: ignore[attr-defined]
             return None
-        return session.get(Outbox, row_id)
+        row = session.get(Outbox, row_id, populate_existing=True)
+        return (row, unsure) if row is not None else None
 
 
 def _deliver_one(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: datetime) -> str:
-    row = _lease(deps, row_id, now)
-    if row is None:
+    """One row, start to end; a database error leaves the row to its lease (never aborts the
+    pass: the other rows go on)."""
+    try:
+        return _deliver_leased(deps, renderers, row_id, now)
+    except SQLAlchemyError:
+        logger.warning("outbox %s: database error; the row is retried after its lease", row_id)
+        return "retrying"
+
+
+def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: datetime) -> str:
+    leased = _lease(deps, row_id, now)
+    if leased is None:
         return "skipped"
+    row, unsure = leased
     client = deps.sender or deps.slack
     try:
         rendered = renderers[row.kind](row)
+        if unsure and not isinstance(rendered, Upload):
+            found = posted.find(deps.slack, channel=row.channel, key=row.key, since=row.due_at)
+            if found is not None:
+                logger.info("outbox %s: already in Slack, not sent again", row_id)
+                _finish(deps, row_id, status=OutboxStatus.SENT, sent_at=now, ts=found.ts,
+                        channel=found.channel)  # fmt: skip
+                return "sent"
         PACER.wait()
         if isinstance(rendered, Upload):
             answer = _upload(deps, client, row, rendered)
         else:
             text, blocks = rendered
-            answer = client.chat_postMessage(channel=row.channel, text=text, blocks=blocks)
+            answer = client.chat_postMessage(
+                channel=row.channel, text=text, blocks=blocks, metadata=posted.metadata(row.key)
+            )
         PACER.sent()
     except SlackApiError as error:
         code = str(error.response.get("error", "unknown"))
@@ -237,9 +274,13 @@ def _deliver_one(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: d
             logger.warning("outbox %s: permanent Slack error %s", row_id, code)
             _finish(deps, row_id, status=OutboxStatus.FAILED, error=code)
             return "failed"
+        if error.response.status_code >= 500:  # Slack may have posted before failing
+            return _retry_later(deps, row, now, f"{UNCONFIRMED}: HTTP {error.response.status_code}")
         return _retry_later(deps, row, now, code)
-    except (SlackClientError, OSError) as error:
-        return _retry_later(deps, row, now, type(error).__name__)
+    except (SlackClientError, OSError) as error:  # a timeout or a dropped connection
+        return _retry_later(deps, row, now, f"{UNCONFIRMED}: {type(error).__name__}")
+    except posted.CannotTell as error:
+        return _retry_later(deps, row, now, f"{UNCONFIRMED}: history unreadable ({error})")
     except NotYet as error:
         return _retry_later(deps, row, now, str(error))
     except Exception:

@@ -29,7 +29,7 @@ class Deps:
     engine: Engine
     session: SessionFactory
     slack: WebClient
-    # The outbox sender's client: it sees 429s itself, to pace the whole sender (bot.delivery).
+    # The outbox sender's client: it retries nothing itself (bot.delivery decides).
     sender: WebClient | None = None
     clock: Callable[[], datetime] = field(default=utcnow)
     after_ack: AfterAck = field(default_factory=lambda: AfterAck(threads=AFTER_ACK_THREADS))
@@ -43,5 +43,5 @@ class Deps:
             engine=engine,
             session=make_session_factory(engine),
             slack=make_web_client(settings),
-            sender=make_web_client(settings, retry_rate_limits=False),
+            sender=make_web_client(settings, retries=False),
         )

@@ -26,25 +26,25 @@ class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
         return response is not None and 500 <= response.status_code <= 599
 
 
-def retry_handlers(*, rate_limits: bool = True) -> list[RetryHandler]:
-    """Retry connection errors, 429s (sleeping for Retry-After) and 5xx answers a few times.
-    Without `rate_limits`, 429s come back to the caller (the outbox sender paces itself)."""
+def retry_handlers() -> list[RetryHandler]:
+    """Retry connection errors, 429s (sleeping for Retry-After) and 5xx answers a few times."""
     backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5, jitter=RandomJitter())
-    handlers: list[RetryHandler] = [
+    return [
         ConnectionErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
+        RateLimitErrorRetryHandler(max_retry_count=3),
         AnyServerErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
     ]
-    if rate_limits:
-        handlers.insert(1, RateLimitErrorRetryHandler(max_retry_count=3))
-    return handlers
 
 
-def make_web_client(settings: Settings, *, retry_rate_limits: bool = True) -> WebClient:
-    """Build the bot's WebClient against SLACK_API_BASE_URL."""
+def make_web_client(settings: Settings, *, retries: bool = True) -> WebClient:
+    """Build the bot's WebClient against SLACK_API_BASE_URL. Without `retries` every failure
+    comes back to the caller: the outbox sender's client, since a 5xx or a dropped connection
+    may come after Slack posted (the sender looks before posting again, bot.delivery) and it
+    paces itself on 429s."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return WebClient(
         token=token,
         base_url=settings.slack_api_base_url,
         timeout=TIMEOUT_SECONDS,
-        retry_handlers=retry_handlers(rate_limits=retry_rate_limits),
+        retry_handlers=retry_handlers() if retries else [],
     )

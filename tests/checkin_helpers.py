@@ -1,19 +1,25 @@
 """Agents with shifts, for the check-in tests."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.services import teams
 from bot.services.permissions import OPERATOR
 from bot.store import repos
+from bot.store.models import Membership
 from tests.fakeslack import FakeSlack
+
+LONG_AGO = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def add_agents(
     engine: Engine, fake: FakeSlack, agents: dict[str, str], *, days: str = "mon,tue,wed,thu,fri",
-    end: str = "17:30", team: str = "Tier 1",
+    end: str = "17:30", team: str = "Tier 1", joined: datetime = LONG_AGO,
 ) -> None:  # fmt: skip
-    """Put `agents` (Slack ID → zone) on a team with the same shift, known to the fake Slack."""
+    """Put `agents` (Slack ID → zone) on a team with the same shift, known to the fake Slack,
+    as members since `joined` (shifts before it are none of CX Coach's business)."""
     for user, zone in agents.items():
         if user not in fake.users:
             fake.add_user(user, name=user.lower(), tz=zone, email=f"{user.lower()}@example.com")
@@ -27,4 +33,9 @@ def add_agents(
             assert person is not None
             person.timezone, person.shift_days, person.shift_end = zone, days, end
             session.add(person)
+            for membership in session.exec(
+                select(Membership).where(Membership.person_id == person.id)
+            ).all():
+                membership.created_at = joined
+                session.add(membership)
         session.commit()

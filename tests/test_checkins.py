@@ -288,3 +288,18 @@ def test_a_status_that_expires_pauses_only_until_it_ends(
     with freeze_time(datetime(2026, 11, 25, 22, 31, tzinfo=UTC)):
         run_checkins(deps)
     assert _prompts(fake_slack, "U0NYC") == 1
+
+
+def test_a_shift_before_someone_joined_is_not_recorded_as_missed(
+    deps: Deps, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    """An agent added two minutes before today's shift end gets today's prompt, and
+    yesterday's shift (before they were in CX Coach) is neither sent nor counted as missed."""
+    joined = datetime(2026, 11, 24, 22, 28, tzinfo=UTC)  # Tue 17:28 in New York
+    add_agents(engine, fake_slack, {"U0NEW": "America/New_York"}, joined=joined)
+    for minute in (29, 31):  # the clock ticks before and after today's shift end
+        with freeze_time(datetime(2026, 11, 24, 22, minute, tzinfo=UTC)):
+            run_checkins(deps)
+    with Session(engine) as session:
+        rows = {row.key: row.status for row in session.exec(select(Outbox))}
+    assert rows == {"prompt:U0NEW:2026-11-24": "sent"}

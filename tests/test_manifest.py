@@ -97,6 +97,8 @@ def test_manifest_has_what_the_app_needs(manifest: dict[str, Any]) -> None:
         "chat:write",
         "im:write",
         "im:history",
+        "channels:history",  # bot.posted looks for a message before sending it again
+        "groups:history",
         "users:read",
         "users:read.email",
         "files:write",

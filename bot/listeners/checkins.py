@@ -40,6 +40,17 @@ def _open_prompt_for(deps: Deps, person: Person, shift_date: date) -> bool:
         )
 
 
+def _mark_answered(
+    deps: Deps, client: WebClient, person: Person, shift_date: date, *, skipped: bool
+) -> None:
+    """Replace the buttons of every DM about this shift (prompt and reminder) with the outcome."""
+    with deps.session() as session:
+        messages = checkins.shift_messages(session=session, person=person, shift_date=shift_date)
+    text, message = blocks.answered_message(shift_date, skipped=skipped)
+    for channel, ts in messages:
+        client.chat_update(channel=channel, ts=ts, text=text, blocks=message)
+
+
 def handle_reflect_now(
     ack: Ack,
     body: dict[str, Any],
@@ -91,21 +102,22 @@ def handle_skip_today(
     def skip() -> None:
         person = known_person(deps, client, workspace_id, user_id)
         if person is None or not _open_prompt_for(deps, person, shift_date):
-            text, message = CLOSED, [section(CLOSED).to_dict()]
-        else:
-            with deps.session() as session:
-                reflections.save(
-                    session=session,
-                    person=repos.fresh(session, person),
-                    shift_date=shift_date,
-                    answers={},
-                    now=deps.clock(),
-                    skipped=True,
-                )
-            text, message = blocks.answered_message(shift_date, skipped=True)
-        client.chat_update(
-            channel=container["channel_id"], ts=container["message_ts"], text=text, blocks=message
-        )
+            client.chat_update(
+                channel=container["channel_id"], ts=container["message_ts"], text=CLOSED,
+                blocks=[section(CLOSED).to_dict()],
+            )  # fmt: skip
+            return
+        with deps.session() as session:
+            row = reflections.save(
+                session=session,
+                person=repos.fresh(session, person),
+                shift_date=shift_date,
+                answers={},
+                now=deps.clock(),
+                skipped=True,
+            )
+        # Already answered (a stale button): the answer stands and every DM says so.
+        _mark_answered(deps, client, person, shift_date, skipped=row.status == "skipped")
 
     defer(skip)
 
@@ -148,13 +160,7 @@ def handle_reflect_modal(
         ack(response_action="errors", errors={first: NOT_SAVED})
         return
     ack()  # saved: the modal may close now
-    if meta.get("channel") and meta.get("ts"):
-        text, message = blocks.answered_message(shift_date)
-        defer(
-            lambda: client.chat_update(
-                channel=meta["channel"], ts=meta["ts"], text=text, blocks=message
-            )
-        )
+    defer(lambda: _mark_answered(deps, client, person, shift_date, skipped=False))
 
 
 def handle_reflect_command(

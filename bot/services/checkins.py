@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from bot.services import outbox, schedule, shifts
 from bot.services.schedule import DayStatus, ScheduleError
@@ -65,6 +65,7 @@ def claim_due_prompts(
         .order_by(col(Person.id))
     ).all()
     teams_by_person = _teams_of(session, [p.id for p in agents if p.id is not None])
+    joined = _joined(session)
     for person in agents:
         assert person.id is not None
         teams = teams_by_person.get(person.id, [])
@@ -84,6 +85,8 @@ def claim_due_prompts(
                 continue
             if now - day.at >= ANSWER_WINDOW:
                 continue  # long gone: not even worth recording
+            if day.at < joined.get(person.id, day.at):
+                continue  # before they were an agent here: nothing to ask, nothing missed
             paused = (agent.away_until is not None and day.day <= agent.away_until) or (
                 agent.away_status is not None
                 and (agent.away_status_until is None or day.at < agent.away_status_until)
@@ -97,6 +100,16 @@ def claim_due_prompts(
             else:
                 report.claimed += 1
     return report
+
+
+def _joined(session: Session) -> dict[int, datetime]:
+    """When each agent first became an agent of a team they are still on."""
+    rows = session.exec(
+        select(Membership.person_id, func.min(Membership.created_at))
+        .where(Membership.role == TeamRole.AGENT.value)
+        .group_by(col(Membership.person_id))
+    ).all()
+    return {person_id: since for person_id, since in rows if since is not None}
 
 
 def _teams_of(session: Session, person_ids: list[int]) -> dict[int, list[Team]]:
@@ -188,6 +201,14 @@ def _answered(session: Session, prompts: list[tuple[Outbox, Person]]) -> set[int
     }
 
 
+def _delivered(row: Outbox) -> bool:
+    """Sent, or maybe sent (being sent, or Slack's answer was lost): a person holding the DM
+    can answer it at once, whatever the sender has recorded yet."""
+    return row.status == OutboxStatus.SENT or (
+        row.status in (OutboxStatus.SENDING, OutboxStatus.PENDING) and row.attempts > 0
+    )
+
+
 def latest_open_prompt(*, session: Session, person: Person, now: datetime) -> Outbox | None:
     """The person's most recent prompt still open for answers (today's or yesterday's)."""
     rows = session.exec(
@@ -195,7 +216,10 @@ def latest_open_prompt(*, session: Session, person: Person, now: datetime) -> Ou
         .where(
             Outbox.person_id == person.id,
             Outbox.kind == PROMPT,
-            Outbox.status == OutboxStatus.SENT.value,
+            col(Outbox.status).in_(
+                [OutboxStatus.SENT.value, OutboxStatus.SENDING.value, OutboxStatus.PENDING.value]
+            ),
+            Outbox.attempts > 0,
             Outbox.due_at > now - ANSWER_WINDOW,
         )
         .order_by(col(Outbox.due_at).desc())
@@ -213,9 +237,23 @@ def open_prompt(
             Outbox.key == prompt_key(person.slack_user_id, shift_date),
         )
     ).first()
-    if row is None or row.status != OutboxStatus.SENT:
+    if row is None or not _delivered(row):
         return None
     return row if now < window_end(session=session, person=person, prompt=row) else None
+
+
+def shift_messages(*, session: Session, person: Person, shift_date: date) -> list[tuple[str, str]]:
+    """The DMs (channel, ts) that asked about this shift: its prompt and its reminder, as sent."""
+    day = shift_date.isoformat()
+    keys = [f"{kind}:{person.slack_user_id}:{day}" for kind in (PROMPT, REMINDER)]
+    rows = session.exec(
+        select(Outbox.channel, Outbox.message_ts).where(
+            Outbox.workspace_id == person.workspace_id,
+            col(Outbox.key).in_(keys),
+            col(Outbox.message_ts).is_not(None),
+        )
+    ).all()
+    return [(channel, ts) for channel, ts in rows if channel and ts]
 
 
 def window_end(*, session: Session, person: Person, prompt: Outbox) -> datetime:

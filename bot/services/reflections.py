@@ -26,15 +26,23 @@ def save(
     now: datetime, skipped: bool = False,
 ) -> Reflection:  # fmt: skip
     """Create or update the reflection and commit it. Two submissions racing each other end as
-    one row (the unique key decides; the loser updates)."""
+    one row (the unique key decides; the loser updates). A skip never overwrites answers: an
+    answered reflection is returned as it is (its status tells the caller)."""
     assert person.id is not None
     for _ in range(2):
-        row = get(session=session, person=person, shift_date=shift_date)
+        # Locked while deciding: a skip racing an answer must see the answer (Postgres).
+        row = session.exec(
+            select(Reflection)
+            .where(Reflection.person_id == person.id, Reflection.shift_date == shift_date)
+            .with_for_update()
+        ).first()
         if row is None:
             row = Reflection(
                 workspace_id=person.workspace_id, person_id=person.id, shift_date=shift_date,
                 submitted_at=now,
             )  # fmt: skip
+        elif skipped and row.status == "answered":
+            return row  # a stale Skip button (Slack keeps old messages' buttons)
         row.status = "skipped" if skipped else "answered"
         row.answers = json.dumps({k: v for k, v in answers.items() if k != "confidence"})
         row.confidence = answers.get("confidence")

@@ -5,6 +5,7 @@ models, serves `response_url`s and upload URLs on itself, and injects faults (42
 Retry-After, 5xx, `ok: false` errors, slow answers) on request.
 """
 
+import contextlib
 import itertools
 import json
 import threading
@@ -25,7 +26,7 @@ from tests.fakeslack.socket_mode import FakeSocketMode
 MAX_BLOCKS_PER_MESSAGE = 50
 TRIGGER_TTL_SECONDS = 3.0
 RESPONSE_URL_MAX_POSTS = 5
-JSON_FIELDS = ("blocks", "view", "files", "attachments")
+JSON_FIELDS = ("blocks", "view", "files", "attachments", "metadata")
 
 Params = dict[str, Any]
 Answer = tuple[int, dict[str, str], Params]
@@ -59,6 +60,7 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     times: int = 1
+    acted: bool = False  # do the real thing first, then answer with the fault (a lost answer)
 
 
 @dataclass
@@ -98,6 +100,7 @@ class FakeSlack:
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
             "apps.connections.open": self._apps_connections_open,
@@ -188,9 +191,11 @@ class FakeSlack:
         retry_after: int | None = None,
         delay: float = 0.0,
         times: int = 1,
+        acted: bool = False,
     ) -> None:
-        """Answer the next `times` calls of `method` with a fault (or just slowly)."""
-        self._faults[method].append(Fault(status, error, retry_after, delay, times))
+        """Answer the next `times` calls of `method` with a fault (or just slowly); `acted`:
+        after doing what was asked, as when Slack posts and its answer is lost."""
+        self._faults[method].append(Fault(status, error, retry_after, delay, times, acted))
 
     def new_trigger_id(self) -> str:
         """A trigger_id that views.open accepts once, within 3 seconds."""
@@ -253,6 +258,9 @@ class FakeSlack:
         method = path.removeprefix("/api/")
         self._record(method, params, headers, path)
         fault = self._take_fault(method)
+        if fault is not None and fault.acted and method in self._methods:
+            with contextlib.suppress(SlackError):
+                self._methods[method](params)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
@@ -375,7 +383,10 @@ class FakeSlack:
             _validate_blocks(params["blocks"])
         ts = f"{int(time.time())}.{next(self._ids):06d}"
         message = {"text": params.get("text"), "blocks": params.get("blocks"), "ts": ts}
-        self._messages[(channel, ts)] = message
+        if params.get("metadata"):
+            message["metadata"] = params["metadata"]
+        with self._lock:
+            self._messages[(channel, ts)] = message
         return {"channel": channel, "ts": ts, "message": message}
 
     def _chat_post_ephemeral(self, params: Params) -> Params:
@@ -443,6 +454,30 @@ class FakeSlack:
         if user["is_bot"]:
             raise SlackError("cannot_dm_bot")
         return {"channel": {"id": "D" + user_id}}
+
+    def _conversations_history(self, params: Params) -> Params:
+        channel = params["channel"]
+        if channel not in self.channels and not channel.startswith("D"):
+            raise SlackError("channel_not_found")
+        oldest = float(params.get("oldest") or 0)
+        with self._lock:
+            found = sorted(
+                (m for (where, ts), m in self._messages.items()
+                 if where == channel and float(ts) >= oldest),
+                key=lambda m: float(m["ts"]), reverse=True,
+            )  # fmt: skip
+        with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+        start = int(params.get("cursor") or 0)
+        limit = int(params.get("limit") or 100)
+        page = [
+            {k: v for k, v in m.items() if k != "metadata" or with_metadata}
+            for m in found[start : start + limit]
+        ]
+        more = start + limit < len(found)
+        return {
+            "messages": page, "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }  # fmt: skip
 
     def _files_get_upload_url(self, params: Params) -> Params:
         if int(params["length"]) <= 0:

@@ -236,3 +236,27 @@ def test_an_agent_removed_from_the_team_can_still_answer(
     reply = slack.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
     assert reply.body == ""
     assert len(_reflections(engine)) == 1
+
+
+def test_a_stale_skip_never_erases_a_saved_reflection(
+    prompt: tuple[str, str], slack_at: Callable[[timedelta], SlackDriver],
+    fake_slack: FakeSlack, engine: Engine, deps: Deps,
+) -> None:  # fmt: skip
+    """Answered, then Skip clicked on the reminder DM (Slack keeps old buttons): the answers,
+    the streak and the training need stay, and both DMs of the shift say it was saved."""
+    later = dataclasses.replace(deps, clock=lambda: DUE + timedelta(hours=2, minutes=5))
+    with Session(engine) as session:
+        assert checkins.claim_due_reminders(session=session, now=later.clock()) == 1
+        session.commit()
+    assert delivery.deliver_due(later, blocks.RENDERERS).sent == 1
+    reminder_ts = next(m["ts"] for m in fake_slack.messages_to("U0AGENT") if m["ts"] != prompt[1])
+    slack = slack_at(timedelta(hours=2, minutes=10))
+    slack.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
+    slack.block_action(blocks.SKIP_TODAY, SHIFT, message=(prompt[0], reminder_ts))
+    fake_slack.wait_for("chat.update", count=3)
+    (row,) = _reflections(engine)
+    assert row.status == "answered"
+    assert json.loads(row.answers)["training"] == "Billing system"
+    texts = [m["text"] for m in fake_slack.messages_to("U0AGENT")]
+    assert len(texts) == 2
+    assert all("saved" in text for text in texts), texts
