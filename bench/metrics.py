@@ -36,7 +36,7 @@ from sqlalchemy import Engine, insert, select, text  # noqa: E402
 
 from bot.__main__ import main as cli  # noqa: E402
 from bot.services import metrics, periods, rollups  # noqa: E402
-from bot.services.checkins import PROMPT  # noqa: E402
+from bot.services.prompt_claims import PROMPT  # noqa: E402
 from bot.store import migrate, repos  # noqa: E402
 from bot.store.db import make_engine, make_session_factory  # noqa: E402
 from bot.store.models import Membership, Outbox, Person, Reflection, Team, utcnow  # noqa: E402

@@ -47,10 +47,17 @@ class AfterAck:
 
         return self._executor.submit(run)
 
-    def _wait_for_quiet(self, deadline: float) -> None:
+    def give_way(self, max_wait: float = 0.05) -> None:
+        """Pause while any request is on its way to its ack, up to `max_wait` seconds: long
+        CPU-bound work in the same process (the clock's pass over every agent) calls this now
+        and then, so acks do not queue behind it for the interpreter lock."""
+        self._wait_for_quiet(time.monotonic() + max_wait, quiet=0.0)
+
+    def _wait_for_quiet(self, deadline: float, quiet: float | None = None) -> None:
+        quiet = self._quiet if quiet is None else quiet
         with self._changed:
             while (now := time.monotonic()) < deadline:
-                quiet_at = self._last_ack + self._quiet
+                quiet_at = self._last_ack + quiet
                 if self._pending == 0 and now >= quiet_at:
                     return
                 wake = deadline if self._pending else min(deadline, quiet_at)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.after_ack import AfterAck
 from bot.config import Settings
@@ -32,7 +33,13 @@ class Deps:
     # The outbox sender's client: it retries nothing itself (bot.delivery decides).
     sender: WebClient | None = None
     clock: Callable[[], datetime] = field(default=utcnow)
+    # Sessions that only read: on SQLite they take no write lock (bot.store.db.read_only).
+    reader: SessionFactory | None = None
     after_ack: AfterAck = field(default_factory=lambda: AfterAck(threads=AFTER_ACK_THREADS))
+
+    def read_session(self) -> Session:
+        """A session for reads only (falls back to `session` where none was wired)."""
+        return (self.reader or self.session)()
 
     @classmethod
     def from_settings(cls, settings: Settings, *, engine: Engine | None = None) -> "Deps":
@@ -42,6 +49,7 @@ class Deps:
             settings=settings,
             engine=engine,
             session=make_session_factory(engine),
+            reader=make_session_factory(engine, reads_only=True),
             slack=make_web_client(settings),
             sender=make_web_client(settings, retries=False),
         )

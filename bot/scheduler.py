@@ -25,12 +25,14 @@ from bot.services import (
     feedback_rounds,
     helpdesk,
     milestones,
+    prompt_claims,
 )
 from bot.store import repos
 from bot.store.models import ClockHeartbeat, Team
 
 HEARTBEAT_NAME = "clock"
 EVENT_MEMORY = timedelta(days=1)
+CLAIM_BATCH = 200  # prompts claimed per write transaction
 logger = logging.getLogger(__name__)
 
 
@@ -57,9 +59,30 @@ def heartbeat(deps: Deps) -> None:
 
 def run_checkins(deps: Deps) -> None:
     """Claim the end-of-shift prompts that are due, then deliver what is waiting."""
+    claim_checkins(deps)
+    delivery.deliver_due(deps, RENDERERS)
+
+
+def claim_checkins(deps: Deps) -> None:
+    """Claim the prompts, reminders and action-item nudges that are due. Working out what is
+    due only reads; the claims are written in short batches, so on SQLite the write lock is
+    held for milliseconds at a time, never for the whole pass (answers saved meanwhile wait
+    for one batch at most)."""
+    now = deps.clock()
+    with deps.read_session() as session:
+        due = prompt_claims.due_prompts(
+            session=session, now=now, give_way=deps.after_ack.give_way
+        )
+    report = prompt_claims.ClaimReport()
+    for start in range(0, len(due), CLAIM_BATCH):
+        with deps.session() as session:
+            report.add(
+                prompt_claims.claim_prompts(
+                    session=session, due=due[start : start + CLAIM_BATCH], now=now
+                )
+            )
+            session.commit()
     with deps.session() as session:
-        now = deps.clock()
-        report = checkins.claim_due_prompts(session=session, now=now)
         reminders = checkins.claim_due_reminders(session=session, now=now)
         reminders += actions.claim_due(session=session, now=now)
         session.commit()
@@ -70,7 +93,6 @@ def run_checkins(deps: Deps) -> None:
             report.missed,
             reminders,
         )
-    delivery.deliver_due(deps, RENDERERS)
 
 
 def run_feedback(deps: Deps) -> None:

@@ -7,13 +7,13 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks import checkins as blocks
 from bot.blocks.common import NOT_SAVED, section
 from bot.blocks.team_admin import notice_modal
 from bot.delivery import payload_of
 from bot.deps import Defer, Deps
+from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
 from bot.listeners.profiles import known_person
 from bot.listeners.usage import answered_help_or_bad_input
 from bot.services import checkins, reflections
@@ -137,17 +137,16 @@ def handle_reflect_modal(
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
     values = view["state"]["values"]
     first = next(iter(values), "well")
-    try:
+
+    def save() -> tuple[Person | None, dict[str, str]]:
         person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
         if person is None or not _open_prompt_for(deps, person, shift_date):
-            ack(response_action="errors", errors={first: CLOSED})
-            return
+            return None, {first: CLOSED}
         with deps.session() as session:
             questions, _ = reflections.template_of(session=session, person=person)
         answers, errors = blocks.read_reflect_modal(values, questions)
         if errors:
-            ack(response_action="errors", errors=errors)
-            return
+            return None, errors
         with deps.session() as session:
             reflections.save(
                 session=session,
@@ -156,8 +155,16 @@ def handle_reflect_modal(
                 answers=answers,
                 now=deps.clock(),
             )
-    except SQLAlchemyError:
+        return person, {}
+
+    try:
+        person, errors = within(save)
+    except NOT_SAVED_ERRORS as error:
+        not_saved("reflection", error)
         ack(response_action="errors", errors={first: NOT_SAVED})
+        return
+    if person is None:
+        ack(response_action="errors", errors=errors)
         return
     ack()  # saved: the modal may close now
     defer(lambda: _mark_answered(deps, client, person, shift_date, skipped=False))

@@ -6,123 +6,38 @@ shift date, kind); a second clock claiming the same prompt inserts nothing. bot.
 sends what was claimed. Pure of Slack; `now` comes in.
 """
 
-import dataclasses
 import json
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from bot.services import outbox, schedule, shifts
-from bot.services.schedule import DayStatus, ScheduleError
+from bot.services import outbox, prompt_claims, schedule, shifts
+from bot.services.prompt_claims import (
+    ANSWER_WINDOW,
+    CATCH_UP_GRACE,
+    PROMPT,
+    ClaimReport,
+    prompt_key,
+)
+from bot.services.schedule import ScheduleError
 from bot.store.models import (
-    Membership,
     Outbox,
     OutboxStatus,
     Person,
     Reflection,
-    Team,
-    TeamRole,
 )
 
-PROMPT = "prompt"
 REMINDER = "reminder"
 QUIET_START, QUIET_END = time(21, 0), time(8, 0)  # no reminders at night, agent's local time
-CATCH_UP_GRACE = timedelta(hours=3)  # a prompt this late is still worth sending
-ANSWER_WINDOW = timedelta(hours=24)  # after this (or the next check-in), the prompt is missed
-
-
-@dataclass
-class ClaimReport:
-    """What one pass of the clock claimed."""
-
-    claimed: int = 0
-    missed: int = 0
-    already: int = 0
-
-
-def prompt_key(slack_user_id: str, shift_date: date) -> str:
-    """The unique key of one agent's prompt for one local shift date."""
-    return f"{PROMPT}:{slack_user_id}:{shift_date.isoformat()}"
 
 
 def claim_due_prompts(
     *, session: Session, now: datetime, grace: timedelta = CATCH_UP_GRACE
 ) -> ClaimReport:
-    """Claim every prompt whose shift end has passed: pending if within `grace`, else missed.
-    Looks at each agent's local today and yesterday (a late shift can end after midnight UTC).
-    The caller commits."""
-    report = ClaimReport()
-    agents = session.exec(
-        select(Person)
-        .where(
-            col(Person.active),
-            col(Person.shift_days).is_not(None),
-            col(Person.id).in_(
-                select(Membership.person_id).where(Membership.role == TeamRole.AGENT.value)
-            ),
-        )
-        .order_by(col(Person.id))
-    ).all()
-    teams_by_person = _teams_of(session, [p.id for p in agents if p.id is not None])
-    joined = _joined(session)
-    for person in agents:
-        assert person.id is not None
-        teams = teams_by_person.get(person.id, [])
-        try:
-            agent = shifts.agent_schedule(session=session, person=person, teams=teams)
-            today = now.astimezone(schedule.zone_named(agent.timezone)).date()
-        except ScheduleError:
-            continue  # a bad stored zone or shift: /cx-shift shows it; nothing to send
-        # The plan as if the person were never away: a shift that ended while they were (time
-        # away, or a Slack status saying so) is recorded as missed, so coming back within the
-        # catch-up hours sends nothing late about a shift they did not work.
-        shifts_only = dataclasses.replace(
-            agent, away_until=None, away_status=None, away_status_until=None
-        )
-        for day in schedule.plan(shifts_only, today - timedelta(days=1), 2):
-            if day.status is not DayStatus.CHECKIN or day.at is None or day.at > now:
-                continue
-            if now - day.at >= ANSWER_WINDOW:
-                continue  # long gone: not even worth recording
-            if day.at < joined.get(person.id, day.at):
-                continue  # before they were an agent here: nothing to ask, nothing missed
-            paused = (agent.away_until is not None and day.day <= agent.away_until) or (
-                agent.away_status is not None
-                and (agent.away_status_until is None or day.at < agent.away_status_until)
-            )
-            late = now - day.at > grace or paused
-            inserted = _claim(session, person, day.day, day.at, now, missed=late)
-            if not inserted:
-                report.already += 1
-            elif late:
-                report.missed += 1
-            else:
-                report.claimed += 1
-    return report
-
-
-def _joined(session: Session) -> dict[int, datetime]:
-    """When each agent first became an agent of a team they are still on."""
-    rows = session.exec(
-        select(Membership.person_id, func.min(Membership.created_at))
-        .where(Membership.role == TeamRole.AGENT.value)
-        .group_by(col(Membership.person_id))
-    ).all()
-    return {person_id: since for person_id, since in rows if since is not None}
-
-
-def _teams_of(session: Session, person_ids: list[int]) -> dict[int, list[Team]]:
-    rows = session.exec(
-        select(Membership.person_id, Team)
-        .join(Team, col(Team.id) == Membership.team_id)
-        .where(col(Membership.person_id).in_(person_ids))
-        .order_by(Team.name)
-    ).all()
-    found: dict[int, list[Team]] = {}
-    for person_id, team in rows:
-        found.setdefault(person_id, []).append(team)
-    return found
+    """Claim every prompt whose shift end has passed (bot.services.prompt_claims), in the
+    caller's transaction; the clock does the same in short batches. The caller commits."""
+    due = prompt_claims.due_prompts(session=session, now=now, grace=grace)
+    return prompt_claims.claim_prompts(session=session, due=due, now=now)
 
 
 def _claim(
@@ -156,7 +71,8 @@ def claim_due_reminders(*, session: Session, now: datetime) -> int:
         )
     ).all()
     answered = _answered(session, list(prompts))
-    teams_by_person = _teams_of(session, [p.id for _, p in prompts if p.id is not None])
+    people = [p.id for _, p in prompts if p.id is not None]
+    teams_by_person = prompt_claims.teams_of(session, people)
     claimed = 0
     for prompt, person in prompts:
         assert person.id is not None
@@ -260,7 +176,7 @@ def window_end(*, session: Session, person: Person, prompt: Outbox) -> datetime:
     """When a prompt stops taking answers: 24 hours after it, or the person's next check-in if
     that comes sooner (a new shift, a new reflection)."""
     assert person.id is not None
-    teams = _teams_of(session, [person.id]).get(person.id, [])
+    teams = prompt_claims.teams_of(session, [person.id]).get(person.id, [])
     try:
         agent = shifts.agent_schedule(session=session, person=person, teams=teams)
         upcoming = schedule.next_checkins(agent, prompt.due_at, 1)

@@ -2,6 +2,7 @@
 a double click) is a no-op. bot.delivery sends what is claimed."""
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -39,3 +40,25 @@ def claim(
         .returning(col(Outbox.id))
     )
     return [row_id for (row_id,) in session.execute(statement).all()]
+
+
+def claim_many(session: Session, rows: Sequence[dict[str, Any]], *, now: datetime) -> set[str]:
+    """Insert many rows (each with workspace_id, key, kind, person_id, channel, payload, due,
+    status, shift_date) in one statement, skipping keys that exist: the keys inserted."""
+    if not rows:
+        return set()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = [
+        {
+            "workspace_id": row["workspace_id"], "key": row["key"], "kind": row["kind"],
+            "person_id": row["person_id"], "channel": row["channel"],
+            "payload": json.dumps(row["payload"]), "due_at": row["due"],
+            "status": row["status"].value, "attempts": 0, "next_attempt_at": row["due"],
+            "created_at": now, "shift_date": row.get("shift_date"),
+        }
+        for row in rows
+    ]  # fmt: skip
+    statement = (
+        insert(Outbox).values(values).on_conflict_do_nothing().returning(col(Outbox.key))
+    )
+    return {key for (key,) in session.execute(statement).all()}

@@ -166,12 +166,22 @@ def shift_of(person: Person) -> Shift | None:
     return schedule.parse_shift(person.shift_days, person.shift_end)
 
 
-def agent_schedule(*, session: Session, person: Person, teams: list[Team]) -> AgentSchedule:
-    """Everything `schedule` needs about one person, read from the database."""
+def agent_schedule(
+    *, session: Session, person: Person, teams: list[Team],
+    holidays: dict[int, frozenset[date]] | None = None,
+) -> AgentSchedule:  # fmt: skip
+    """Everything `schedule` needs about one person, read from the database (or, for a pass
+    over everyone, with the teams' own days off read once beforehand: `holidays`)."""
     team_ids = [team.id for team in teams if team.id is not None]
-    custom = repos.team_holidays(session=session, team_ids=team_ids)
+    custom = (
+        holidays
+        if holidays is not None
+        else repos.team_holidays(session=session, team_ids=team_ids)
+    )
     calendars = tuple(
-        HolidayCalendar(team.holiday_country, team.holiday_subdivision, custom[team.id])
+        HolidayCalendar(
+            team.holiday_country, team.holiday_subdivision, custom.get(team.id, frozenset())
+        )
         for team in teams
         if team.id is not None
     )

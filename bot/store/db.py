@@ -44,17 +44,32 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = {"cx_read_only": True}  # execution options of a read-only engine (read_only())
+
+
 def _sqlite_on_begin(connection: Any) -> None:
     # IMMEDIATE: take the write lock at the start, so busy_timeout queues concurrent writers.
     # A plain (deferred) BEGIN that reads and then writes fails at once with "database is
     # locked" when another writer got in between (SQLITE_BUSY_SNAPSHOT); WAL readers are
     # never blocked either way. Django 5.1 offers the same choice for the same reason.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A transaction that only reads (read_only()) takes a plain BEGIN: a snapshot, no lock.
+    if connection.get_execution_options().get("cx_read_only"):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> SessionFactory:
-    """Return a callable that opens a new session; the caller owns the transaction."""
-    return sessionmaker(bind=engine, class_=Session, expire_on_commit=False)
+def read_only(engine: Engine) -> Engine:
+    """The same database for transactions that only read: on SQLite they hold no lock, so a
+    long read (the clock's pass over every agent) never keeps a writer waiting."""
+    return engine.execution_options(**READ_ONLY)
+
+
+def make_session_factory(engine: Engine, *, reads_only: bool = False) -> SessionFactory:
+    """Return a callable that opens a new session; the caller owns the transaction. With
+    `reads_only`, sessions that never write (on SQLite: no write lock; see read_only())."""
+    bind = read_only(engine) if reads_only else engine
+    return sessionmaker(bind=bind, class_=Session, expire_on_commit=False)
 
 
 def database_answers(engine: Engine) -> bool:

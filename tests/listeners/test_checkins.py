@@ -17,11 +17,12 @@ from bot.blocks import checkins as blocks
 from bot.deps import Deps
 from bot.services import checkins
 from bot.store.db import make_engine
+from bot.web import HttpServer, WebApp
 from bot.store.models import Reflection
 from tests.checkin_helpers import add_agents
 from tests.conftest import SIGNING_SECRET
 from tests.fakeslack import FakeSlack, SlackDriver
-from tests.fakeslack.driver import dispatch_sender
+from tests.fakeslack.driver import dispatch_sender, http_sender
 
 DUE = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)
 SHIFT = "2026-11-24"
@@ -254,9 +255,42 @@ def test_a_stale_skip_never_erases_a_saved_reflection(
     slack.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
     slack.block_action(blocks.SKIP_TODAY, SHIFT, message=(prompt[0], reminder_ts))
     fake_slack.wait_for("chat.update", count=3)
+    server.close()
     (row,) = _reflections(engine)
     assert row.status == "answered"
     assert json.loads(row.answers)["training"] == "Billing system"
     texts = [m["text"] for m in fake_slack.messages_to("U0AGENT")]
     assert len(texts) == 2
     assert all("saved" in text for text in texts), texts
+
+
+def test_a_busy_database_answers_press_save_again_in_time(
+    prompt: tuple[str, str], deps: Deps, fake_slack: FakeSlack, engine: Engine, db_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """While another transaction holds the write lock longer than Slack waits, the modal is
+    answered (through the real HTTP endpoint) with "press Save again", keeping the text, and
+    the reason is logged; once the lock is gone, Save works."""
+    at = dataclasses.replace(deps, clock=lambda: DUE + timedelta(minutes=5))
+    web = WebApp(settings=deps.settings, engine=engine, app=create_app(at), after_ack=at.after_ack)
+    server = HttpServer(web, host="127.0.0.1", port=0).start()
+    slack = SlackDriver(
+        fake=fake_slack, signing_secret=SIGNING_SECRET, send=http_sender(server.url)
+    )
+    with engine.connect() as holder:
+        if db_url.startswith("sqlite"):
+            holder.exec_driver_sql("SELECT 1")  # BEGIN IMMEDIATE: the write lock
+        else:
+            holder.exec_driver_sql("LOCK TABLE reflection IN EXCLUSIVE MODE")
+        reply = slack.view_submission(
+            blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt)
+        )
+        holder.rollback()
+    assert reply.status == 200
+    assert "Not saved" in json.dumps(reply.json())
+    assert "reflection not saved" in caplog.text
+    saved = slack.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
+    assert (saved.status, saved.body) == (200, "")
+    server.close()
+    (row,) = _reflections(engine)
+    assert row.status == "answered"
