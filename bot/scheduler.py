@@ -70,9 +70,7 @@ def claim_checkins(deps: Deps) -> None:
     for one batch at most)."""
     now = deps.clock()
     with deps.read_session() as session:
-        due = prompt_claims.due_prompts(
-            session=session, now=now, give_way=deps.after_ack.give_way
-        )
+        due = prompt_claims.due_prompts(session=session, now=now, give_way=deps.after_ack.give_way)
     report = prompt_claims.ClaimReport()
     for start in range(0, len(due), CLAIM_BATCH):
         with deps.session() as session:

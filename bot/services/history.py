@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from bot.services.checkins import ANSWER_WINDOW, PROMPT
+from bot.services.prompt_claims import ANSWER_WINDOW, PROMPT
 from bot.store.models import Outbox, OutboxStatus, Person, Reflection
 
 PARTICIPATION_DAYS = 30

@@ -8,8 +8,8 @@ from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from bot.services import kpis, rollups, teams
-from bot.services.checkins import PROMPT
 from bot.services.periods import Period
+from bot.services.prompt_claims import PROMPT
 from bot.store import repos
 from bot.store.models import (
     Membership,

@@ -58,7 +58,5 @@ def claim_many(session: Session, rows: Sequence[dict[str, Any]], *, now: datetim
         }
         for row in rows
     ]  # fmt: skip
-    statement = (
-        insert(Outbox).values(values).on_conflict_do_nothing().returning(col(Outbox.key))
-    )
+    statement = insert(Outbox).values(values).on_conflict_do_nothing().returning(col(Outbox.key))
     return {key for (key,) in session.execute(statement).all()}

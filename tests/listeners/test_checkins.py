@@ -17,8 +17,8 @@ from bot.blocks import checkins as blocks
 from bot.deps import Deps
 from bot.services import checkins
 from bot.store.db import make_engine
-from bot.web import HttpServer, WebApp
 from bot.store.models import Reflection
+from bot.web import HttpServer, WebApp
 from tests.checkin_helpers import add_agents
 from tests.conftest import SIGNING_SECRET
 from tests.fakeslack import FakeSlack, SlackDriver
@@ -255,7 +255,6 @@ def test_a_stale_skip_never_erases_a_saved_reflection(
     slack.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
     slack.block_action(blocks.SKIP_TODAY, SHIFT, message=(prompt[0], reminder_ts))
     fake_slack.wait_for("chat.update", count=3)
-    server.close()
     (row,) = _reflections(engine)
     assert row.status == "answered"
     assert json.loads(row.answers)["training"] == "Billing system"
