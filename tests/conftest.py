@@ -49,6 +49,9 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake.add_channel("C0GENERAL")
     yield fake
     fake.stop()
+    # Every message any test made CX Coach send, checked: names and user text are escaped in
+    # the fallback text as in the blocks, so nothing notifies a whole channel.
+    assert fake.pings == [], f"unescaped channel-wide mention sent to Slack: {fake.pings}"
 
 
 def _postgres_url() -> str | None:

@@ -354,3 +354,23 @@ def test_milestones_reach_the_celebration_channel_once_and_escaped(
     assert "<@U0ANA> collected 5 top CSAT scores" in top
     assert "<@U0BEN> has reflected on 10 shifts in a row" in streak
     assert {r.status for r in _rows(engine, "milestone")} == {"sent"}
+
+
+def test_the_digest_fallback_text_is_escaped_like_its_blocks(
+    tier1: Team, engine: Engine, deps: Deps, fake_slack: FakeSlack
+) -> None:
+    """A team named `=HYPERLINK(…) <!channel>`: the notification text Slack shows and notifies
+    from carries the name escaped, as the blocks do (the fixture also checks every message)."""
+    with Session(engine) as session:
+        team = session.get(Team, tier1.id)
+        assert team is not None
+        team.name = '=HYPERLINK("http://x") <!channel>'
+        session.add(team)
+        session.commit()
+        session.refresh(team)
+        week = digest.week_of(WEEK, team=team, now=DIGEST_AT)
+        digest_claims.claim(session=session, team=team, week=week, now=DIGEST_AT)
+        session.commit()
+    delivery.deliver_due(dataclasses.replace(deps, clock=lambda: DIGEST_AT), RENDERERS)
+    (posted,) = fake_slack.messages_to("C0DIGEST")
+    assert posted["text"].startswith('Weekly digest for =HYPERLINK("http://x") &lt;!channel&gt;')

@@ -23,7 +23,8 @@ from bot.store.models import Outbox
 def digest_message(data: dict[str, Any]) -> Rendered:
     """The digest: headline, KPIs with change and targets, the team's week, training needs."""
     title = f"{data['team']} · week {data['week'][-3:]} ({data['label']})"
-    text = f"Weekly digest for {data['team']}: {data['headline']}"
+    # The fallback text is what Slack notifies from: escaped like the blocks.
+    text = f"Weekly digest for {escape(data['team'])}: {escape(data['headline'])}"
     blocks: list[Block] = [
         HeaderBlock(text=title[:150]),
         section(f"*{escape(data['headline'])}*"),

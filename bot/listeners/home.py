@@ -12,9 +12,10 @@ from bot.blocks import shifts as shift_blocks
 from bot.blocks.common import NOT_SAVED
 from bot.blocks.feedback_views import home_feedback_blocks
 from bot.blocks.kudos import home_kudos_blocks
+from bot.blocks.team_admin import notice_modal
 from bot.blocks.team_view import MEMBER_SHIFT
 from bot.deps import Defer, Deps
-from bot.listeners.profiles import known_person
+from bot.listeners.profiles import actor_of, known_person
 from bot.services import (
     actions,
     feedback_life,
@@ -26,6 +27,7 @@ from bot.services import (
     team_view,
 )
 from bot.services import teams as team_service
+from bot.services.permissions import Action, refusal
 from bot.services.schedule import ScheduleError
 from bot.store import repos
 
@@ -90,18 +92,28 @@ def handle_edit_shift(
 def handle_member_shift(
     ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
 ) -> None:
-    """A lead picked a team member on the App Home: open the shift modal for them, filled in.
-    Saving checks that the lead may change that person's shift."""
+    """A lead picked a team member on the App Home: open the shift modal for them, filled in —
+    only if they may set that person's shift (a forged click shows nothing of anyone's shift);
+    saving checks again."""
     ack()
     member_id = body["actions"][0].get("selected_user")
-    if not member_id:
+    if not isinstance(member_id, str) or not member_id:
         return
+    workspace_id = str(context.team_id)
+    actor = actor_of(deps, client, workspace_id, body["user"]["id"])
     with deps.session() as session:
         member = repos.get_person(
-            session=session, workspace_id=str(context.team_id), slack_user_id=member_id
+            session=session, workspace_id=workspace_id, slack_user_id=member_id
         )
-        current = shifts.shift_of(member) if member else None
+        allowed = member is not None and shifts.may_set(session=session, actor=actor, person=member)
+        current = shifts.shift_of(member) if member and allowed else None
         name = (member.display_name if member else None) or member_id
+    if not allowed:
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=notice_modal("A member's shift", refusal(Action.SET_SCHEDULE)),
+        )
+        return
     client.views_open(
         trigger_id=body["trigger_id"],
         view=shift_blocks.shift_modal(member_id, current, member=name),

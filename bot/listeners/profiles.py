@@ -7,6 +7,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.services import people
+from bot.services.permissions import Actor
 from bot.store import repos
 from bot.store.models import Person
 
@@ -59,3 +60,16 @@ def known_person(
         )
         session.commit()
     return person
+
+
+def actor_of(
+    deps: Deps, client: WebClient, workspace_id: str, user_id: str, *, on_ack_path: bool = False
+) -> Actor:
+    """The asker as the permission rules see them (a stranger to Slack is nobody)."""
+    person = known_person(deps, client, workspace_id, user_id, on_ack_path=on_ack_path)
+    if person is None:
+        return Actor(slack_user_id=user_id)
+    with deps.session() as session:
+        return people.actor(
+            session=session, person=repos.fresh(session, person), admins=deps.settings.cx_admins
+        )

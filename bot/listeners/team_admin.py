@@ -12,23 +12,9 @@ from bot.blocks.common import NOT_SAVED, escape
 from bot.blocks.team_form import read_team_modal
 from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
-from bot.listeners.profiles import known_person
-from bot.services import people, teams
-from bot.services.permissions import Action, Actor, may, refusal
-from bot.store import repos
-
-
-def actor_of(
-    deps: Deps, client: WebClient, workspace_id: str, user_id: str, *, on_ack_path: bool = False
-) -> Actor:
-    """The asker as the permission rules see them (a stranger to Slack is nobody)."""
-    person = known_person(deps, client, workspace_id, user_id, on_ack_path=on_ack_path)
-    if person is None:
-        return Actor(slack_user_id=user_id)
-    with deps.session() as session:
-        return people.actor(
-            session=session, person=repos.fresh(session, person), admins=deps.settings.cx_admins
-        )
+from bot.listeners.profiles import actor_of, known_person
+from bot.services import teams
+from bot.services.permissions import Action, may, refusal
 
 
 def open_team_modal(

@@ -8,8 +8,8 @@ from slack_sdk import WebClient
 from bot.blocks import teams as team_blocks
 from bot.blocks.common import escape
 from bot.deps import Deps
-from bot.listeners.profiles import known_person
-from bot.listeners.team_admin import actor_of, open_team_modal
+from bot.listeners.profiles import actor_of, known_person
+from bot.listeners.team_admin import open_team_modal
 from bot.services import teams
 from bot.services.people import MENTION
 from bot.services.permissions import Action, Actor, may, refusal

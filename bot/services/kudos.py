@@ -22,6 +22,9 @@ MAX_REASON = 500
 VALUE = re.compile(r"(?<![\w&])#([A-Za-z][\w-]{0,39})")
 POST, DM = "kudos_post", "kudos_dm"
 DEFAULT_VALUES = "empathy,ownership,teamwork,expertise"
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
+LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
 
 
 class KudosError(ValueError):
@@ -37,6 +40,15 @@ class Parsed:
     value: str | None
 
 
+def _plain(text: str, channels: list[str]) -> str:
+    """Slack's markup in a reason as the words a person typed: a link as its label, a channel
+    as #name (shown inert, never a value), and &amp; &lt; &gt; as the characters. Mentions of
+    people and <!here>-style specials stay as typed; rendering escapes them."""
+    text = LINK.sub(lambda found: found[2] or found[1], text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return PLACEHOLDER.sub(lambda found: channels[int(found[1])], text)
+
+
 def parse(text: str) -> Parsed:
     """`@a @b for <reason> #value` → the people, the reason and the value (or KudosError)."""
     rest = text.strip()
@@ -46,8 +58,16 @@ def parse(text: str) -> Parsed:
         rest = rest[found.end() :].strip()
     if not users:
         raise KudosError("Say who you're thanking: `/cx-kudos @agent for <reason> [#value]`.")
+    # Slack writes a channel mention as <#C…|name>: not a #value. Set them aside first.
+    channels: list[str] = []
+
+    def aside(found: re.Match[str]) -> str:
+        channels.append(f"#{found[2] or found[1]}")
+        return f"\x00{len(channels) - 1}\x00"
+
+    rest = CHANNEL.sub(aside, rest)
     values = VALUE.findall(rest)
-    reason = VALUE.sub("", rest).strip()
+    reason = _plain(VALUE.sub("", rest), channels).strip()
     reason = re.sub(r"^for\b", "", reason, flags=re.IGNORECASE).strip(" :-—")
     if len(reason) < MIN_REASON:
         raise KudosError(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bot.services import metrics
+from bot.services.csv_cells import defuse
 from bot.services.kpis import Kpis
 from bot.services.periods import Period
 from bot.store.models import Person
@@ -18,7 +19,6 @@ COLUMNS = (
     "scope", "agent", "name", *(field.name for field in dataclasses.fields(Kpis)),
     "period_start", "period_end",
 )  # fmt: skip
-FORMULA = re.compile(r"^[=+\-@\t\r]")  # what a spreadsheet would run as a formula
 
 
 def rows(
@@ -57,8 +57,7 @@ def to_csv(found: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in found:
-        name = str(row["name"])
-        writer.writerow({**row, "name": f"'{name}" if FORMULA.match(name) else name})
+        writer.writerow({**row, "name": defuse(str(row["name"]))})
     return out.getvalue()
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from bot.services import schedule
+from bot.services.csv_cells import defuse, restore
 from bot.services.people import SlackProfile
 from bot.services.schedule import ScheduleError
 from bot.store import repos
@@ -94,7 +95,7 @@ def read(text: str) -> tuple[list[RosterRow], list[RowError]]:
 
 
 def _row(line: int, values: dict[str, str]) -> RosterRow:
-    agent, team = values["agent"], values["team"]
+    agent, team = values["agent"], restore(values["team"])  # export defuses formula-like names
     if not agent:
         raise ScheduleError("agent is empty; give a Slack user ID (U…) or an email")
     if not ((agent.startswith(("U", "W")) and agent.isalnum()) or "@" in agent):
@@ -244,7 +245,7 @@ def export(*, session: Session, workspace_id: str) -> str:
         writer.writerow(
             [
                 person.slack_user_id,
-                team.name,
+                defuse(team.name),
                 membership.role,
                 person.timezone_override or "",
                 person.shift_days or "",

@@ -95,6 +95,15 @@ def _parse_date(text: str) -> date:
         ) from None
 
 
+def may_set(*, session: Session, actor: Actor, person: Person) -> bool:
+    """Whether `actor` may see and set `person`'s shift (themself, their lead, an admin)."""
+    own = person.slack_user_id == actor.slack_user_id
+    teams = repos.team_list_of(session=session, person=person)
+    subject_teams = frozenset(team.id for team in teams if team.id is not None)
+    action = Action.SET_OWN_SCHEDULE if own else Action.SET_SCHEDULE
+    return may(actor, action, subject_id=person.slack_user_id, subject_teams=subject_teams)
+
+
 def perform(
     *, session: Session, actor: Actor, person: Person, request: ShiftRequest, now: datetime
 ) -> ShiftOverview:

@@ -152,3 +152,19 @@ def test_five_hundred_people_in_one_command(
     assert "500 people created" in output.out
     assert "… 500/500 rows" in output.err
     assert len(_teams(engine)) == 10
+
+
+def test_export_defuses_formula_team_names_and_imports_them_back(
+    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A team named `=HYPERLINK(…)` is exported as text a spreadsheet will not run, and the
+    exported file imports back onto the same team."""
+    body = 'U0LEAD,"=HYPERLINK(""http://x"",""y"")",lead,,mon-fri,18:00\n'
+    assert main(["roster", "import", _file(tmp_path, body)]) == 0
+    capsys.readouterr()
+    assert main(["roster", "export"]) == 0
+    exported = capsys.readouterr().out
+    assert '"\'=HYPERLINK(""http://x"",""y"")"' in exported
+    (tmp_path / "again.csv").write_text(exported)
+    assert main(["roster", "import", str(tmp_path / "again.csv")]) == 0
+    assert "1 rows already up to date" in capsys.readouterr().out

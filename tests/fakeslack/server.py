@@ -8,6 +8,7 @@ Retry-After, 5xx, `ok: false` errors, slow answers) on request.
 import contextlib
 import itertools
 import json
+import re
 import threading
 import time
 from collections import defaultdict, deque
@@ -27,6 +28,8 @@ MAX_BLOCKS_PER_MESSAGE = 50
 TRIGGER_TTL_SECONDS = 3.0
 RESPONSE_URL_MAX_POSTS = 5
 JSON_FIELDS = ("blocks", "view", "files", "attachments", "metadata")
+
+BROADCAST = re.compile(r"<!(channel|here|everyone)\b")
 
 Params = dict[str, Any]
 Answer = tuple[int, dict[str, str], Params]
@@ -106,6 +109,9 @@ class FakeSlack:
             "apps.connections.open": self._apps_connections_open,
         }
         self._socket_mode: FakeSocketMode | None = None
+        # Messages whose text or blocks would notify a whole channel (<!channel>, <!here>,
+        # <!everyone>): CX Coach never means to, so each is a missed escape (see `pings`).
+        self.pings: list[tuple[str, str]] = []
         self._messages: dict[tuple[str, str], Params] = {}
         self._tokens, self._refilled = 0.0, time.monotonic()
 
@@ -257,6 +263,7 @@ class FakeSlack:
             return self._upload(path, params, headers)
         method = path.removeprefix("/api/")
         self._record(method, params, headers, path)
+        self._check_pings(method, params)
         fault = self._take_fault(method)
         if fault is not None and fault.acted and method in self._methods:
             with contextlib.suppress(SlackError):
@@ -286,6 +293,16 @@ class FakeSlack:
             return 200, {}, {"ok": False, "error": error.code}
         except (SlackObjectFormationError, KeyError, TypeError, ValueError) as error:
             return 200, {}, {"ok": False, "error": "invalid_arguments", "detail": str(error)}
+
+    def _check_pings(self, method: str, params: Params) -> None:
+        if method not in ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"):
+            return
+        # The fallback text and every mrkdwn text in the blocks (plain_text never notifies).
+        texts = [params.get("text"), *_mrkdwn_texts(params.get("blocks"))]
+        for shown in texts:
+            if isinstance(shown, str) and BROADCAST.search(shown):
+                with self._lock:
+                    self.pings.append((method, shown[:300]))
 
     def _record(self, method: str, params: Params, headers: dict[str, str], path: str) -> None:
         with self._lock:
@@ -326,6 +343,7 @@ class FakeSlack:
     def _response_url(self, path: str, params: Params, headers: dict[str, str]) -> Answer:
         key = path.removeprefix("/response/")
         self._record("response_url", params, headers, path)
+        self._check_pings("response_url", params)
         with self._lock:
             if self.lenient_response_urls:
                 self._response_urls.setdefault(key, 0)
@@ -493,6 +511,15 @@ class FakeSlack:
         if params.get("channel_id"):
             self._channel(params["channel_id"])
         return {"files": [{"id": item["id"], "title": item.get("title", "")} for item in files]}
+
+
+def _mrkdwn_texts(node: Any) -> list[str]:
+    if isinstance(node, list):
+        return [text for item in node for text in _mrkdwn_texts(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [str(node.get("text"))] if node.get("type") == "mrkdwn" else []
+    return found + [text for value in node.values() for text in _mrkdwn_texts(value)]
 
 
 def _validate_blocks(blocks: list[Params]) -> None:

@@ -218,3 +218,34 @@ def test_a_lead_sets_a_members_shift_from_the_home_tab(
     )  # fmt: skip
     assert refused.json()["response_action"] == "errors"
     assert _stored(engine).shift_end == "16:00"  # type: ignore[attr-defined]
+
+
+def test_a_forged_member_pick_shows_nobody_elses_shift(
+    slack: SlackDriver, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """An agent (or another team's lead) forging the member picker gets a refusal, not the
+    colleague's days and end time."""
+    fake_slack.add_user("U0PEER", tz="Europe/Berlin")
+    with Session(engine) as session:
+        teams.save(
+            session=session, workspace_id="T0001", actor=OPERATOR, team_id=None,
+            form=teams.TeamForm(name="Tier 1", members=frozenset({"U0AGENT", "U0PEER"})),
+        )  # fmt: skip
+        teams.save(
+            session=session, workspace_id="T0001", actor=OPERATOR, team_id=None,
+            form=teams.TeamForm(name="Tier 2", leads=frozenset({"U0LEAD"})),
+        )  # fmt: skip
+        peer = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0PEER")
+        assert peer is not None
+        peer.shift_days, peer.shift_end = "tue,thu", "22:00"
+        session.add(peer)
+        session.commit()
+    for forger in ("U0AGENT", "U0LEAD"):
+        slack.block_action(
+            MEMBER_SHIFT, user_id=forger, view={"id": "V0HOME"}, selected_user="U0PEER"
+        )
+    opened = [call.params["view"] for call in fake_slack.wait_for("views.open", count=2)]
+    for view in opened:
+        assert view.get("callback_id") != shift_blocks.SHIFT_MODAL
+        assert "22:00" not in json.dumps(view)
+        assert "Only the person themself" in json.dumps(view)

@@ -184,3 +184,21 @@ def test_the_app_home_buttons_leave_and_rejoin(
     with Session(engine) as session:
         ben = session.exec(select(Person).where(Person.slack_user_id == "U0BEN")).one()
         assert (ben.leaderboard_opt_out, ben.milestones_opt_out) == (False, True)
+
+
+def test_slack_markup_in_a_reason_shows_as_labels(
+    team: None, slack: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """A channel mention as Slack sends it is not read as a #value, a link shows as its label,
+    and Slack's &amp; is one ampersand — all escaped, nothing clickable or pinging."""
+    slack.command(
+        "/cx-kudos",
+        "<@U0BEN> for answering in <#C0DIGEST1|support> with the <https://kb.example/refunds|"
+        "refund guide> &amp; more #teamwork",
+        user_id="U0ANA",
+    )
+    shown = json.dumps(_posts(fake_slack))
+    assert "answering in #support with the refund guide &amp; more" in shown
+    assert "kb.example" not in shown
+    assert "#teamwork" in shown
+    assert "&amp;amp;" not in shown
