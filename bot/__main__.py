@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from types import FrameType
 
 from pydantic import ValidationError
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 
@@ -24,6 +23,7 @@ from bot.config import Settings, describe_settings_error
 from bot.deps import Deps
 from bot.scheduler import build_scheduler
 from bot.slack_client import make_web_client
+from bot.socket_mode import GuardedSocketModeHandler
 from bot.store import migrate
 from bot.store.db import database_answers, describe_url, make_engine
 from bot.store.models import utcnow
@@ -198,7 +198,7 @@ def run_http(settings: Settings, *, host: str, with_scheduler: bool) -> int:
         if scheduler is not None:
             scheduler.start()
         if settings.slack_app_token is not None:
-            socket_mode = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+            socket_mode = GuardedSocketModeHandler(app, settings.slack_app_token.get_secret_value())
             socket_mode.connect()  # type: ignore[no-untyped-call]
             logger.info("Socket Mode connected")
         logger.info("CX Coach listening on http://%s:%s", host, server.port)

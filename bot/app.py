@@ -2,6 +2,7 @@
 
 import logging
 import threading
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -10,10 +11,12 @@ from slack_bolt import App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import slack_shapes
 from bot.after_ack import AfterAck
 from bot.blocks import home
 from bot.deps import Defer, Deps
 from bot.listeners import register_listeners
+from bot.listeners.modal_meta import OUT_OF_DATE
 from bot.store import repos
 
 logger = logging.getLogger(__name__)
@@ -46,6 +49,16 @@ def create_app(deps: Deps) -> App:
     )
 
     @app.use
+    def refuse_malformed(body: Any, next: Callable[[], BoltResponse | None]) -> BoltResponse | None:
+        # Signed but not shaped like Slack's requests: a 400, never a listener's traceback.
+        found = slack_shapes.problem(body)
+        if found is not None:
+            logger.warning("refused a Slack request: %s", found)
+            return BoltResponse(status=400, body=found)
+        _drop_nul(body)  # Postgres refuses NUL in text; nobody means to type one
+        return next()
+
+    @app.use
     def inject_deps(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:
         context["deps"] = deps  # listeners take `deps` and `defer` parameters
         context["defer"] = _deferrer(deps.after_ack, body, context, deps)
@@ -54,6 +67,23 @@ def create_app(deps: Deps) -> App:
     register_listeners(app)
     app.error(handle_unhandled_error)
     return app
+
+
+def _drop_nul(node: Any) -> None:
+    """Remove NUL characters from every string in a parsed body, in place."""
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for key, value in list(items):
+        if isinstance(value, str):
+            if "\x00" in value:
+                node[key] = value.replace("\x00", "")
+        else:
+            _drop_nul(value)
 
 
 def _deferrer(after_ack: AfterAck, body: dict[str, Any], context: BoltContext, deps: Deps) -> Defer:
@@ -99,6 +129,8 @@ def handle_unhandled_error(
     client: WebClient,
 ) -> BoltResponse | None:
     """Log any listener failure and tell the person, briefly, to try again."""
+    if isinstance(error, INPUT_ERRORS) and body.get("type") in INTERACTIVE:
+        return _unreadable(error, body, response)
     message = DATABASE_DOWN if isinstance(error, SQLAlchemyError) else SOMETHING_BROKE
     logger.error(
         "listener failed: %s (%s)", _describe_request(body), type(error).__name__, exc_info=error
@@ -114,6 +146,34 @@ def handle_unhandled_error(
     except Exception:  # the apology itself failed: the log above is all we can do
         logger.warning("could not tell the user about the failure", exc_info=True)
     return None
+
+
+# A signed click, modal or event whose values are not what CX Coach wrote (forged, or from a
+# form of an older version) fails in these ways while being read: one line, not a traceback.
+INPUT_ERRORS = (KeyError, TypeError, ValueError, OverflowError)
+INTERACTIVE = ("block_actions", "view_submission", "event_callback")
+
+
+def _unreadable(
+    error: Exception, body: dict[str, Any], response: BoltResponse | None
+) -> BoltResponse | None:
+    frame = traceback.extract_tb(error.__traceback__)[-1:] or None
+    where = f"{frame[0].filename.rsplit('/', 1)[-1]}:{frame[0].lineno}" if frame else "?"
+    logger.warning(
+        "could not read a %s (%s: %s at %s)", _describe_request(body), type(error).__name__,
+        str(error)[:120], where,
+    )  # fmt: skip
+    if response is None:
+        return None
+    view = body.get("view") or {}
+    values = (view.get("state") or {}).get("values") or {}
+    if body.get("type") == "view_submission" and values:
+        first = next(iter(values))
+        return BoltResponse(
+            status=200,
+            body={"response_action": "errors", "errors": {first: OUT_OF_DATE}},
+        )
+    return BoltResponse(status=200, body="")
 
 
 def _describe_request(body: dict[str, Any]) -> str:

@@ -68,7 +68,7 @@ def ingest(
         return body
     try:
         payload = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[…
         return 400, {"error": "the body is not JSON"}
     items = payload if isinstance(payload, list) else [payload]
     if not items or not all(isinstance(item, dict) for item in items):
@@ -107,7 +107,7 @@ def zendesk(
         return 401, {"error": "the signature timestamp is more than 5 minutes off; replay refused"}
     try:
         item = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[…
         return 400, {"error": "the body is not JSON"}
     if not isinstance(item, dict):
         return 400, {"error": "the body must be one JSON object (README → Zendesk)"}

@@ -1,6 +1,7 @@
 """The HTTP side (ARCHITECTURE §3): /slack/events, /healthz and the setup page, as one WSGI app."""
 
 import gc
+import io
 import json
 import logging
 import threading
@@ -12,10 +13,11 @@ from urllib.parse import parse_qs
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 from waitress.server import create_server
 
-from bot import setup_page
+from bot import setup_page, slack_shapes
 from bot.after_ack import AfterAck
 from bot.config import Settings
 from bot.ingest import ingest, zendesk
@@ -32,6 +34,7 @@ logger = logging.getLogger(__name__)
 SLACK_PATH = "/slack/events"
 INGEST_PATHS: dict[str, Kind] = {"/ingest/tickets": "tickets", "/ingest/surveys": "surveys"}
 ZENDESK_PATH = "/ingest/zendesk"
+MAX_SLACK_BODY = 2**20  # Slack's payloads are a few KiB; a modal with 100 blocks stays far below
 # Threads answering HTTP; each slash command holds one only until its ack.
 HTTP_THREADS = 16
 
@@ -66,9 +69,9 @@ class WebApp:
             if self.slack is None:
                 return _json(start_response, 503, {"error": "Slack over HTTP is not configured"})
             if self.after_ack is None:
-                return self.slack(environ, start_response)
+                return self._slack(environ, start_response)
             with self.after_ack.acking():  # after-ack work waits while Slack waits for us
-                return self.slack(environ, start_response)
+                return self._slack(environ, start_response)
         if path in INGEST_PATHS and method == "POST":
             status, payload = ingest(
                 INGEST_PATHS[path], environ, self.settings, self.engine, self._slack_client
@@ -84,6 +87,33 @@ class WebApp:
         if path == "/" and method in ("GET", "HEAD"):
             return self.index(environ, start_response)
         return _json(start_response, 404, {"error": "not found"})
+
+    def _slack(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> Body:
+        """Check the signature and that the body can be read, then hand it to Bolt (which
+        would answer a non-numeric timestamp with a traceback and deep JSON with a 500)."""
+        assert self.slack is not None
+        assert self.settings.slack_signing_secret is not None
+        try:
+            length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_SLACK_BODY)
+        except ValueError:
+            length = 0
+        raw: bytes = environ["wsgi.input"].read(length) if length else b""
+        timestamp = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""))
+        verifier = SignatureVerifier(self.settings.slack_signing_secret.get_secret_value())
+        signature = str(environ.get("HTTP_X_SLACK_SIGNATURE", ""))
+        if not timestamp.isdigit() or not verifier.is_valid(raw, timestamp, signature):
+            return _json(start_response, 401, {"error": "invalid request signature"})
+        try:
+            body = slack_shapes.read(raw, str(environ.get("CONTENT_TYPE", "")))
+            found = slack_shapes.problem(body)
+            if found is not None:
+                raise slack_shapes.Malformed(found)
+        except slack_shapes.Malformed as error:
+            logger.warning("refused a signed Slack request: %s", error)
+            return _json(start_response, 400, {"error": str(error)})
+        environ["wsgi.input"] = io.BytesIO(raw)  # Bolt reads the body again
+        environ["CONTENT_LENGTH"] = str(len(raw))
+        return self.slack(environ, start_response)
 
     def _slack_client(self) -> WebClient | None:
         token = self.settings.slack_bot_token

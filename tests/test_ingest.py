@@ -86,8 +86,10 @@ def test_bad_items_get_422_with_reasons(ingest_url: str, engine: Engine) -> None
 
 @pytest.mark.parametrize(
     ("token", "body", "status"),
-    [(None, TICKET, 401), ("wrong", TICKET, 401), (TOKEN, b"{not json", 400), (TOKEN, [1, 2], 400)],
-)
+    [(None, TICKET, 401), ("wrong", TICKET, 401), (TOKEN, b"{not json", 400), (TOKEN, [1, 2], 400),
+     (TOKEN, b"[" * 100_000 + b"]" * 100_000, 400)],
+    ids=["no token", "wrong token", "not json", "not objects", "nested 100,000 deep"],
+)  # fmt: skip
 def test_bad_requests_are_refused(
     ingest_url: str, token: str | None, body: Any, status: int
 ) -> None:
@@ -220,6 +222,8 @@ def test_zendesk_bad_bodies_are_explained(zendesk_url: str) -> None:
     assert _zendesk(zendesk_url, b'{"type": "user"}') == (
         400, {"error": "type `user` must be ticket or survey"})  # fmt: skip
     assert _zendesk(zendesk_url, b"[1]")[0] == 400
+    deep = b"[" * 100_000 + b"]" * 100_000  # RecursionError in json: a 400, not a 500
+    assert _zendesk(zendesk_url, deep) == (400, {"error": "the body is not JSON"})
 
 
 def test_zendesk_is_off_without_a_secret(server: HttpServer) -> None:

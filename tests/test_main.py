@@ -241,6 +241,11 @@ def test_serve_in_socket_mode_answers_over_the_websocket(
 
     reply = driver.command("/cx-metrics", "help")
     assert "/cx-metrics @agent [period]" in reply.body
+    # Malformed payloads are acked and dropped, as over HTTP (no traceback, checked below).
+    assert (
+        fake_slack.socket_mode.send("interactive", {"type": "block_actions", "actions": []}) == {}
+    )
+    assert fake_slack.socket_mode.send("interactive", {"type": "block_actions", "user": 5}) == {}
     driver.event({"type": "app_home_opened", "user": "U0AGENT", "channel": "D1", "tab": "home"})
     published = fake_slack.wait_for("views.publish")[0].params
     assert published["user_id"] == "U0AGENT"
@@ -253,3 +258,5 @@ def test_serve_in_socket_mode_answers_over_the_websocket(
     stdout, stderr = process.communicate(timeout=10)
     assert process.returncode == 0
     assert fake_slack.app_token not in stdout + stderr
+    assert "Traceback" not in stderr
+    assert "refused a Socket Mode envelope: user.id is missing" in stderr

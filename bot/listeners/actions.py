@@ -12,6 +12,7 @@ from bot.blocks import actions as blocks
 from bot.blocks.common import NOT_SAVED
 from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
+from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, value_of
 from bot.listeners.profiles import known_person
 from bot.services import actions, reflections
 from bot.store import repos
@@ -52,13 +53,18 @@ def handle_action_modal(
 ) -> None:
     """Save the item before the modal closes; errors stay beside their field."""
     values = view["state"]["values"]
-    text = str(values[blocks.TEXT][blocks.TEXT].get("value") or "")
-    due_text = values[blocks.DUE][blocks.DUE].get("selected_date")
-    if not due_text:
+    text = str(value_of(values, blocks.TEXT).get("value") or "")
+    due_text = value_of(values, blocks.DUE).get("selected_date")
+    try:
+        shift = as_date(view["private_metadata"]) if view.get("private_metadata") else None
+        due = as_date(due_text) if due_text else None
+    except Stale:
+        ack(response_action="errors", errors={blocks.TEXT: OUT_OF_DATE})
+        return
+    if due is None:
         ack(response_action="errors", errors={blocks.DUE: "Pick a date."})
         return
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
-    shift_text = view.get("private_metadata") or ""
     try:
         person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
         if person is None:
@@ -66,17 +72,13 @@ def handle_action_modal(
             return
         with deps.session() as session:
             source = (
-                reflections.get(
-                    session=session, person=person, shift_date=date.fromisoformat(shift_text)
-                )
-                if shift_text
-                else None
+                reflections.get(session=session, person=person, shift_date=shift) if shift else None
             )
             actions.create(
                 session=session,
                 person=person,
                 text=text,
-                due=date.fromisoformat(due_text),
+                due=due,
                 now=deps.clock(),
                 reflection_id=source.id if source else None,
             )

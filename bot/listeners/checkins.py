@@ -14,6 +14,7 @@ from bot.blocks.team_admin import notice_modal
 from bot.delivery import payload_of
 from bot.deps import Defer, Deps
 from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
+from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, meta_object
 from bot.listeners.profiles import known_person
 from bot.listeners.usage import answered_help_or_bad_input
 from bot.services import checkins, reflections
@@ -132,11 +133,14 @@ def handle_reflect_modal(
     defer: Defer,
 ) -> None:
     """Reflection submitted: validate, save, and only then let the modal close."""
-    meta = json.loads(view.get("private_metadata") or "{}")
-    shift_date = date.fromisoformat(meta["date"])
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
     values = view["state"]["values"]
     first = next(iter(values), "well")
+    try:
+        shift_date = as_date(meta_object(view).get("date"))
+    except Stale:
+        ack(response_action="errors", errors={first: OUT_OF_DATE})
+        return
+    workspace_id, user_id = str(context.team_id), body["user"]["id"]
 
     def save() -> tuple[Person | None, dict[str, str]]:
         person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)

@@ -17,6 +17,7 @@ from bot.blocks.team_admin import notice_modal
 from bot.deps import Defer, Deps
 from bot.listeners.feedback_command import _ask, _ask_360, deliver_now
 from bot.listeners.home import publish_home
+from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_int, meta_object
 from bot.listeners.profiles import known_person
 from bot.services import feedback, feedback_life
 from bot.store import repos
@@ -70,7 +71,12 @@ def handle_give_modal(
     defer: Defer,
 ) -> None:
     """Feedback submitted: validate, save, and only then let the modal close."""
-    meta = json.loads(view.get("private_metadata") or "{}")
+    try:
+        meta = meta_object(view)
+        ask_id = as_int(meta.get("ask"))
+    except Stale:
+        ack(response_action="errors", errors={blocks.WELL: OUT_OF_DATE})
+        return
     given, errors = blocks.read_give_modal(view["state"]["values"])
     if errors:
         ack(response_action="errors", errors=errors)
@@ -82,7 +88,7 @@ def handle_give_modal(
         with deps.session() as session:
             ids = feedback.answer(
                 session=session,
-                ask_id=int(meta["ask"]),
+                ask_id=ask_id,
                 reviewer=repos.fresh(session, me),
                 given=given,
                 now=deps.clock(),
@@ -101,7 +107,7 @@ def handle_give_modal(
         return
     ack()
     deliver_now(deps, defer, ids)
-    if meta.get("channel") and meta.get("ts"):
+    if isinstance(meta.get("channel"), str) and isinstance(meta.get("ts"), str):
         text, message = blocks.done_message(":white_check_mark: Feedback sent. Thank you!")
         defer(
             lambda: client.chat_update(

@@ -12,6 +12,7 @@ from bot.blocks.common import NOT_SAVED, escape
 from bot.blocks.team_form import read_team_modal
 from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
+from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_int
 from bot.listeners.profiles import actor_of, known_person
 from bot.services import teams
 from bot.services.permissions import Action, may, refusal
@@ -124,8 +125,12 @@ def handle_team_modal(
         ack(response_action="errors", errors=errors)
         return
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
-    team_id = int(view["private_metadata"]) if view.get("private_metadata") else None
     first_block = blocks.NAME if form.name is not None else blocks.MEMBERS
+    try:
+        team_id = as_int(view["private_metadata"]) if view.get("private_metadata") else None
+    except Stale:
+        ack(response_action="errors", errors={first_block: OUT_OF_DATE})
+        return
     try:
         actor = actor_of(deps, client, workspace_id, user_id, on_ack_path=True)
         with deps.session() as session:

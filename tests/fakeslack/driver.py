@@ -82,6 +82,7 @@ class SlackDriver:
     signing_secret: str
     send: Sender
     team_id: str = "T0001"
+    last_command_ids: tuple[str, str] = ("", "")  # the last command's response_url, trigger_id
     _ids: "itertools.count[int]" = field(default_factory=lambda: itertools.count(1))
 
     def signed_headers(
@@ -115,6 +116,7 @@ class SlackDriver:
         channel_id: str = "C0GENERAL",
     ) -> Reply:
         """A slash command, with a response_url and trigger_id served by the fake."""
+        self.last_command_ids = (self.fake.new_response_url(), self.fake.new_trigger_id())
         body = urlencode(
             {
                 "token": "legacy-verification-token",
@@ -128,8 +130,8 @@ class SlackDriver:
                 "text": text,
                 "api_app_id": "A0CXCOACH",
                 "is_enterprise_install": "false",
-                "response_url": self.fake.new_response_url(),
-                "trigger_id": self.fake.new_trigger_id(),
+                "response_url": self.last_command_ids[0],
+                "trigger_id": self.last_command_ids[1],
             }
         )
         return self.post(body, "application/x-www-form-urlencoded")

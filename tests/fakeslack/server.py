@@ -203,6 +203,10 @@ class FakeSlack:
         after doing what was asked, as when Slack posts and its answer is lost."""
         self._faults[method].append(Fault(status, error, retry_after, delay, times, acted))
 
+    def chat_post(self, channel: str, text: str) -> str:
+        """Put a message in a channel (as if the app had posted it); its ts."""
+        return str(self._chat_post_message({"channel": channel, "text": text})["ts"])
+
     def new_trigger_id(self) -> str:
         """A trigger_id that views.open accepts once, within 3 seconds."""
         trigger = f"{next(self._ids)}.{int(time.time())}.fake"
