@@ -164,6 +164,8 @@ def check_slack_token(deps: Deps) -> None:
         logger.warning("could not reach Slack at %s: %s", deps.settings.slack_api_base_url, error)
         return
     logger.info("connected to Slack workspace %s as %s", identity.get("team"), identity.get("user"))
+    if deps.home is not None:
+        deps.home.remember(identity.get("team_id"))
 
 
 def run_http(settings: Settings, *, host: str, with_scheduler: bool) -> int:

@@ -11,7 +11,7 @@ from slack_bolt import App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import slack_shapes
+from bot import installation, slack_shapes
 from bot.after_ack import AfterAck
 from bot.blocks import home
 from bot.deps import Defer, Deps
@@ -57,6 +57,21 @@ def create_app(deps: Deps) -> App:
             return BoltResponse(status=400, body=found)
         _drop_nul(body)  # Postgres refuses NUL in text; nobody means to type one
         return next()
+
+    @app.use
+    def only_our_workspace(
+        body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse | None]
+    ) -> BoltResponse | None:
+        home = deps.home.get() if deps.home is not None else None
+        team = installation.team_of(body, context.team_id)
+        if home is None or team == home or body.get("type") == "url_verification":
+            return next()
+        logger.info("refused a request from workspace %s (installed in %s)", team, home)
+        if "command" in body:
+            return BoltResponse(
+                status=200, body={"response_type": "ephemeral", "text": installation.ELSEWHERE}
+            )
+        return BoltResponse(status=200, body="")
 
     @app.use
     def inject_deps(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot.after_ack import AfterAck
 from bot.config import Settings
+from bot.installation import HomeTeam
 from bot.slack_client import make_web_client
 from bot.store.db import SessionFactory, make_engine, make_session_factory
 from bot.store.models import utcnow
@@ -35,6 +36,9 @@ class Deps:
     clock: Callable[[], datetime] = field(default=utcnow)
     # Sessions that only read: on SQLite they take no write lock (bot.store.db.read_only).
     reader: SessionFactory | None = None
+    # The workspace our token belongs to (auth.test, asked once): requests from others are
+    # refused (bot.installation). None: not checked (tests that build Deps by hand).
+    home: HomeTeam | None = None
     after_ack: AfterAck = field(default_factory=lambda: AfterAck(threads=AFTER_ACK_THREADS))
 
     def read_session(self) -> Session:
@@ -45,11 +49,13 @@ class Deps:
     def from_settings(cls, settings: Settings, *, engine: Engine | None = None) -> "Deps":
         """Wire real parts for `settings`; pass `engine` to share one already built."""
         engine = engine if engine is not None else make_engine(settings.database_url)
+        slack = make_web_client(settings)
         return cls(
             settings=settings,
             engine=engine,
             session=make_session_factory(engine),
             reader=make_session_factory(engine, reads_only=True),
-            slack=make_web_client(settings),
+            slack=slack,
+            home=HomeTeam(slack),
             sender=make_web_client(settings, retries=False),
         )
