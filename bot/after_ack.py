@@ -23,6 +23,7 @@ class AfterAck:
         self._pending = 0
         self._last_ack = 0.0  # time.monotonic() when the last pending request finished
         self._changed = threading.Condition()
+        self._inflight = 0  # work submitted and not finished (including work it submits)
 
     @contextmanager
     def acking(self) -> Iterator[None]:
@@ -42,10 +43,28 @@ class AfterAck:
         deadline = time.monotonic() + self._max_yield
 
         def run() -> None:
-            self._wait_for_quiet(deadline)
-            work()
+            try:
+                self._wait_for_quiet(deadline)
+                work()
+            finally:
+                with self._changed:
+                    self._inflight -= 1
+                    self._changed.notify_all()
 
-        return self._executor.submit(run)
+        with self._changed:
+            self._inflight += 1
+        try:
+            return self._executor.submit(run)
+        except RuntimeError:  # shut down: nothing will run it
+            with self._changed:
+                self._inflight -= 1
+            raise
+
+    def drain(self, timeout: float | None = None) -> bool:
+        """Wait until every piece of submitted work (and what it submitted) has finished;
+        False if `timeout` seconds passed first."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._inflight == 0, timeout=timeout)
 
     def give_way(self, max_wait: float = 0.05) -> None:
         """Pause while any request is on its way to its ack, up to `max_wait` seconds: long

@@ -103,8 +103,10 @@ def _drop_nul(node: Any) -> None:
 
 def _deferrer(after_ack: AfterAck, body: dict[str, Any], context: BoltContext, deps: Deps) -> Defer:
     # Slack retries an event it thinks we missed (a slow ack, a 5xx) with the same event_id;
-    # Bolt hands the copy to the listeners again. Its work runs only for the first copy seen.
-    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    # Bolt hands the copy to the listeners again, and a replayed command or click (the same
+    # signed body within Slack's 5 minutes) would do its work twice. Its work runs only for
+    # the first copy seen.
+    event_id = request_key(body)
     verdict: list[bool] = []  # this copy is a retry: decided once however often it defers
     deciding = threading.Lock()
 
@@ -127,6 +129,20 @@ def _deferrer(after_ack: AfterAck, body: dict[str, Any], context: BoltContext, d
         after_ack.submit(run)
 
     return defer
+
+
+def request_key(body: dict[str, Any]) -> str | None:
+    """What identifies one request across Slack's retries and replays: the event id, a
+    command's trigger_id, a click's user and action_ts."""
+    if body.get("type") == "event_callback":
+        return str(body["event_id"]) if body.get("event_id") else None
+    if "command" in body and body.get("trigger_id"):
+        return f"command:{body['trigger_id']}"[:64]
+    if body.get("type") == "block_actions":
+        action = (body.get("actions") or [{}])[0]
+        if action.get("action_ts"):
+            return f"action:{body['user']['id']}:{action['action_ts']}"[:64]
+    return None
 
 
 def _first_sight(deps: Deps, event_id: str) -> bool:

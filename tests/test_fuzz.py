@@ -115,7 +115,7 @@ def test_fuzzed_requests_never_get_a_5xx_and_every_command_is_answered(
             body = json.dumps(_value(rng)) if rng.random() < 0.5 else _text(rng)
             reply = slack.post(urlencode({"payload": body}), "application/x-www-form-urlencoded")
         assert reply.status < 500, (kind, reply.body)
-    deps.after_ack.shutdown()  # everything acked has run
+    assert deps.after_ack.drain(timeout=60)  # everything acked has run
     unanswered = [
         c for c in commands
         if not c[2] and not _posted(fake_slack, c[0]) and not _opened(fake_slack, c[1])

@@ -49,7 +49,7 @@ def test_an_org_wide_event_without_a_team_creates_no_workspace_called_none(
         "is_enterprise_install": True, "enterprise_id": "E0ORG", "event_time": int(time.time()),
     })  # fmt: skip
     assert slack.post(body, "application/json").status == 200
-    deps.after_ack.shutdown()  # whatever the ack left to do has run
+    assert deps.after_ack.drain(timeout=10)  # whatever the ack left to do has run
     assert fake_slack.calls_to("views.publish") == []
     assert _workspaces(engine) == []
     with Session(engine) as session:

@@ -81,6 +81,7 @@ def handle_action_modal(
                 due=due,
                 now=deps.clock(),
                 reflection_id=source.id if source else None,
+                once=f"view:{view.get('id')}" if view.get("id") else None,
             )
     except actions.ActionError as error:
         field = blocks.DUE if "date" in str(error) else blocks.TEXT

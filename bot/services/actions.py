@@ -30,9 +30,11 @@ def local_today(session: Session, person: Person, now: datetime) -> date:
 
 def create(
     *, session: Session, person: Person, text: str, due: date, now: datetime,
-    reflection_id: int | None = None,
-) -> ActionItem:  # fmt: skip
-    """A new open item; ActionError for an empty or too long text or a past date."""
+    reflection_id: int | None = None, once: str | None = None,
+) -> ActionItem | None:  # fmt: skip
+    """A new open item; ActionError for an empty or too long text or a past date. With
+    `once` (the modal's view id), a second submission of the same modal creates nothing and
+    returns None."""
     text = text.strip()
     if not text:
         raise ActionError("Say what you'll do, in a few words.")
@@ -41,6 +43,9 @@ def create(
     if due < local_today(session, person, now):
         raise ActionError("Pick a due date from today on.")
     assert person.id is not None
+    if once is not None and not repos.first_sight(session=session, event_id=once, now=now):
+        session.rollback()
+        return None
     item = ActionItem(
         workspace_id=person.workspace_id, person_id=person.id, text=text, due_date=due,
         reflection_id=reflection_id, created_at=now,
@@ -80,7 +85,8 @@ def complete(*, session: Session, person: Person, item_id: int, now: datetime) -
 def snooze(*, session: Session, person: Person, item_id: int, now: datetime) -> ActionItem:
     """Move the item's due date a week on from today (a new due-date DM follows then)."""
     item = _own(session, person, item_id)
-    item.due_date = max(item.due_date, local_today(session, person, now)) + SNOOZE
+    # "Not before a week from today": a double click (or a replay) moves it once.
+    item.due_date = max(item.due_date, local_today(session, person, now) + SNOOZE)
     session.add(item)
     session.commit()
     return item

@@ -95,6 +95,15 @@ def ask(
         raise FeedbackError(f"Keep what you'd like feedback on under {MAX_TOPIC} characters.")
     assert subject.id is not None
     assert asked_by.id is not None
+    if kind != "round":  # the same ask sent twice (a repeated command) asks nobody twice
+        waiting = _still_asked(session, asked_by, subject, reviewers)
+        reviewers = [r for r in reviewers if r.id not in waiting]
+        if not reviewers:
+            raise FeedbackError(
+                "You already asked "
+                + ", ".join(sorted(f"<@{r}>" for r in waiting.values()))
+                + " and they haven't answered yet. See `/cx-feedback status`."
+            )
     request = FeedbackRequest(
         workspace_id=subject.workspace_id,
         subject_id=subject.id,
@@ -119,6 +128,26 @@ def ask(
         when = (due or {}).get(reviewer.id, now)
         outbox_ids += claim(session, f"{ASK}:{entry.id}", ASK, reviewer, payload, when, now)
     return request, outbox_ids
+
+
+def _still_asked(
+    session: Session, asked_by: Person, subject: Person, reviewers: Sequence[Person]
+) -> dict[int, str]:
+    """Reviewers (id → Slack id) with a pending ask on an open request from the same asker
+    about the same person."""
+    ids = [r.id for r in reviewers if r.id is not None]
+    pending = session.exec(
+        select(FeedbackAsk.reviewer_id)
+        .join(FeedbackRequest, col(FeedbackRequest.id) == FeedbackAsk.request_id)
+        .where(
+            FeedbackRequest.asked_by_id == asked_by.id,
+            FeedbackRequest.subject_id == subject.id,
+            FeedbackRequest.status == "open",
+            FeedbackAsk.status == "pending",
+            col(FeedbackAsk.reviewer_id).in_(ids),
+        )
+    ).all()
+    return {r.id: r.slack_user_id for r in reviewers if r.id in set(pending) and r.id}
 
 
 def _ask_payload(

@@ -83,6 +83,7 @@ class SlackDriver:
     send: Sender
     team_id: str = "T0001"
     last_command_ids: tuple[str, str] = ("", "")  # the last command's response_url, trigger_id
+    last_request: tuple[str, dict[str, str]] = ("", {})  # the last body and headers sent
     _ids: "itertools.count[int]" = field(default_factory=lambda: itertools.count(1))
 
     def signed_headers(
@@ -103,8 +104,9 @@ class SlackDriver:
     def post(
         self, body: str, content_type: str, extra_headers: dict[str, str] | None = None
     ) -> Reply:
-        """Sign and send a raw body."""
+        """Sign and send a raw body (kept as `last_request`, to replay it)."""
         headers = self.signed_headers(body, content_type) | (extra_headers or {})
+        self.last_request = (body, headers)
         return self.send(body, headers)
 
     def command(

@@ -88,13 +88,25 @@ def test_due_date_dm_then_done_and_snooze(
     (item,) = _items(engine)
     later = slack_at(timedelta(days=2))  # Thursday 26th, 12:30 in New York
     later.block_action(blocks.ACTION_SNOOZE, str(item.id), message=message)
-    fake_slack.wait_for("chat.update")
+    later.block_action(blocks.ACTION_SNOOZE, str(item.id), message=message)  # a double click
+    fake_slack.wait_for("chat.update", 2)
     assert _items(engine)[0].due_date == date(2026, 12, 3)
     later.block_action(blocks.ACTION_DONE, str(item.id), message=message)
-    fake_slack.wait_for("chat.update", 2)
+    fake_slack.wait_for("chat.update", 3)
     assert _items(engine)[0].status == "done"
     texts = [m["text"] for m in fake_slack.messages_to("U0AGENT")]
     assert any("Done: Read the refund guide" in text for text in texts)
+
+
+def test_the_modal_submitted_twice_makes_one_item(
+    prompt: tuple[str, str], slack_at: Callable[[timedelta], SlackDriver], engine: Engine
+) -> None:
+    """The same modal (one view id) submitted twice, as a double click on Save does: one
+    item."""
+    slack = slack_at(timedelta(minutes=5))
+    slack.view_submission(blocks.ACTION_MODAL, _values("Read the refund guide", "2026-11-26"))
+    slack.send(*slack.last_request)
+    assert [item.text for item in _items(engine)] == ["Read the refund guide"]
 
 
 def test_open_items_are_on_the_home_tab(

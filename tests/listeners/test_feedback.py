@@ -11,6 +11,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, select
 
 from bot.blocks import feedback as blocks
+from bot.deps import Deps
 from bot.services import teams
 from bot.services.permissions import OPERATOR
 from bot.store import repos
@@ -341,3 +342,16 @@ def test_an_empty_answer_keeps_the_modal_open(
     assert "at least one of the two" in reply.json()["errors"][blocks.WELL]
     with Session(engine) as session:
         assert session.exec(select(FeedbackAnswer)).all() == []
+
+
+def test_asking_the_same_colleague_twice_asks_them_once(
+    team: None, slack: SlackDriver, fake_slack: FakeSlack, deps: Deps
+) -> None:
+    """/cx-feedback @ben sent twice: Ben gets one DM, and the second answer says he was asked
+    already and has not answered yet."""
+    slack.command("/cx-feedback", "<@U0BEN|ben> handling refunds", user_id="U0ANA")
+    assert "Asked <@U0BEN>" in _said(fake_slack)
+    slack.command("/cx-feedback", "<@U0BEN|ben> handling refunds", user_id="U0ANA")
+    assert "already asked <@U0BEN>" in _said(fake_slack, 2)
+    assert deps.after_ack.drain(timeout=10)
+    assert len(_dms_with(fake_slack, "U0BEN", blocks.GIVE)) == 1

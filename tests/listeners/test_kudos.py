@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.deps import Deps
 from bot.services import teams
 from bot.store.models import Kudos, Person
 from tests.checkin_helpers import add_agents
@@ -202,3 +203,14 @@ def test_slack_markup_in_a_reason_shows_as_labels(
     assert "kb.example" not in shown
     assert "#teamwork" in shown
     assert "&amp;amp;" not in shown
+
+
+def test_a_replayed_command_posts_the_kudos_once(
+    team: None, slack: SlackDriver, fake_slack: FakeSlack, deps: Deps
+) -> None:
+    """The same signed /cx-kudos body sent again (within Slack's 5 minutes) thanks once."""
+    slack.command("/cx-kudos", "<@U0BEN> for covering the late queue", user_id="U0ANA")
+    assert slack.send(*slack.last_request).status == 200
+    assert deps.after_ack.drain(timeout=10)  # both copies' after-ack work has run
+    assert len(fake_slack.messages_to(CHANNEL)) == 1
+    assert len(fake_slack.messages_to("U0BEN")) == 1
