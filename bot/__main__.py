@@ -5,6 +5,7 @@ import argparse
 import logging
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from types import FrameType
 
@@ -118,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+# Process managers wait about 30 s between SIGTERM and SIGKILL (Heroku, Kubernetes' default).
+SHUTDOWN_GRACE = 25.0
+
+
 def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(EXIT_OK)  # unwinds through the finally blocks that stop threads
 
@@ -190,12 +195,24 @@ def run_http(settings: Settings, *, host: str, with_scheduler: bool) -> int:
     check_slack_token(deps)
     app = create_app(deps)
     scheduler = build_scheduler(deps) if with_scheduler else None
-    socket_mode = None
+    socket_mode: GuardedSocketModeHandler | None = None
     server = HttpServer(
         WebApp(settings=settings, engine=engine, app=app, after_ack=deps.after_ack),
         host=host,
         port=settings.port,
     )
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        # SIGTERM: no new requests; every acked request still gets its answer (grace period).
+        logger.info("SIGTERM: finishing the requests in progress (at most %s s)", SHUTDOWN_GRACE)
+        if socket_mode is not None:
+            socket_mode.close()  # type: ignore[no-untyped-call]
+        threading.Thread(
+            target=server.stop_gracefully, args=(deps.after_ack, SHUTDOWN_GRACE),
+            name="cx-shutdown",
+        ).start()  # fmt: skip
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         if scheduler is not None:
             scheduler.start()
@@ -209,7 +226,8 @@ def run_http(settings: Settings, *, host: str, with_scheduler: bool) -> int:
         if socket_mode is not None:
             socket_mode.close()  # type: ignore[no-untyped-call]
         if scheduler is not None:
-            scheduler.shutdown(wait=False)
+            scheduler.shutdown(wait=False)  # a send cut short is found again (bot.posted)
+        deps.after_ack.shutdown()
     return EXIT_OK
 
 

@@ -5,6 +5,7 @@ import io
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -204,6 +205,20 @@ class HttpServer:
         else:
             self._close_channels()
         self._server.task_dispatcher.shutdown()
+
+    def stop_gracefully(self, after_ack: AfterAck | None, grace: float) -> None:
+        """Stop taking connections, let the requests in progress get their answers and the
+        work they left after their acks finish (within `grace` seconds), then stop. Called
+        from another thread than the serving one (a SIGTERM handler starts it)."""
+        deadline = time.monotonic() + grace
+        self._server.trigger.pull_trigger(self._server.close)  # the listening socket only
+        dispatcher = self._server.task_dispatcher
+        while time.monotonic() < deadline and (dispatcher.active_count or dispatcher.queue):
+            time.sleep(0.05)
+        if after_ack is not None and not after_ack.drain(max(0.0, deadline - time.monotonic())):
+            logger.warning("stopping with work still queued after %.0f s", grace)
+        time.sleep(0.2)  # the last answers leave their buffers
+        self.close()
 
     def _close_channels(self) -> None:
         # The listening socket, the wake-up pipe and open connections; the loop ends when the

@@ -2,6 +2,7 @@
 their ack."""
 
 import threading
+import time
 
 from bot.after_ack import AfterAck
 
@@ -46,3 +47,25 @@ def test_a_failure_does_not_stop_later_work() -> None:
     assert isinstance(failed.exception(timeout=5), RuntimeError)
     after_ack.submit(lambda: None).result(timeout=5)
     after_ack.shutdown()
+
+
+def test_drain_waits_for_work_that_work_submits() -> None:
+    """drain() returns once queued work and the work it queued in turn (a command's answer
+    that then sends the DMs it claimed) have all run — what SIGTERM waits for."""
+    after = AfterAck(threads=2, quiet=0.0, max_yield=0.0)
+    done: list[str] = []
+
+    def inner() -> None:
+        time.sleep(0.05)
+        done.append("inner")
+
+    def outer() -> None:
+        time.sleep(0.05)
+        after.submit(inner)
+        done.append("outer")
+
+    for _ in range(3):
+        after.submit(outer)
+    assert after.drain(timeout=5)
+    assert sorted(done) == ["inner"] * 3 + ["outer"] * 3
+    after.shutdown()

@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -260,3 +261,48 @@ def test_serve_in_socket_mode_answers_over_the_websocket(
     assert fake_slack.app_token not in stdout + stderr
     assert "Traceback" not in stderr
     assert "refused a Socket Mode envelope: user.id is missing" in stderr
+
+
+def test_sigterm_answers_every_acked_command_before_exiting(
+    tmp_path: Path, running: list[subprocess.Popen[str]], fake_slack: FakeSlack
+) -> None:
+    """SIGTERM right after a burst of commands: new connections are refused, and every
+    command that was acked still gets its answer through its response_url, then exit 0."""
+    port = _free_port()
+    process = _start(
+        ["serve", "--host", "127.0.0.1"], tmp_path, running,
+        PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path}/cx.db",
+        SLACK_BOT_TOKEN=fake_slack.bot_token, SLACK_SIGNING_SECRET="s",
+        SLACK_API_BASE_URL=fake_slack.api_url,
+    )  # fmt: skip
+    _wait_for_http(f"http://127.0.0.1:{port}/healthz", process)
+    fake_slack.response_delay = 0.2  # a slow Slack: the answers queue up after the acks
+    acked: list[str] = []  # response_urls of commands answered 200 (acked)
+    stop = threading.Event()
+
+    def send_until_stopped() -> None:
+        driver = SlackDriver(
+            fake=fake_slack, signing_secret="s", send=http_sender(f"http://127.0.0.1:{port}")
+        )
+        while not stop.is_set():
+            try:
+                reply = driver.command("/cx-team", "list")
+            except OSError:  # refused: the server has stopped taking connections
+                return
+            if reply.status == 200:
+                acked.append(driver.last_command_ids[0])
+
+    senders = [threading.Thread(target=send_until_stopped) for _ in range(4)]
+    for sender in senders:
+        sender.start()
+    time.sleep(0.5)  # commands in flight and answers queued behind the slow Slack
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    stop.set()
+    for sender in senders:
+        sender.join()
+    assert process.returncode == 0, stderr
+    assert len(acked) >= 10
+    answered = {call.path.rsplit("/", 1)[-1] for call in fake_slack.calls_to("response_url")}
+    assert [url for url in acked if url.rsplit("/", 1)[-1] not in answered] == []
+    assert "cannot schedule new futures" not in stderr

@@ -82,6 +82,8 @@ class FakeSlack:
     lenient_response_urls: bool = False
     # Like Slack's rate limits: chat.postMessage beyond this many per second gets 429.
     post_rate_limit: float | None = None
+    # Seconds each response_url post takes to be answered (a slow Slack).
+    response_delay: float = 0.0
 
     def __post_init__(self) -> None:
         self._calls: list[Call] = []
@@ -346,6 +348,8 @@ class FakeSlack:
 
     def _response_url(self, path: str, params: Params, headers: dict[str, str]) -> Answer:
         key = path.removeprefix("/response/")
+        if self.response_delay:
+            time.sleep(self.response_delay)
         self._record("response_url", params, headers, path)
         self._check_pings("response_url", params)
         with self._lock:
