@@ -6,12 +6,12 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks import actions as blocks
 from bot.blocks.common import NOT_SAVED
 from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
+from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, value_of
 from bot.listeners.profiles import known_person
 from bot.services import actions, reflections
@@ -65,11 +65,10 @@ def handle_action_modal(
         ack(response_action="errors", errors={blocks.DUE: "Pick a date."})
         return
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
-    try:
+    def save() -> bool:
         person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
         if person is None:
-            ack(response_action="errors", errors={blocks.TEXT: "Slack does not know you."})
-            return
+            return False
         with deps.session() as session:
             source = (
                 reflections.get(session=session, person=person, shift_date=shift) if shift else None
@@ -83,12 +82,20 @@ def handle_action_modal(
                 reflection_id=source.id if source else None,
                 once=f"view:{view.get('id')}" if view.get("id") else None,
             )
+        return True
+
+    try:
+        known = within(save)
     except actions.ActionError as error:
         field = blocks.DUE if "date" in str(error) else blocks.TEXT
         ack(response_action="errors", errors={field: str(error)})
         return
-    except SQLAlchemyError:
+    except NOT_SAVED_ERRORS as error:
+        not_saved("action item", error)
         ack(response_action="errors", errors={blocks.TEXT: NOT_SAVED})
+        return
+    if not known:
+        ack(response_action="errors", errors={blocks.TEXT: "Slack does not know you."})
         return
     ack()
     defer(lambda: publish_home(deps, client, workspace_id, user_id))

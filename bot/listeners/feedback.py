@@ -9,7 +9,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks import feedback as blocks
 from bot.blocks.common import NOT_SAVED
@@ -17,6 +16,7 @@ from bot.blocks.team_admin import notice_modal
 from bot.deps import Defer, Deps
 from bot.listeners.feedback_command import _ask, _ask_360, deliver_now
 from bot.listeners.home import publish_home
+from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_int, meta_object
 from bot.listeners.profiles import known_person
 from bot.services import feedback, feedback_life
@@ -81,7 +81,7 @@ def handle_give_modal(
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    try:
+    def save() -> list[int]:
         me = known_person(deps, client, str(context.team_id), body["user"]["id"], on_ack_path=True)
         if me is None:
             raise feedback.FeedbackError("I can't find you in this workspace.")
@@ -94,10 +94,15 @@ def handle_give_modal(
                 now=deps.clock(),
             )
             session.commit()
+        return ids
+
+    try:
+        ids = within(save)
     except feedback.FeedbackError as error:
         ack(response_action="errors", errors={blocks.WELL: str(error)})
         return
-    except SQLAlchemyError:
+    except NOT_SAVED_ERRORS as error:
+        not_saved("feedback", error)
         ack(response_action="errors", errors={blocks.WELL: NOT_SAVED})
         return
     if given.anonymous:
