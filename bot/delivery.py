@@ -29,7 +29,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import col, select
 
 from bot import posted
@@ -165,13 +165,19 @@ def deliver_due(
         if not ids:
             return report
         progressed = False
+        database_down = threading.Event()  # the database unreachable: the rest waits
+        rows = [row_id for row_id in ids if row_id is not None]
         with ThreadPoolExecutor(SENDER_THREADS, thread_name_prefix="cx-sender") as pool:
             outcomes = list(
                 pool.map(
-                    lambda row_id: _deliver_one(deps, renderers, row_id, now or deps.clock()),
-                    [row_id for row_id in ids if row_id is not None],
+                    _deliver_one,
+                    [deps] * len(rows), [renderers] * len(rows), rows,
+                    [now] * len(rows), [database_down] * len(rows),
                 )
-            )
+            )  # fmt: skip
+        if database_down.is_set():
+            logger.warning("outbox: the database is unreachable; the rest waits for the next pass")
+            return report
         for outcome in outcomes:
             if outcome == "throttled":
                 report.throttled = True  # the row is due again; the pacer has slowed down
@@ -187,8 +193,9 @@ def deliver_rows(deps: Deps, renderers: dict[str, Renderer], ids: list[int]) -> 
     """Send these rows now (what a person just did), with the same leases, pacing and retries
     as the clock's pass; any that fail for now are left to the clock."""
     report = DeliveryReport()
+    database_down = threading.Event()
     for row_id in ids:
-        outcome = _deliver_one(deps, renderers, row_id, deps.clock())
+        outcome = _deliver_one(deps, renderers, row_id, deps.clock(), database_down)
         if outcome == "throttled":
             report.throttled = True
         elif outcome != "skipped":
@@ -230,13 +237,25 @@ def _lease(deps: Deps, row_id: int, now: datetime) -> tuple[Outbox, bool] | None
         return (row, unsure) if row is not None else None
 
 
-def _deliver_one(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: datetime) -> str:
-    """One row, start to end; a database error leaves the row to its lease (never aborts the
-    pass: the other rows go on)."""
+def _deliver_one(
+    deps: Deps, renderers: dict[str, Renderer], row_id: int, now: datetime | None,
+    database_down: threading.Event,
+) -> str:  # fmt: skip
+    """One row, start to end. A database error leaves the row to its lease (a send it cut
+    short is found in Slack later) and goes no further: the other rows go on, unless the
+    database itself is unreachable (then the pass stops taking rows, with one log line)."""
+    if database_down.is_set():
+        return "skipped"
     try:
-        return _deliver_leased(deps, renderers, row_id, now)
-    except SQLAlchemyError:
-        logger.warning("outbox %s: database error; the row is retried after its lease", row_id)
+        return _deliver_leased(deps, renderers, row_id, now or deps.clock())
+    except OperationalError as error:  # connection lost, server restarting, locked
+        if not database_down.is_set():
+            logger.warning("outbox %s: database unreachable (%s)", row_id, type(error).__name__)
+        database_down.set()
+        return "retrying"
+    except SQLAlchemyError as error:
+        logger.warning("outbox %s: database error (%s); retried after its lease", row_id,
+                       type(error).__name__)  # fmt: skip
         return "retrying"
 
 

@@ -65,6 +65,7 @@ def handle_action_modal(
         ack(response_action="errors", errors={blocks.DUE: "Pick a date."})
         return
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
+
     def save() -> bool:
         person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
         if person is None:

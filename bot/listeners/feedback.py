@@ -81,6 +81,7 @@ def handle_give_modal(
     if errors:
         ack(response_action="errors", errors=errors)
         return
+
     def save() -> list[int]:
         me = known_person(deps, client, str(context.team_id), body["user"]["id"], on_ack_path=True)
         if me is None:
