@@ -32,7 +32,7 @@ NOTHING_OPEN = (
 
 
 def _open_prompt_for(deps: Deps, person: Person, shift_date: date) -> bool:
-    with deps.session() as session:
+    with deps.read_session() as session:
         return (
             checkins.open_prompt(
                 session=session, person=person, shift_date=shift_date, now=deps.clock()
@@ -146,7 +146,7 @@ def handle_reflect_modal(
         person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
         if person is None or not _open_prompt_for(deps, person, shift_date):
             return None, {first: CLOSED}
-        with deps.session() as session:
+        with deps.read_session() as session:
             questions, _ = reflections.template_of(session=session, person=person)
         answers, errors = blocks.read_reflect_modal(values, questions)
         if errors:

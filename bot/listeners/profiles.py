@@ -41,7 +41,7 @@ def known_person(
     `on_ack_path`: Slack is waiting for our answer, so a stale profile will do and Slack is
     asked only about someone never seen (a 429's Retry-After must not hold up the ack)."""
     now = deps.clock()
-    with deps.session() as session:
+    with deps.read_session() as session:  # on SQLite: no write lock for a read
         person = repos.get_person(session=session, workspace_id=workspace_id, slack_user_id=user_id)
     if person is not None and (on_ack_path or not people.profile_is_stale(person, now)):
         return person
