@@ -162,9 +162,7 @@ def test_database_down_keeps_the_text(
         "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
     )
     app = create_app(
-        dataclasses.replace(
-            deps, engine=dead, session=Deps.from_settings(deps.settings, engine=dead).session
-        )
+        _on(deps, dead)
     )
     driver = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, send=dispatch_sender(app))
     reply = driver.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
@@ -293,3 +291,9 @@ def test_a_busy_database_answers_press_save_again_in_time(
     server.close()
     (row,) = _reflections(engine)
     assert row.status == "answered"
+
+
+def _on(deps: Deps, engine: Engine) -> Deps:
+    """`deps` with every session (reading and writing) on another engine."""
+    moved = Deps.from_settings(deps.settings, engine=engine)
+    return dataclasses.replace(deps, engine=engine, session=moved.session, reader=moved.reader)
