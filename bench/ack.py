@@ -52,7 +52,7 @@ CASES = [
 ]
 
 
-def serve(kind: str, fake_url: str) -> None:
+def serve(kind: str, fake_url: str, database: str | None = None) -> None:
     """Run one app under test on a random port; print the port, serve until killed."""
     from slack_bolt import Ack, App
     from slack_sdk import WebClient
@@ -65,7 +65,7 @@ def serve(kind: str, fake_url: str) -> None:
     from bot.web import HttpServer, WebApp
 
     os.sched_setaffinity(0, {APP_CPU})
-    database = Path(tempfile.mkdtemp(prefix="cx-bench-")) / "bench.db"
+    database = database or str(Path(tempfile.mkdtemp(prefix="cx-bench-")) / "bench.db")
     settings = Settings(
         _env_file=None,
         slack_bot_token=BOT_TOKEN,
@@ -109,7 +109,7 @@ def one_request(url: str, fake_url: str, command: str, text: str, n: int) -> flo
             "command": command,
             "text": text,
             "response_url": f"{fake_url}/response/bench-{n}",
-            "trigger_id": "bench-trigger",
+            "trigger_id": f"bench-trigger-{n}",
         }
     )
     ts = str(int(time.time()))
@@ -219,9 +219,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40, help="per client (sustained load)")
     parser.add_argument("--serve", choices=["ours", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--fake", help=argparse.SUPPRESS)
+    parser.add_argument("--database", help=argparse.SUPPRESS)  # a SQLite file to serve
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.fake)
+        serve(args.serve, args.fake, args.database)
         return
 
     os.sched_setaffinity(0, OTHER_CPUS)  # inherited by the fake and the client processes

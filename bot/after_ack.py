@@ -12,6 +12,9 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class AfterAck:
@@ -59,6 +62,22 @@ class AfterAck:
             with self._changed:
                 self._inflight -= 1
             raise
+
+    def tracked(self, work: Callable[..., T]) -> Callable[..., T]:
+        """`work`, counted as in flight from now until it returns: drain() waits for it too
+        (Bolt's listeners, which may defer more work after they ack)."""
+        with self._changed:
+            self._inflight += 1
+
+        def run(*args: object, **kwargs: object) -> T:
+            try:
+                return work(*args, **kwargs)
+            finally:
+                with self._changed:
+                    self._inflight -= 1
+                    self._changed.notify_all()
+
+        return run
 
     def drain(self, timeout: float | None = None) -> bool:
         """Wait until every piece of submitted work (and what it submitted) has finished;

@@ -33,6 +33,19 @@ SOMETHING_BROKE = "Sorry, CX Coach hit a problem handling that. Please try again
 LISTENER_THREADS = 16
 
 
+class _CountedExecutor(ThreadPoolExecutor):
+    """Bolt's listener pool, with each listener counted by `after_ack` until it returns: a
+    listener may defer work after its ack, and SIGTERM's drain must wait for that too."""
+
+    def __init__(self, after_ack: AfterAck, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._after_ack = after_ack
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Run `fn` on the pool, counted."""
+        return super().submit(self._after_ack.tracked(fn), *args, **kwargs)
+
+
 def create_app(deps: Deps) -> App:
     """Build the Bolt app for `deps`; the caller starts whatever serves it."""
     signing_secret = deps.settings.slack_signing_secret
@@ -41,8 +54,8 @@ def create_app(deps: Deps) -> App:
         signing_secret=signing_secret.get_secret_value() if signing_secret else None,
         # create_app stays network-free; bot.__main__ checks the token with auth.test itself.
         token_verification_enabled=False,
-        listener_executor=ThreadPoolExecutor(
-            max_workers=LISTENER_THREADS, thread_name_prefix="cx-listener"
+        listener_executor=_CountedExecutor(
+            deps.after_ack, max_workers=LISTENER_THREADS, thread_name_prefix="cx-listener"
         ),
         # In Socket Mode without a signing secret nothing arrives over HTTP (bot.web refuses).
         request_verification_enabled=signing_secret is not None,
