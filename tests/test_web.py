@@ -118,3 +118,14 @@ def test_index_once_configured_says_running(server: HttpServer) -> None:
     status, page = _get(f"{server.url}/")
     assert status == 200
     assert "HTTP mode on /slack/events" in page
+
+
+def test_healthz_is_ok_while_a_long_write_holds_the_database(
+    server: HttpServer, engine: Engine
+) -> None:
+    """A writer holding SQLite's lock (the clock's claim) does not make /healthz say 503."""
+    with engine.connect() as holder:
+        holder.exec_driver_sql("SELECT 1")  # on SQLite: BEGIN IMMEDIATE, the write lock
+        status, _ = _get(f"{server.url}/healthz")
+        holder.rollback()
+    assert status == 200

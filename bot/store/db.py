@@ -73,9 +73,10 @@ def make_session_factory(engine: Engine, *, reads_only: bool = False) -> Session
 
 
 def database_answers(engine: Engine) -> bool:
-    """Tell whether the database accepts a trivial query right now."""
+    """Tell whether the database accepts a trivial query right now (a read: on SQLite it does
+    not wait for the write lock, so a busy writer does not make the health check fail)."""
     try:
-        with engine.connect() as connection:
+        with read_only(engine).connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError:
         return False
