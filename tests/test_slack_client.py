@@ -45,19 +45,28 @@ def test_rate_limited_call_waits_for_retry_after_then_succeeds(fake: FakeSlack) 
 
 @pytest.mark.parametrize("status", [502, 504])  # 500 and 503 alone are built into slack_sdk
 def test_server_errors_are_retried(fake: FakeSlack, status: int) -> None:
-    """Any 5xx answer is retried, and a later success is returned."""
-    fake.fail("chat.postMessage", status=status, times=2)
-    assert _client(fake).chat_postMessage(channel="C0GENERAL", text="hi")["ok"] is True
-    assert len(fake.calls_to("chat.postMessage")) == 3
+    """Any 5xx answer to a call that posts nothing is retried, and a later success returned."""
+    fake.fail("users.info", status=status, times=2)
+    assert _client(fake).users_info(user="U0AGENT")["ok"] is True
+    assert len(fake.calls_to("users.info")) == 3
 
 
 def test_persistent_server_errors_give_up(fake: FakeSlack) -> None:
     """A 5xx that never clears raises after a bounded number of tries."""
-    fake.fail("chat.postMessage", status=500, times=10)
+    fake.fail("users.info", status=500, times=10)
     with pytest.raises(SlackApiError) as caught:
-        _client(fake).chat_postMessage(channel="C0GENERAL", text="hi")
+        _client(fake).users_info(user="U0AGENT")
     assert caught.value.response.status_code == 500
-    assert len(fake.calls_to("chat.postMessage")) == 3
+    assert len(fake.calls_to("users.info")) == 3
+
+
+def test_a_post_is_never_sent_again_by_the_client(fake: FakeSlack) -> None:
+    """A 502 after Slack posted (its answer lost): the client raises instead of posting the
+    message a second time."""
+    fake.fail("chat.postMessage", status=502, acted=True)
+    with pytest.raises(SlackApiError):
+        _client(fake).chat_postMessage(channel="C0GENERAL", text="hi")
+    assert len(fake.messages_to("C0GENERAL")) == 1
 
 
 def test_slack_errors_are_not_retried(fake: FakeSlack) -> None:
