@@ -161,9 +161,7 @@ def test_database_down_keeps_the_text(
     dead = make_engine(
         "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
     )
-    app = create_app(
-        _on(deps, dead)
-    )
+    app = create_app(_on(deps, dead))
     driver = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, send=dispatch_sender(app))
     reply = driver.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
     assert "Not saved" in json.dumps(reply.json())
