@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.services import helpdesk, teams
+from bot.services import helpdesk, helpdesk_agents, teams
 from bot.store import repos
 from bot.store.db import make_session_factory
 
@@ -28,29 +28,29 @@ Answer = tuple[int, dict[str, Any]]
 
 
 def resolver(session: Session, workspace_id: str, client: WebClient | None) -> helpdesk.Resolve:
-    """Slack user IDs and emails → person ids (emails through users.lookupByEmail, cached)."""
-    cache: dict[str, int | None] = {}
+    """Helpdesk agent cells → person ids (bot.services.helpdesk_agents: the agent map, Slack
+    user IDs, emails through users.lookupByEmail, names of known people; never a new person
+    from a name)."""
 
-    def resolve(agent: str) -> int | None:
-        if agent not in cache:
-            user_id: str | None = agent
-            if "@" in agent:
-                user_id = None
-                if client is not None:
-                    try:
-                        user_id = client.users_lookupByEmail(email=agent)["user"]["id"]
-                    except SlackApiError as error:
-                        if error.response.get("error") != "users_not_found":
-                            raise
-            person = (
-                teams.person_stub(session=session, workspace_id=workspace_id, slack_user_id=user_id)
-                if user_id
-                else None
-            )
-            cache[agent] = person.id if person else None
-        return cache[agent]
+    def person_for(user_id: str) -> int | None:
+        return teams.person_stub(
+            session=session, workspace_id=workspace_id, slack_user_id=user_id
+        ).id
 
-    return resolve
+    def email_to_slack(email: str) -> str | None:
+        if client is None:
+            return None
+        try:
+            return str(client.users_lookupByEmail(email=email)["user"]["id"])
+        except SlackApiError as error:
+            if error.response.get("error") != "users_not_found":
+                raise
+            return None
+
+    return helpdesk_agents.resolve_with(
+        session=session, workspace_id=workspace_id, person_for=person_for,
+        email_to_slack=email_to_slack,
+    )  # fmt: skip
 
 
 def ingest(

@@ -199,12 +199,20 @@ class HttpServer:
         """Stop serving and release the port."""
         if self._thread is not None and self._thread.is_alive():
             # Close on the serving thread itself: closing sockets under a select() running in
-            # another thread fails it with EBADF.
+            # another thread fails it with EBADF. And only once no request is being handled:
+            # a request thread that finishes wakes the loop through the trigger, and writing
+            # to a trigger already closed failed that thread with EBADF (a flaky teardown).
+            self._wait_for_requests(time.monotonic() + 5)
             self._server.trigger.pull_trigger(self._close_channels)
             self._thread.join(timeout=5)
         else:
             self._close_channels()
         self._server.task_dispatcher.shutdown()
+
+    def _wait_for_requests(self, deadline: float) -> None:
+        dispatcher = self._server.task_dispatcher
+        while time.monotonic() < deadline and (dispatcher.active_count or dispatcher.queue):
+            time.sleep(0.02)
 
     def stop_gracefully(self, after_ack: AfterAck | None, grace: float) -> None:
         """Stop taking connections, let the requests in progress get their answers and the
@@ -212,9 +220,7 @@ class HttpServer:
         from another thread than the serving one (a SIGTERM handler starts it)."""
         deadline = time.monotonic() + grace
         self._server.trigger.pull_trigger(self._server.close)  # the listening socket only
-        dispatcher = self._server.task_dispatcher
-        while time.monotonic() < deadline and (dispatcher.active_count or dispatcher.queue):
-            time.sleep(0.05)
+        self._wait_for_requests(deadline)
         if after_ack is not None and not after_ack.drain(max(0.0, deadline - time.monotonic())):
             logger.warning("stopping with work still queued after %.0f s", grace)
         time.sleep(0.2)  # the last answers leave their buffers

@@ -26,6 +26,7 @@ from bot.services import (
     teams,
     trend_chart,
 )
+from bot.services.helpdesk_agents import Resolved
 from bot.store import repos
 from bot.store.db import make_engine, make_session_factory
 from bot.store.models import Outbox, OutboxStatus, Person, Reflection, Team
@@ -40,9 +41,9 @@ def _tickets(engine: Engine, rows: list[tuple[str, str, int, int]]) -> None:
     """(agent, solved at ISO, first response minutes, score or 0) → tickets and CSAT surveys."""
     with Session(engine) as session:
 
-        def resolve(agent: str) -> int | None:
+        def resolve(agent: str) -> Resolved:
             person = repos.get_person(session=session, workspace_id="T0001", slack_user_id=agent)
-            return person.id if person else None
+            return Resolved(person.id if person else None)
 
         tickets, surveys = [], []
         for n, (agent, solved, minutes, score) in enumerate(rows):

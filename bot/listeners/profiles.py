@@ -31,6 +31,7 @@ def profile_from_users_info(user: dict[str, Any]) -> people.SlackProfile:
         deleted=bool(user.get("deleted")),
         away_status=status,
         away_status_until=until,
+        real_name=str(profile.get("real_name") or user.get("real_name") or "") or None,
     )
 
 

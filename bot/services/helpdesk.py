@@ -15,6 +15,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlmodel import Session, SQLModel
 
 from bot.services import rollups
+from bot.services.helpdesk_agents import Resolved
 from bot.store.models import utcnow
 
 Kind = Literal["tickets", "surveys"]
@@ -33,8 +34,8 @@ SCORES = {"csat": range(1, 6), "nps": range(0, 11)}
 BATCH = 1000
 TRUE, FALSE = {"true", "yes", "1", "y", "t"}, {"false", "no", "0", "n", "f", ""}
 
-Resolve = Callable[[str], int | None]
-"""A Slack user ID or email → the person's id, or None while nobody matches it."""
+Resolve = Callable[[str], Resolved]
+"""A helpdesk agent cell → the person's id, or None (with why) while nobody matches it."""
 
 
 class RecordError(ValueError):
@@ -181,9 +182,10 @@ def store(
             )
             continue
         seen[values[key]] = line
-        values["person_id"] = resolve(values["agent"])
-        if values["person_id"] is None:
-            report.unmatched.append(Problem(line, f"no Slack user `{values['agent']}` yet (kept)"))
+        resolved = resolve(values["agent"])
+        values["person_id"] = resolved.person_id
+        if resolved.person_id is None:
+            report.unmatched.append(Problem(line, resolved.why))
         # Fields a record leaves out keep their stored values (a webhook knows less than an export).
         batch.append((values, frozenset(name for name in row if name in values) | {"person_id"}))
         if len(batch) >= BATCH:
@@ -254,7 +256,7 @@ def attach_unmatched(*, session: Session, workspace_id: str, resolve: Resolve) -
         table = SQLModel.metadata.tables[name]
         waiting = table.c.workspace_id == workspace_id, table.c.person_id.is_(None)
         for (agent,) in session.execute(select(table.c.agent).where(*waiting).distinct()).all():
-            person_id = resolve(agent)
+            person_id = resolve(agent).person_id
             if person_id is None:
                 continue
             mine = (*waiting, table.c.agent == agent)

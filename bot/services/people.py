@@ -61,6 +61,7 @@ class SlackProfile:
     deleted: bool
     away_status: str | None = None  # a Slack status that pauses check-ins (see away_status)
     away_status_until: datetime | None = None
+    real_name: str | None = None  # the full name (helpdesk exports name agents by it)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def record_profile(
     if person is None:
         person = Person(workspace_id=workspace_id, slack_user_id=profile.user_id)
     person.display_name = profile.display_name
+    person.real_name = profile.real_name
     person.timezone = profile.timezone
     person.is_slack_admin = profile.is_admin
     person.active = not profile.deleted

@@ -49,6 +49,7 @@ class Person(SQLModel, table=True):
     workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=32)
     slack_user_id: str = Field(max_length=32)
     display_name: str | None = Field(default=None, max_length=200)
+    real_name: str | None = Field(default=None, max_length=200)  # Slack's full name
     # IANA zone from the Slack profile (`tz`), e.g. "America/New_York".
     timezone: str | None = Field(default=None, max_length=64)
     is_slack_admin: bool = False
@@ -215,6 +216,20 @@ class ActionItem(SQLModel, table=True):
     status: str = Field(default="open", max_length=16)  # open | done
     created_at: datetime = Field(default_factory=utcnow)
     done_at: datetime | None = None
+
+
+class HelpdeskAgent(SQLModel, table=True):
+    """How a helpdesk names an agent (a name, an agent id, an email), mapped to a Slack user:
+    `python -m bot import agents`. Used by every import, webhook and sync."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=32)
+    key: str = Field(max_length=200)  # the helpdesk's value, normalised (helpdesk_agents.key_of)
+    helpdesk_agent: str = Field(max_length=200)  # as written in the map
+    slack_user_id: str = Field(max_length=32)
+    updated_at: datetime
 
 
 class HelpdeskTicket(SQLModel, table=True):

@@ -105,7 +105,7 @@ def test_surveys_check_kind_and_score_and_keep_unknown_agents(
     err = capsys.readouterr().err
     assert "line 3: a csat score is 1 to 5, not 6" in err
     assert "line 4: kind `ces` must be csat or nps" in err
-    assert "line 5: no Slack user `nobody@example.com` yet (kept)" in err
+    assert "line 5: no Slack user with the email `nobody@example.com` yet (kept)" in err
     with Session(engine) as session:
         kept = {r.response_id: r.person_id for r in session.exec(select(SurveyResponse)).all()}
     assert set(kept) == {"R1", "R4"}

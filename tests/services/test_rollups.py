@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.services import helpdesk, kpis, rollups, teams
+from bot.services.helpdesk_agents import Resolved
 from bot.services.periods import parse
 from bot.store import repos
 from bot.store.models import KpiRollup, Person
@@ -45,9 +46,9 @@ def _records(seed: int, count: int) -> tuple[list[dict[str, Any]], list[dict[str
 
 
 def _store(session: Session, kind: helpdesk.Kind, rows: list[dict[str, Any]]) -> None:
-    def resolve(agent: str) -> int | None:
+    def resolve(agent: str) -> Resolved:
         person = teams.person_stub(session=session, workspace_id=WORKSPACE, slack_user_id=agent)
-        return person.id
+        return Resolved(person.id)
 
     report = helpdesk.store(
         session=session, workspace_id=WORKSPACE, kind=kind,
