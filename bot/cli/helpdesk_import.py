@@ -2,15 +2,16 @@
 
 import argparse
 import sys
+from contextlib import closing
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 from tqdm import tqdm
 
-from bot.cli import UsageError
+from bot.cli import UsageError, agents_import
 from bot.cli.roster import workspace_of
 from bot.ingest import resolver
-from bot.services import helpdesk
+from bot.services import csv_files, helpdesk
 from bot.store import repos
 from bot.store.db import make_session_factory
 
@@ -24,7 +25,7 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="import helpdesk tickets or CSAT/NPS surveys (CSV)",
         description="Create or update helpdesk records by id (README → Helpdesk data).",
     )
-    parser.add_argument("kind", choices=["tickets", "surveys"])
+    parser.add_argument("kind", choices=["tickets", "surveys", "agents"])
     parser.add_argument("file", help="the CSV file")
     parser.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
     parser.add_argument("--strict", action="store_true", help="import nothing if a line is bad")
@@ -33,16 +34,35 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="rename a column of your helpdesk's export, e.g. --map 'Ticket ID=ticket_id'",
     )  # fmt: skip
     parser.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
+    parser.add_argument(
+        "--encoding", help="the file's encoding (default: UTF-8 with or without BOM, UTF-16, "
+        "else Windows-1252, said on stderr)",
+    )  # fmt: skip
 
 
 def _renames(pairs: list[str]) -> dict[str, str]:
-    renames = {}
+    renames: dict[str, str] = {}
     for pair in pairs:
         old, sep, new = pair.partition("=")
         if not sep or not old.strip() or not new.strip():
             raise UsageError(f"--map takes OLD=NEW, not {pair!r}")
+        twice = [was for was, now in renames.items() if now == new.strip()]
+        if twice:
+            raise UsageError(f"--map maps both `{twice[0]}` and `{old.strip()}` to {new.strip()}")
         renames[old.strip()] = new.strip()
     return renames
+
+
+def open_file(args: argparse.Namespace) -> csv_files.Table:
+    """The file as a table, saying on stderr when it was read as Windows-1252."""
+    try:
+        table = csv_files.open_table(args.file, args.encoding)
+    except csv_files.FileError as error:
+        raise UsageError(str(error)) from None
+    if table.encoding == "cp1252" and not args.encoding:
+        print(f"{args.file} is not UTF-8: read as Windows-1252 (choose with --encoding)",
+              file=sys.stderr)  # fmt: skip
+    return table
 
 
 def _lines(path: str) -> int | None:
@@ -59,30 +79,31 @@ def _lines(path: str) -> int | None:
 
 def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> int:
     """Import the file; print problems, progress and the summary; return the exit code."""
+    if args.kind == "agents":
+        return agents_import.run(args, engine, client, open_file(args))
     renames = _renames(args.map)
     workspace_id = workspace_of(args, client, engine)
-    try:
-        source = open(args.file, encoding="utf-8-sig", newline="")  # noqa: SIM115 (streamed)
-    except OSError as error:
-        raise UsageError(f"cannot read {args.file}: {error.strerror}") from None
+    table = open_file(args)
     bar = tqdm(total=_lines(args.file), unit=" records", file=sys.stderr, disable=None)
 
     def progress(done: int) -> None:
         bar.update(done - bar.n)
 
-    with source, bar, make_session_factory(engine)() as session:
+    with closing(table), bar, make_session_factory(engine)() as session:
         repos.ensure_workspace(session=session, workspace_id=workspace_id)
         resolve = resolver(session, workspace_id, client)
         try:
             report = helpdesk.store(
                 session=session, workspace_id=workspace_id, kind=args.kind,
-                records=helpdesk.read_csv(args.kind, source, renames),
+                records=helpdesk.read_csv(args.kind, table.reader, renames),
                 resolve=resolve, progress=progress,
             )  # fmt: skip
         except helpdesk.RecordError as error:
             raise UsageError(str(error)) from None
         except UnicodeDecodeError:
-            raise UsageError(f"{args.file} is not UTF-8 text") from None
+            raise UsageError(
+                f"{args.file} is not {table.encoding} text; pass --encoding (e.g. cp1252)"
+            ) from None
         for problem in [*report.rejected, *report.unmatched]:
             print(problem, file=sys.stderr)
         if report.rejected and args.strict:

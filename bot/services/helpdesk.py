@@ -9,7 +9,7 @@ import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, TextIO
+from typing import Any, Literal
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlmodel import Session, SQLModel
@@ -71,11 +71,18 @@ class ImportReport:
 
 
 def read_csv(
-    kind: Kind, source: TextIO, renames: dict[str, str]
+    kind: Kind, reader: "csv.DictReader[str]", renames: dict[str, str]
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) pairs with the header renamed (`--map old=new`) and checked."""
-    reader = csv.DictReader(source)
-    header = [renames.get(name.strip(), name.strip()) for name in reader.fieldnames or []]
+    original = [name.strip() for name in reader.fieldnames or []]
+    header = [renames.get(name, name) for name in original]
+    for name in set(header):
+        sources = [old for old, new in zip(original, header, strict=True) if new == name]
+        if len(sources) > 1:
+            raise RecordError(
+                f"column {name} would come from {' and '.join(f'`{s}`' for s in sources)}; "
+                "keep one (--map renames a column onto another's name)"
+            )
     missing = [name for name in REQUIRED[kind] if name not in header]
     if missing:
         raise RecordError(

@@ -20,7 +20,9 @@ from sqlmodel import Session, col, select
 
 from bot.store.models import HelpdeskAgent, Person
 
-SLACK_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
+# A Slack user or enterprise user ID: U or W, then capitals and digits (at least one digit, so
+# a name in capitals such as ULRICH is not taken for one).
+SLACK_ID = re.compile(r"^[UW](?=[A-Z]*[0-9])[A-Z0-9]{4,}$")
 
 
 def key_of(value: str) -> str:

@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.__main__ import main
-from bot.store.models import HelpdeskTicket, SurveyResponse
+from bot.services import people
+from bot.store.models import HelpdeskTicket, Person, SurveyResponse
 from tests.fakeslack import FakeSlack
 
 TICKETS = "ticket_id,agent,created_at,first_response_at,solved_at,agent_replies,reopened,channel\n"
@@ -170,3 +171,113 @@ def test_kept_rows_count_once_slack_knows_their_agent(
     assert "1 rows kept from earlier imports now count" in capsys.readouterr().out
     assert main(["metrics", "--agent", "U0LATE", "--period", "2026-03", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["tickets_solved"] == 1
+
+
+def _known(engine: Engine, user: str, real_name: str, display: str | None = None) -> None:
+    """Someone CX Coach has met, with their Slack names."""
+    with Session(engine) as session:
+        people.record_profile(
+            session=session, workspace_id="T0001", now=datetime(2026, 3, 1, tzinfo=UTC),
+            profile=people.SlackProfile(user_id=user, display_name=display or real_name,
+                                        timezone="UTC", is_admin=False, deleted=False,
+                                        real_name=real_name),
+        )  # fmt: skip
+        session.commit()
+
+
+def _people(engine: Engine) -> set[str]:
+    with Session(engine) as session:
+        return set(session.exec(select(Person.slack_user_id)).all())
+
+
+def test_agents_named_not_emailed_never_become_people(
+    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name matches the one person with that Slack real or display name (case, accents and
+    spacing aside); an unknown or shared name is kept unmatched and reported; no person is
+    ever made from a name."""
+    _known(engine, "U0WANDA", "Wanda Park")
+    _known(engine, "U0SAM1", "Sam Lee")
+    _known(engine, "U0SAM2", "Samuel Lee", display="sam lee")
+    rows = (
+        "T1,Wanda Park,2026-03-01T10:00:00Z,,2026-03-01T12:00:00Z,1,false,email\n"
+        "T2,  wánda   PARK ,2026-03-01T10:00:00Z,,2026-03-01T12:00:00Z,1,false,email\n"
+        "T3,Ghost Agent,2026-03-01T10:00:00Z,,2026-03-01T12:00:00Z,1,false,email\n"
+        "T4,Sam Lee,2026-03-01T10:00:00Z,,2026-03-01T12:00:00Z,1,false,email\n"
+    )
+    before = _people(engine)
+    assert main(["import", "tickets", _csv(tmp_path, TICKETS + rows)]) == 0
+    err = capsys.readouterr().err
+    assert "line 4: nobody known as `Ghost Agent`" in err
+    assert "line 5: 2 people are called `Sam Lee`" in err
+    assert _people(engine) == before
+    tickets = _tickets(engine)
+    with Session(engine) as session:
+        wanda = session.exec(select(Person.id).where(Person.slack_user_id == "U0WANDA")).one()
+    assert (tickets["T1"].person_id, tickets["T2"].person_id) == (wanda, wanda)
+    assert (tickets["T3"].person_id, tickets["T4"].person_id) == (None, None)
+
+
+def test_an_agents_map_credits_kept_rows_and_later_imports(
+    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`import agents` maps a helpdesk name or id to a Slack user (by ID or email): rows kept
+    for it count at once, and later imports use the map; bad lines are reported."""
+    _known(engine, "U0SAM1", "Sam Lee")
+    _known(engine, "U0SAM2", "Sam Lee")
+    rows = (
+        "T1,Sam Lee,2026-03-01T10:00:00Z,,2026-03-01T12:00:00Z,1,false,email\n"
+        "T2,48213,2026-03-01T10:00:00Z,,2026-03-01T12:00:00Z,1,false,email\n"
+    )
+    assert main(["import", "tickets", _csv(tmp_path, TICKETS + rows)]) == 0
+    capsys.readouterr()
+    agents = (
+        "helpdesk_agent,slack\nSam Lee,U0SAM2\n48213,ana@example.com\n,U0SAM1\n"
+        "Nobody,someone\nGhost,ghost@example.com\n"
+    )
+    assert main(["import", "agents", _csv(tmp_path, agents, "agents.csv")]) == 1
+    out, err = capsys.readouterr()
+    assert "2 mapped, 0 changed" in out
+    assert "2 rows kept from earlier imports now count" in out
+    assert "line 4: helpdesk_agent is empty" in err
+    assert "line 5: slack `someone` is neither a Slack user ID" in err
+    assert "line 6: no Slack user has the email ghost@example.com" in err
+    with Session(engine) as session:
+        ids = dict(session.exec(select(Person.slack_user_id, Person.id)).all())
+    tickets = _tickets(engine)
+    assert (tickets["T1"].person_id, tickets["T2"].person_id) == (ids["U0SAM2"], ids["U0AGENT"])
+    later = "T3,48213,2026-03-02T10:00:00Z,,2026-03-02T12:00:00Z,1,false,email\n"
+    assert main(["import", "tickets", _csv(tmp_path, TICKETS + later)]) == 0
+    assert _tickets(engine)["T3"].person_id == ids["U0AGENT"]
+
+
+def test_files_as_excel_writes_them(
+    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Semicolons in Windows-1252 (said on stderr), UTF-16 with tabs, and UTF-8 with a BOM all
+    import; a column mapped twice is a clear error."""
+    semicolons = TICKETS.replace(",", ";") + (
+        "T1;José Núñez;2026-03-01T10:00:00Z;;2026-03-01T12:00:00Z;1;false;email\n"
+    )
+    (tmp_path / "cp1252.csv").write_bytes(semicolons.encode("cp1252"))
+    assert main(["import", "tickets", str(tmp_path / "cp1252.csv")]) == 0
+    out, err = capsys.readouterr()
+    assert "read as Windows-1252" in err
+    assert "1 inserted" in out
+    assert _tickets(engine)["T1"].agent == "José Núñez"
+    tabs = TICKETS.replace(",", "\t") + (
+        "T2\tU0AGENT\t2026-03-01T10:00:00Z\t\t2026-03-01T12:00:00Z\t1\tfalse\temail\n"
+    )
+    (tmp_path / "utf16.csv").write_bytes(tabs.encode("utf-16"))
+    (tmp_path / "bom.csv").write_bytes(("\ufeff" + TICKETS + "T3,U0AGENT,2026-03-01T10:00:00Z,"
+                                        ",,1,false,email\n").encode())  # fmt: skip
+    assert main(["import", "tickets", str(tmp_path / "utf16.csv")]) == 0
+    assert main(["import", "tickets", str(tmp_path / "bom.csv")]) == 0
+    assert {"T2", "T3"} <= set(_tickets(engine))
+    capsys.readouterr()
+    twice = ["--map", "Id=ticket_id", "--map", "Ticket=ticket_id"]
+    assert main(["import", "tickets", str(tmp_path / "bom.csv"), *twice]) == 2
+    assert "--map maps both `Id` and `Ticket` to ticket_id" in capsys.readouterr().err
+    onto = ["--map", "agent=ticket_id"]
+    assert main(["import", "tickets", str(tmp_path / "bom.csv"), *onto]) == 2
+    assert "column ticket_id would come from `ticket_id` and `agent`" in capsys.readouterr().err
