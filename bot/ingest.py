@@ -77,8 +77,6 @@ def ingest(
 
 
 ZENDESK_SKEW = timedelta(minutes=5)  # signatures older (or newer) than this are replays
-ZENDESK_RATINGS = {"good": 5, "bad": 1}  # Zendesk's two-point CSAT, on our 1-5 scale
-ZENDESK_UNRATED = {"offered", "unoffered", ""}
 
 
 def zendesk(
@@ -116,11 +114,10 @@ def zendesk(
         return _store("tickets", [item], engine, client_factory)
     if kind != "survey":
         return 400, {"error": f"type `{kind}` must be ticket or survey"}
-    rating = str(item.get("score", "")).strip().lower()
-    if rating in ZENDESK_UNRATED:
+    rating = " ".join(str(item.get("score", "")).strip().lower().split())
+    if rating in helpdesk.NOT_RATED:
         return 200, {"inserted": 0, "updated": 0, "rejected": [], "unmatched": [],
                      "note": "no rating yet; nothing stored"}  # fmt: skip
-    item["score"] = ZENDESK_RATINGS.get(rating, item["score"])
     item.setdefault("kind", "csat")
     return _store("surveys", [item], engine, client_factory)
 

@@ -216,14 +216,31 @@ def test_zendesk_signature_and_replays(
 
 
 def test_zendesk_bad_bodies_are_explained(zendesk_url: str) -> None:
-    """Unassigned tickets, unknown types and non-objects get a specific error."""
-    status, body = _zendesk(zendesk_url, _template("ticket", **{"ticket.assignee.email": ""}))
-    assert (status, body["rejected"]) == (422, [{"item": 1, "error": "agent is empty"}])
+    """Unknown types and non-objects get a specific error."""
     assert _zendesk(zendesk_url, b'{"type": "user"}') == (
         400, {"error": "type `user` must be ticket or survey"})  # fmt: skip
     assert _zendesk(zendesk_url, b"[1]")[0] == 400
     deep = b"[" * 100_000 + b"]" * 100_000  # RecursionError in json: a 400, not a 500
     assert _zendesk(zendesk_url, deep) == (400, {"error": "the body is not JSON"})
+
+
+def test_an_unassigned_solved_ticket_is_kept_and_counts_once_assigned(
+    zendesk_url: str, engine: Engine
+) -> None:
+    """Zendesk sends a solved ticket nobody is assigned to: 200 (not a failed delivery), kept
+    without an agent; the same ticket again with an assignee counts for them. Ratings are
+    read in any case."""
+    status, body = _zendesk(zendesk_url, _template("ticket", **{"ticket.assignee.email": ""}))
+    assert (status, body["inserted"], body["rejected"]) == (200, 1, [])
+    assert "no agent assigned" in json.dumps(body["unmatched"])
+    assert _zendesk(zendesk_url, _template("ticket"))[1]["updated"] == 1
+    assert _zendesk(zendesk_url, _template("survey", **{
+        "ticket.id": "7", "satisfaction.current_rating": "GOOD"}))[0] == 200  # fmt: skip
+    with Session(engine) as session:
+        ticket = session.exec(select(HelpdeskTicket)).one()
+        survey = session.exec(select(SurveyResponse)).one()
+    assert ticket.person_id is not None
+    assert survey.score == 5
 
 
 def test_zendesk_is_off_without_a_secret(server: HttpServer) -> None:

@@ -27,9 +27,24 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "surveys": ("response_id", "ticket_id", "agent", "kind", "score", "comment", "submitted_at"),
 }  # fmt: skip
 REQUIRED: dict[str, tuple[str, ...]] = {
+    "tickets": ("ticket_id", "created_at"),
+    "surveys": ("response_id", "kind", "score", "submitted_at"),
+}
+# The header must name these (a row may leave them empty: an unassigned ticket is kept).
+HEADER: dict[str, tuple[str, ...]] = {
     "tickets": ("ticket_id", "agent", "created_at"),
     "surveys": ("response_id", "agent", "kind", "score", "submitted_at"),
 }
+# Rating words as helpdesks export them, on CX Coach's scales: CSAT 1-5 (4-5 satisfied).
+# Zendesk: Good/Bad; Freshdesk: its 3-, 5- and 7-point labels (Happy and above satisfied);
+# Intercom: its five emoji words. Words for "asked, not answered" are no rating at all.
+RATING_LABELS = {
+    "good": 5, "bad": 1,
+    "extremely happy": 5, "very happy": 5, "happy": 4, "awesome": 5, "neutral": 3,
+    "unhappy": 2, "not good": 1, "very unhappy": 1, "extremely unhappy": 1,
+    "amazing": 5, "great": 4, "ok": 3, "okay": 3, "terrible": 1,
+}  # fmt: skip
+NOT_RATED = {"offered", "unoffered", "not offered", "not rated", "-", ""}
 SCORES = {"csat": range(1, 6), "nps": range(0, 11)}
 BATCH = 1000
 TRUE, FALSE = {"true", "yes", "1", "y", "t"}, {"false", "no", "0", "n", "f", ""}
@@ -40,6 +55,10 @@ Resolve = Callable[[str], Resolved]
 
 class RecordError(ValueError):
     """A record that cannot be used; the message says which field and why."""
+
+
+class NotRated(Exception):
+    """A survey row that was offered but not answered: nothing to store, nothing wrong."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +78,7 @@ class ImportReport:
 
     inserted: int = 0
     updated: int = 0
+    not_rated: int = 0  # surveys offered, not answered (Zendesk's "Offered"): skipped
     rejected: list[Problem] = field(default_factory=list)
     unmatched: list[Problem] = field(default_factory=list)  # kept, counted once the person appears
 
@@ -67,6 +87,7 @@ class ImportReport:
         return (
             f"{self.inserted} inserted, {self.updated} updated, {len(self.rejected)} rejected"
             + (f", {len(self.unmatched)} kept for agents not yet known" if self.unmatched else "")
+            + (f", {self.not_rated} offered but not rated (skipped)" if self.not_rated else "")
         )
 
 
@@ -83,7 +104,7 @@ def read_csv(
                 f"column {name} would come from {' and '.join(f'`{s}`' for s in sources)}; "
                 "keep one (--map renames a column onto another's name)"
             )
-    missing = [name for name in REQUIRED[kind] if name not in header]
+    missing = [name for name in HEADER[kind] if name not in header]
     if missing:
         raise RecordError(
             f"the header lacks {', '.join(missing)} (expected {', '.join(COLUMNS[kind])}; "
@@ -126,12 +147,13 @@ def ticket_values(row: dict[str, Any]) -> dict[str, Any]:
     if replies < 0:
         raise RecordError("agent_replies is negative")
     reopened = str(row.get("reopened") or "").strip().lower()
-    if reopened not in TRUE | FALSE:
-        raise RecordError(f"reopened `{row.get('reopened')}` is not true or false")
+    if not (reopened in TRUE | FALSE or reopened.isdigit()):  # a flag, or Zendesk's count
+        raise RecordError(f"reopened `{row.get('reopened')}` is not true, false or a count")
     return {
-        "ticket_id": str(row["ticket_id"]).strip(), "agent": str(row["agent"]).strip(),
+        "ticket_id": str(row["ticket_id"]).strip(), "agent": str(row.get("agent") or "").strip(),
         "created_at": created, "first_response_at": first, "solved_at": solved,
-        "agent_replies": replies, "reopened": reopened in TRUE,
+        "agent_replies": replies,
+        "reopened": reopened in TRUE or (reopened.isdigit() and int(reopened) > 0),
         "channel": str(row.get("channel") or "").strip()[:32] or None,
     }  # fmt: skip
 
@@ -139,22 +161,26 @@ def ticket_values(row: dict[str, Any]) -> dict[str, Any]:
 def survey_values(row: dict[str, Any]) -> dict[str, Any]:
     """A survey response's column values, or RecordError."""
     for name in REQUIRED["surveys"]:
-        if not str(row.get(name) or "").strip():
+        if name != "score" and not str(row.get(name) or "").strip():
             raise RecordError(f"{name} is empty")
     kind = str(row["kind"]).strip().lower()
     if kind not in SCORES:
         raise RecordError(f"kind `{row['kind']}` must be csat or nps")
+    word = " ".join(str(row["score"]).strip().lower().split())
+    if word in NOT_RATED:
+        raise NotRated
     try:
-        score = int(str(row["score"]))
+        score = RATING_LABELS[word] if kind == "csat" and word in RATING_LABELS else int(word)
     except ValueError:
-        raise RecordError(f"score `{row['score']}` is not a whole number") from None
+        raise RecordError(f"score `{row['score']}` is not a whole number or a rating word "
+                          f"({', '.join(sorted(RATING_LABELS))})") from None  # fmt: skip
     allowed = SCORES[kind]
     if score not in allowed:
         raise RecordError(f"a {kind} score is {allowed.start} to {allowed.stop - 1}, not {score}")
     return {
         "response_id": str(row["response_id"]).strip(),
         "ticket_id": str(row.get("ticket_id") or "").strip() or None,
-        "agent": str(row["agent"]).strip(), "kind": kind, "score": score,
+        "agent": str(row.get("agent") or "").strip(), "kind": kind, "score": score,
         "comment": str(row.get("comment") or "") or None,
         "submitted_at": timestamp(str(row["submitted_at"]), "submitted_at"),
     }  # fmt: skip
@@ -182,6 +208,9 @@ def store(
             values = values_of(row)
         except RecordError as error:
             report.rejected.append(Problem(line, str(error)))
+            continue
+        except NotRated:
+            report.not_rated += 1
             continue
         if values[key] in seen:
             report.rejected.append(

@@ -117,7 +117,9 @@ def resolve_with(
         if agent in cache:
             return cache[agent]
         key = key_of(agent)
-        if key in agent_map:
+        if not key:
+            found = Resolved(None, "no agent assigned (kept; counted once it has one)")
+        elif key in agent_map:
             found = Resolved(person_for(agent_map[key]))
         elif SLACK_ID.match(agent.strip()):
             found = Resolved(person_for(agent.strip()))

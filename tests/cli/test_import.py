@@ -75,7 +75,7 @@ def test_bad_ticket_lines_are_reported_and_good_ones_land(
     assert "line 3: created_at `yesterday` is not an ISO 8601 time" in err
     assert "line 4: first_response_at is before created_at" in err
     assert "line 5: agent_replies `x` is not a number" in err
-    assert "line 6: reopened `maybe` is not true or false" in err
+    assert "line 6: reopened `maybe` is not true, false or a count" in err
     assert "line 7: ticket_id T1 already on line 2" in err
     assert set(_tickets(engine)) == {"T1"}
 
