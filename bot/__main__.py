@@ -270,7 +270,7 @@ def run_import(settings: Settings, args: argparse.Namespace) -> int:
     try:
         return cli_import.run(args, engine, client)
     except UsageError as error:
-        print(f"python -m bot import {args.kind}: {error}", file=sys.stderr)
+        print(f"python -m bot import {args.kind_of}: {error}", file=sys.stderr)
         return EXIT_USAGE
 
 

@@ -1,6 +1,7 @@
 """`python -m bot import tickets|surveys FILE`: helpdesk records from CSV, streamed."""
 
 import argparse
+import dataclasses
 import sys
 from contextlib import closing
 
@@ -11,7 +12,7 @@ from tqdm import tqdm
 from bot.cli import UsageError, agents_import
 from bot.cli.roster import workspace_of
 from bot.ingest import resolver
-from bot.services import csv_files, helpdesk
+from bot.services import csv_files, helpdesk, presets
 from bot.store import repos
 from bot.store.db import make_session_factory
 
@@ -25,7 +26,7 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="import helpdesk tickets or CSAT/NPS surveys (CSV)",
         description="Create or update helpdesk records by id (README → Helpdesk data).",
     )
-    parser.add_argument("kind", choices=["tickets", "surveys", "agents"])
+    parser.add_argument("kind_of", metavar="kind", choices=["tickets", "surveys", "agents"])
     parser.add_argument("file", help="the CSV file")
     parser.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
     parser.add_argument("--strict", action="store_true", help="import nothing if a line is bad")
@@ -34,6 +35,18 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="rename a column of your helpdesk's export, e.g. --map 'Ticket ID=ticket_id'",
     )  # fmt: skip
     parser.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
+    parser.add_argument(
+        "--source", choices=presets.SOURCES, default="csv",
+        help="whose export the file is (README → Helpdesk exports); csv: CX Coach's own format",
+    )  # fmt: skip
+    parser.add_argument(
+        "--timezone", metavar="ZONE",
+        help="the IANA zone of times written without an offset (zendesk and freshdesk exports "
+        "need it; csv default: UTC)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--kind", choices=["csat", "nps"], help="surveys: their kind, if no column says it"
+    )
     parser.add_argument(
         "--encoding", help="the file's encoding (default: UTF-8 with or without BOM, UTF-16, "
         "else Windows-1252, said on stderr)",
@@ -77,9 +90,26 @@ def _lines(path: str) -> int | None:
         return None
 
 
+def _records(
+    args: argparse.Namespace, table: csv_files.Table, renames: dict[str, str]
+) -> helpdesk.Records:
+    """The file's rows in our own format: through the source's preset, or read as ours."""
+    fixed = {"kind": args.kind} if args.kind and args.kind_of == "surveys" else {}
+    zone = presets.zone_named(args.timezone) if args.timezone else None
+    if args.source == "csv":
+        return helpdesk.read_csv(args.kind_of, table.reader, renames, fixed=fixed, zone=zone)
+    preset = presets.PRESETS[(args.source, args.kind_of)]
+    preset = dataclasses.replace(preset, fixed=preset.fixed | fixed)
+    header = [renames.get(name.strip(), name.strip()) for name in table.reader.fieldnames or []]
+    reading = presets.plan(preset, header, args.timezone)
+    table.reader.fieldnames = header
+    rows = ((table.reader.line_num, row) for row in table.reader)
+    return presets.convert(preset, reading, rows)
+
+
 def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> int:
     """Import the file; print problems, progress and the summary; return the exit code."""
-    if args.kind == "agents":
+    if args.kind_of == "agents":
         return agents_import.run(args, engine, client, open_file(args))
     renames = _renames(args.map)
     workspace_id = workspace_of(args, client, engine)
@@ -94,11 +124,10 @@ def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> i
         resolve = resolver(session, workspace_id, client)
         try:
             report = helpdesk.store(
-                session=session, workspace_id=workspace_id, kind=args.kind,
-                records=helpdesk.read_csv(args.kind, table.reader, renames),
-                resolve=resolve, progress=progress,
+                session=session, workspace_id=workspace_id, kind=args.kind_of,
+                records=_records(args, table, renames), resolve=resolve, progress=progress,
             )  # fmt: skip
-        except helpdesk.RecordError as error:
+        except (helpdesk.RecordError, presets.PresetError) as error:
             raise UsageError(str(error)) from None
         except UnicodeDecodeError:
             raise UsageError(

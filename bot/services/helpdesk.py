@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlmodel import Session, SQLModel
@@ -92,9 +93,12 @@ class ImportReport:
 
 
 def read_csv(
-    kind: Kind, reader: "csv.DictReader[str]", renames: dict[str, str]
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs with the header renamed (`--map old=new`) and checked."""
+    kind: Kind, reader: "csv.DictReader[str]", renames: dict[str, str], *,
+    fixed: dict[str, str] | None = None, zone: ZoneInfo | None = None,
+) -> Iterator[tuple[int, dict[str, str]]]:  # fmt: skip
+    """(line number, row) pairs with the header renamed (`--map old=new`) and checked; `fixed`
+    fills columns the file lacks (`--kind`); with `zone`, times without an offset are local
+    there (`--timezone`; by default our format's rule: no offset is UTC)."""
     original = [name.strip() for name in reader.fieldnames or []]
     header = [renames.get(name, name) for name in original]
     for name in set(header):
@@ -104,7 +108,8 @@ def read_csv(
                 f"column {name} would come from {' and '.join(f'`{s}`' for s in sources)}; "
                 "keep one (--map renames a column onto another's name)"
             )
-    missing = [name for name in HEADER[kind] if name not in header]
+    fixed = {name: value for name, value in (fixed or {}).items() if name not in header}
+    missing = [name for name in HEADER[kind] if name not in header and name not in fixed]
     if missing:
         raise RecordError(
             f"the header lacks {', '.join(missing)} (expected {', '.join(COLUMNS[kind])}; "
@@ -112,7 +117,30 @@ def read_csv(
         )
     reader.fieldnames = header
     for row in reader:
-        yield reader.line_num, {key: (value or "").strip() for key, value in row.items() if key}
+        found = {key: (value or "").strip() for key, value in row.items() if key} | fixed
+        if zone is not None:
+            try:
+                for name in TIME_FIELDS:
+                    if found.get(name):
+                        found[name] = local_time(found[name], zone, name)
+            except RecordError as error:
+                found["_error"] = str(error)
+        yield reader.line_num, found
+
+
+TIME_FIELDS = ("created_at", "first_response_at", "solved_at", "submitted_at")
+
+
+def local_time(value: str, zone: ZoneInfo, name: str) -> str:
+    """A local time in `zone` (an offset written in it wins) as ISO 8601 with its offset."""
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise RecordError(f"{name} `{value}` is not a date and time") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone, fold=0)
+    return parsed.astimezone(UTC).isoformat()
 
 
 def timestamp(value: str, name: str) -> datetime:
@@ -130,6 +158,8 @@ def _optional_time(row: dict[str, Any], name: str) -> datetime | None:
 
 def ticket_values(row: dict[str, Any]) -> dict[str, Any]:
     """A ticket's column values, or RecordError."""
+    if row.get("_error"):
+        raise RecordError(str(row["_error"]))
     for name in REQUIRED["tickets"]:
         if not str(row.get(name) or "").strip():
             raise RecordError(f"{name} is empty")
@@ -160,6 +190,8 @@ def ticket_values(row: dict[str, Any]) -> dict[str, Any]:
 
 def survey_values(row: dict[str, Any]) -> dict[str, Any]:
     """A survey response's column values, or RecordError."""
+    if row.get("_error"):
+        raise RecordError(str(row["_error"]))
     for name in REQUIRED["surveys"]:
         if name != "score" and not str(row.get(name) or "").strip():
             raise RecordError(f"{name} is empty")

@@ -281,3 +281,24 @@ def test_files_as_excel_writes_them(
     onto = ["--map", "agent=ticket_id"]
     assert main(["import", "tickets", str(tmp_path / "bom.csv"), *onto]) == 2
     assert "column ticket_id would come from `ticket_id` and `agent`" in capsys.readouterr().err
+
+
+def test_our_format_takes_a_zone_and_a_kind_when_told(
+    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Our own format keeps "no offset is UTC", unless --timezone says where the times are;
+    a survey file without a kind column takes --kind."""
+    rows = "T1,U0AGENT,2026-07-01 09:00,,2026-07-01T10:00:00+02:00,1,0,email\n"
+    assert main(["import", "tickets", _csv(tmp_path, TICKETS + rows),
+                 "--timezone", "Europe/Paris"]) == 0  # fmt: skip
+    ticket = _tickets(engine)["T1"]
+    assert ticket.created_at == datetime(2026, 7, 1, 7, 0, tzinfo=UTC)
+    assert ticket.solved_at == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)  # its own offset wins
+    surveys = "response_id,agent,score,submitted_at\nS1,U0AGENT,9,2026-07-01T10:00:00Z\n"
+    path = _csv(tmp_path, surveys, "nps.csv")
+    assert main(["import", "surveys", path]) == 2
+    assert "the header lacks kind" in capsys.readouterr().err
+    assert main(["import", "surveys", path, "--kind", "nps"]) == 0
+    with Session(engine) as session:
+        survey = session.exec(select(SurveyResponse)).one()
+    assert (survey.kind, survey.score) == ("nps", 9)
