@@ -20,6 +20,7 @@ from bot.cli import helpdesk_import as cli_import
 from bot.cli import metrics as cli_metrics
 from bot.cli import roster as cli_roster
 from bot.cli import schedule as cli_schedule
+from bot.cli import sync as cli_sync
 from bot.config import Settings, describe_settings_error
 from bot.deps import Deps
 from bot.scheduler import build_scheduler
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_import.add_parser(commands)
     cli_metrics.add_parser(commands)
     cli_digest.add_parser(commands)
+    cli_sync.add_parser(commands)
     return parser
 
 
@@ -107,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_metrics(settings, args)
         if command == "digest":
             return run_digest(settings, args)
+        if command == "sync":
+            return run_sync(settings, args)
         if command == "clock":
             return run_clock(settings)
         return run_http(
@@ -271,6 +275,18 @@ def run_import(settings: Settings, args: argparse.Namespace) -> int:
         return cli_import.run(args, engine, client)
     except UsageError as error:
         print(f"python -m bot import {args.kind_of}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def run_sync(settings: Settings, args: argparse.Namespace) -> int:
+    """`sync zendesk|freshdesk`."""
+    engine = connect(settings)
+    _require_current_schema(engine)
+    client = make_web_client(settings) if settings.slack_bot_token else None
+    try:
+        return cli_sync.run(args, settings, engine, client)
+    except UsageError as error:
+        print(f"python -m bot sync: {error}", file=sys.stderr)
         return EXIT_USAGE
 
 

@@ -22,6 +22,12 @@ ENV_NAMES = {
     "port": "PORT",
     "ingest_token": "INGEST_TOKEN",
     "zendesk_webhook_secret": "ZENDESK_WEBHOOK_SECRET",
+    "zendesk_url": "ZENDESK_URL",
+    "zendesk_email": "ZENDESK_EMAIL",
+    "zendesk_api_token": "ZENDESK_API_TOKEN",
+    "freshdesk_url": "FRESHDESK_URL",
+    "freshdesk_api_key": "FRESHDESK_API_KEY",
+    "helpdesk_sync_minutes": "HELPDESK_SYNC_MINUTES",
     "cx_admins": "CX_ADMINS",
 }
 
@@ -45,6 +51,14 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     ingest_token: SecretStr | None = None
     zendesk_webhook_secret: SecretStr | None = None
+    # Live sync of helpdesk data (bot.sync): Zendesk's API (an agent's email and API token) and
+    # Freshdesk's (an API key); the clock syncs every HELPDESK_SYNC_MINUTES when configured.
+    zendesk_url: str | None = None
+    zendesk_email: str | None = None
+    zendesk_api_token: SecretStr | None = None
+    freshdesk_url: str | None = None
+    freshdesk_api_key: SecretStr | None = None
+    helpdesk_sync_minutes: int = Field(default=15, ge=1, le=1440)
     cx_admins: Annotated[tuple[str, ...], NoDecode] = ()
 
     @field_validator("slack_bot_token")
@@ -85,6 +99,25 @@ class Settings(BaseSettings):
                 "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
             )
         return value
+
+    @field_validator("zendesk_url", "freshdesk_url")
+    @classmethod
+    def _helpdesk_url_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+$", value.rstrip("/")):
+            raise ValueError("must be your helpdesk's address, like https://acme.zendesk.com")
+        return value.rstrip("/") if value else value
+
+    def zendesk_sync(self) -> tuple[str, str, str] | None:
+        """(URL, email, API token) when Zendesk's API is configured."""
+        if self.zendesk_url and self.zendesk_email and self.zendesk_api_token:
+            return self.zendesk_url, self.zendesk_email, self.zendesk_api_token.get_secret_value()
+        return None
+
+    def freshdesk_sync(self) -> tuple[str, str] | None:
+        """(URL, API key) when Freshdesk's API is configured."""
+        if self.freshdesk_url and self.freshdesk_api_key:
+            return self.freshdesk_url, self.freshdesk_api_key.get_secret_value()
+        return None
 
     @field_validator("slack_api_base_url")
     @classmethod

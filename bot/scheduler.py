@@ -29,6 +29,8 @@ from bot.services import (
 )
 from bot.store import repos
 from bot.store.models import ClockHeartbeat, Team
+from bot.sync import runner as sync_runner
+from bot.sync.api import ApiError, AuthRejected
 
 HEARTBEAT_NAME = "clock"
 EVENT_MEMORY = timedelta(days=1)
@@ -151,6 +153,26 @@ def match_helpdesk_agents(deps: Deps) -> None:
             logger.info("helpdesk: %s kept rows now count for their agents", attached)
 
 
+def sync_helpdesks(deps: Deps) -> None:
+    """Pull new tickets and ratings from each configured helpdesk API, for every workspace.
+    A refused credential or an unreachable helpdesk is recorded (admins see it on the App
+    Home) and logged once; the next run tries again."""
+    for source in ("zendesk", "freshdesk"):
+        api = sync_runner.api_for(deps.settings, source)
+        if api is None:
+            continue
+        for workspace_id in _workspaces(deps):
+            try:
+                report = sync_runner.sync(
+                    engine=deps.engine, api=api, source=source, workspace_id=workspace_id,
+                    client=deps.slack, now=deps.clock(),
+                )  # fmt: skip
+            except (AuthRejected, ApiError, sync_runner.SyncBusy) as error:
+                logger.warning("helpdesk sync %s: %s", source, error)
+                continue
+            logger.info("helpdesk sync %s", report.summary())
+
+
 def prune_events(deps: Deps) -> None:
     """Forget Slack event ids older than a day (Slack's retries come within minutes)."""
     with deps.session() as session:
@@ -182,6 +204,7 @@ def job_specs() -> list[JobSpec]:
         JobSpec(
             id="slack_events", func=prune_events, trigger=IntervalTrigger(hours=1, timezone=UTC)
         ),
+        JobSpec(id="helpdesk_sync", func=sync_helpdesks, trigger=every_minute),  # see below
     ]
 
 
@@ -194,9 +217,14 @@ def build_scheduler(deps: Deps, *, blocking: bool = False) -> BaseScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
     )
     for spec in job_specs():
+        trigger = spec.trigger
+        if spec.id == "helpdesk_sync":
+            if not (deps.settings.zendesk_sync() or deps.settings.freshdesk_sync()):
+                continue  # no helpdesk API configured: no job
+            trigger = IntervalTrigger(minutes=deps.settings.helpdesk_sync_minutes, timezone=UTC)
         scheduler.add_job(
             spec.func,
-            trigger=spec.trigger,
+            trigger=trigger,
             id=spec.id,
             replace_existing=True,
             kwargs={"deps": deps},

@@ -4,6 +4,7 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
+from pydantic import SecretStr
 from sqlmodel import Session
 
 from bot.deps import Deps
@@ -52,10 +53,19 @@ def test_heartbeat_records_the_time(deps: Deps) -> None:
 
 
 def test_built_scheduler_has_every_job_and_is_not_running(deps: Deps) -> None:
-    """build_scheduler adds every job with its deps, and starts nothing by itself."""
+    """build_scheduler adds every job with its deps (the helpdesk sync only once a helpdesk
+    API is configured, at its interval), and starts nothing by itself."""
     scheduler = build_scheduler(deps)
-    assert {job.id for job in scheduler.get_jobs()} == {spec.id for spec in job_specs()}
+    every = {spec.id for spec in job_specs()}
+    assert {job.id for job in scheduler.get_jobs()} == every - {"helpdesk_sync"}
     assert not scheduler.running
+    configured = dataclasses.replace(deps, settings=deps.settings.model_copy(update={
+        "zendesk_url": "https://acme.zendesk.com", "zendesk_email": "ops@acme.test",
+        "zendesk_api_token": SecretStr("t0ken"), "helpdesk_sync_minutes": 20,
+    }))  # fmt: skip
+    syncing = build_scheduler(configured)
+    assert {job.id for job in syncing.get_jobs()} == every
+    assert syncing.get_job("helpdesk_sync").trigger.interval == timedelta(minutes=20)
     job = scheduler.get_job("heartbeat")
     assert job.kwargs == {"deps": deps}
 

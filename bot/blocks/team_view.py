@@ -65,14 +65,16 @@ def delivery_problem_blocks(problems: Sequence[DeliveryProblem]) -> list[Block]:
         return f"<@{channel}>" if channel.startswith(("U", "W")) else f"<#{channel}>"
 
     lines = [
-        f"• {p.due_at:%a %d %b %H:%M} UTC, {p.kind} to {where(p.channel)}: `{escape(p.error)}`"
+        f"• {p.due_at:%a %d %b %H:%M} UTC, {p.kind}"
+        + (f" to {where(p.channel)}" if p.channel else " failed (retried at its next run)")
+        + f": `{escape(p.error)}`"
         for p in problems[:10]
     ]
     more = f"\n…and {len(problems) - 10} more." if len(problems) > 10 else ""
     return [
         HeaderBlock(text="Delivery problems (7 days)"),
         section(
-            f"{len(problems)} messages could not be delivered and will not be retried:\n"
+            f"{len(problems)} problems (messages not delivered are not retried):\n"
             + "\n".join(lines)
             + more
         ),

@@ -226,4 +226,3 @@ def _after(
         return {}
     created = datetime.fromisoformat(ours["created_at"])
     return {target: (created + span).isoformat()}
-

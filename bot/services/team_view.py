@@ -13,6 +13,7 @@ from bot.services import schedule
 from bot.services.prompt_claims import ANSWER_WINDOW, PROMPT
 from bot.store.models import (
     ActionItem,
+    HelpdeskSync,
     Membership,
     Outbox,
     OutboxStatus,
@@ -134,7 +135,9 @@ class DeliveryProblem:
 def delivery_problems(
     *, session: Session, workspace_id: str, now: datetime, days: int = 7
 ) -> list[DeliveryProblem]:
-    """Failed sends of the last `days` days, newest first, for admins."""
+    """Helpdesk syncs whose last run failed (a refused API token, an unreachable helpdesk:
+    channel empty, kind "<source> sync"), then failed sends of the last `days` days, newest
+    first, for admins."""
     rows = session.exec(
         select(Outbox)
         .where(
@@ -145,4 +148,12 @@ def delivery_problems(
         .order_by(col(Outbox.due_at).desc())
         .limit(50)
     ).all()
-    return [DeliveryProblem(r.channel, r.kind, r.last_error or "unknown", r.due_at) for r in rows]
+    syncs = session.exec(
+        select(HelpdeskSync).where(
+            HelpdeskSync.workspace_id == workspace_id, col(HelpdeskSync.last_error).is_not(None)
+        )
+    ).all()
+    return [
+        DeliveryProblem("", f"{s.source} sync", s.last_error or "", s.last_run_at or now)
+        for s in syncs
+    ] + [DeliveryProblem(r.channel, r.kind, r.last_error or "unknown", r.due_at) for r in rows]

@@ -232,6 +232,19 @@ class HelpdeskAgent(SQLModel, table=True):
     updated_at: datetime
 
 
+class HelpdeskSync(SQLModel, table=True):
+    """Where the live sync with one helpdesk stands (bot.sync): its cursor, who holds it now,
+    and the last error (an admin sees it on the App Home)."""
+
+    workspace_id: str = Field(foreign_key="workspace.id", primary_key=True, max_length=32)
+    source: str = Field(primary_key=True, max_length=16)  # zendesk | freshdesk
+    tickets_cursor: str | None = Field(default=None, max_length=500)
+    ratings_cursor: str | None = Field(default=None, max_length=500)
+    lease_until: datetime | None = None
+    last_run_at: datetime | None = None
+    last_error: str | None = Field(default=None, max_length=300)
+
+
 class HelpdeskTicket(SQLModel, table=True):
     """A ticket from the helpdesk (CSV import or /ingest); re-importing its id updates it."""
 
