@@ -35,11 +35,12 @@ def ticket_pages(api: HelpdeskApi, cursor: str | None, since: datetime) -> Itera
 
 
 def _agent(assignee_id: Any, users: dict[Any, dict[str, Any]]) -> str:
-    """The assignee's email (what Slack knows), else their Zendesk id (the agents map's)."""
+    """The assignee's email (what Slack knows), else their name, else their Zendesk id (for
+    the agents map)."""
     if assignee_id is None:
         return ""
     user = users.get(assignee_id) or {}
-    return str(user.get("email") or assignee_id)
+    return str(user.get("email") or user.get("name") or assignee_id)
 
 
 def _ticket(
