@@ -3,6 +3,7 @@ helpdesks write them — agent names, local times, minutes, reopen counts, ratin
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
@@ -185,3 +186,79 @@ def test_an_export_that_does_not_fit_its_preset_is_named(
     with pytest.raises(SystemExit):
         main(["import", "tickets", ours, "--source", "helpscout"])
     assert "choose from 'csv', 'zendesk', 'freshdesk', 'intercom'" in capsys.readouterr().err
+
+
+def test_a_zendesk_hand_over_gives_the_exact_figures(
+    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A lead hands over Zendesk's ticket export (agent names, New York times, minutes, reopen
+    counts) and an agents map for a name Slack does not know: `metrics --json` shows what an
+    exact computation over those tickets gives, with no invented people."""
+    import json
+    import random
+
+    from bot.services import teams
+    from bot.services.kpis import RELATIVE_ACCURACY
+    from bot.services.permissions import OPERATOR
+
+    with Session(engine) as session:
+        teams.save(
+            session=session, workspace_id="T0001", actor=OPERATOR, team_id=None,
+            form=teams.TeamForm(name="Tier 1", members=frozenset({"U0WANDA", "U0AGENT"})),
+        )  # fmt: skip
+        team = teams.find(session=session, workspace_id="T0001", name="Tier 1")
+        assert team is not None
+        team.timezone = "America/New_York"
+        session.add(team)
+        session.commit()
+    rng = random.Random(14)
+    zone = ZoneInfo("America/New_York")
+    rows, expected = [], []
+    for n in range(60):
+        created = datetime(2026, 3, 1, 8, tzinfo=zone) + timedelta(hours=11 * n)
+        solved = created + timedelta(minutes=rng.randrange(20, 900))
+        reply, replies, reopens = rng.randrange(1, 240), rng.choice((1, 1, 2, 3)), rng.choice(
+            (0, 0, 0, 1, 2))  # fmt: skip
+        score = rng.choice(("Good", "Good", "Bad", "Offered", "Not Offered"))
+        agent = rng.choice(("Wanda Park", "Ana (Tier 1)"))
+        rows.append(
+            _zendesk_row(
+                n + 1,
+                agent,
+                f"{created:%Y-%m-%d %H:%M}",
+                f"{solved:%Y-%m-%d %H:%M}",
+                score,
+                reopens,
+                replies,
+                str(reply),
+            )
+        )
+        if datetime(2026, 3, 1, tzinfo=zone) <= solved < datetime(2026, 4, 1, tzinfo=zone):
+            expected.append((reply, replies, reopens, score))
+    export = _file(tmp_path, ZENDESK + "".join(rows))
+    agents = tmp_path / "agents.csv"
+    agents.write_text("helpdesk_agent,slack\nAna (Tier 1),ana@example.com\n")
+    zone_flag = ["--timezone", "America/New_York"]
+    assert main(["import", "agents", str(agents)]) == 0
+    assert main(["import", "tickets", export, "--source", "zendesk", *zone_flag]) == 0
+    assert main(["import", "surveys", export, "--source", "zendesk", *zone_flag]) == 0
+    assert _people(engine) == {"U0WANDA", "U0AGENT"}  # the team; nobody made from a name
+    capsys.readouterr()
+    assert main(["metrics", "--team", "Tier 1", "--period", "2026-03", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    replied = [e for e in expected if e[1] >= 1]
+    first_contact = [e for e in replied if e[1] == 1 and e[2] == 0]
+    rated = [e for e in expected if e[3] in ("Good", "Bad")]
+    minutes = sorted(e[0] for e in expected)
+    assert figures["tickets_solved"] == len(expected)
+    assert figures["fcr_pct"] == pytest.approx(100 * len(first_contact) / len(replied))
+    assert figures["csat_n"] == len(rated)
+    assert figures["csat_pct"] == pytest.approx(
+        100 * sum(e[3] == "Good" for e in rated) / len(rated))  # fmt: skip
+    middle = (minutes[(len(minutes) - 1) // 2] + minutes[len(minutes) // 2]) / 2 * 60
+    assert figures["frt_median_s"] == pytest.approx(middle, rel=2 * RELATIVE_ACCURACY)
+
+
+def _people(engine: Engine) -> set[str]:
+    with Session(engine) as session:
+        return set(session.exec(select(Person.slack_user_id)).all())
