@@ -34,7 +34,16 @@ def digest_message(data: dict[str, Any]) -> Rendered:
     if quiet:
         blocks.append(section("No tickets or surveys this week, so no KPIs to show."))
     else:
-        blocks.append(section(kpi_lines(now, before, Targets(**data["targets"]))))
+        blocks.append(
+            section(
+                kpi_lines(
+                    now,
+                    before,
+                    Targets(**data["targets"]),
+                    business_hours=bool(data.get("business_hours")),
+                )
+            )
+        )
     blocks.append(section(
         f"*Peer feedback given:* {data['feedback_given']} · *Kudos given:* {data['kudos_given']}"
     ))  # fmt: skip

@@ -59,10 +59,18 @@ def _target(field: str, value: float | int | None, targets: Targets | None) -> s
     )
 
 
-def kpi_lines(now: Kpis, before: Kpis, targets: Targets | None) -> str:
-    """Each KPI with its change and target, one a line (mrkdwn)."""
+BUSINESS_TIMED = ("frt_median_s", "frt_p90_s", "resolution_median_s")
+
+
+def kpi_lines(
+    now: Kpis, before: Kpis, targets: Targets | None, *, business_hours: bool = False
+) -> str:
+    """Each KPI with its change and target, one a line (mrkdwn); times say when they count
+    business hours only."""
     lines = []
-    for field, name, unit, up_good in ROWS:
+    for field, plain_name, unit, up_good in ROWS:
+        name = f"{plain_name} (business hours)" if business_hours and field in BUSINESS_TIMED else (
+            plain_name)  # fmt: skip
         value, previous = getattr(now, field), getattr(before, field)
         counted = ""
         if field == "csat_pct" and now.csat_n:
@@ -77,12 +85,13 @@ def kpi_lines(now: Kpis, before: Kpis, targets: Targets | None) -> str:
 
 
 def metrics_blocks(
-    label: str, period: Period, now: Kpis, before: Kpis, targets: Targets | None
-) -> list[Block]:
+    label: str, period: Period, now: Kpis, before: Kpis, targets: Targets | None,
+    *, business_hours: bool = False,
+) -> list[Block]:  # fmt: skip
     """The answer to /cx-metrics."""
     return [
         HeaderBlock(text=f"{label} · {period.label}"[:150]),
-        section(kpi_lines(now, before, targets)),
+        section(kpi_lines(now, before, targets, business_hours=business_hours)),
         ContextBlock(
             elements=[
                 MarkdownTextObject(

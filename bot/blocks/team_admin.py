@@ -35,6 +35,7 @@ TARGET_FIELDS = (CSAT, NPS, FCR, FRT)
 TEMPLATE, QUESTIONS, LEADS_READ = "template", "questions", "leads_read"
 REMINDER = "reminder"
 FB_ROUNDS, FB_EXPIRY, FB_SHARE = "feedback_rounds", "feedback_expiry", "feedback_share"
+BUSINESS = "business_hours"  # checkbox: response times in business hours
 ROUND_NAMES = {
     "off": "No scheduled rounds",
     "weekly": "Every week",
@@ -199,6 +200,7 @@ def _feedback_blocks(team: Team | None) -> list[Block]:
 
 def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | None) -> list[Block]:
     days_off = ", ".join(f"{day}" for day in detail.custom_holidays) if detail else ""
+    hours = Option(value="yes", text="In business hours (the helpdesk's figures, as in Explore)")
     code = ""
     if team and team.holiday_country:
         code = team.holiday_country + (
@@ -339,6 +341,16 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             ),
             hint="Defaults: CSAT 85 %, NPS 30, FCR 70 %, first response 240 min (4 h), "
             "from published CX benchmarks; set your own.",
+        ),
+        _input(
+            BUSINESS,
+            "Response times",
+            CheckboxesElement(
+                action_id=BUSINESS,
+                options=[hours],
+                initial_options=[hours] if team is not None and team.business_hours else None,
+            ),
+            optional=True,
         ),
     ]
 

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from bot.blocks.team_admin import (
+    BUSINESS,
     CELEBRATE,
     CSAT,
     DAYS_OFF,
@@ -140,6 +141,7 @@ def read_team_modal(
         feedback_rounds=str(rounds) if rounds else None,
         feedback_expiry_days=expiry,
         share_360=bool(field(FB_SHARE, "selected_options")) if given else None,
+        business_hours=bool(field(BUSINESS, "selected_options")) if full else None,
         **celebrations,
     )
     return form, {block: message[:150] for block, message in errors.items()}

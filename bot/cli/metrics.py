@@ -60,9 +60,12 @@ def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> s
                 **values,
                 "period_start": period.start.isoformat(),
                 "period_end": period.end.isoformat(),
+                "response_times": "business hours" if subject.business_hours else "calendar",
             }
         )
     lines = [f"{subject.label} · {period.first}..{period.last} ({subject.zone})"]
+    if subject.business_hours:
+        lines.append("  (first response and resolution times in business hours)")
     for name, value in values.items():
         shown = (
             "no data" if value is None else f"{value:.1f}" if isinstance(value, float) else value

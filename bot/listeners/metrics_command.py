@@ -92,7 +92,12 @@ def answer(
     say(
         f"{subject.label}: {period.label}",
         blocks=metrics_blocks(
-            escape(subject.label), period, shown.now, shown.before, shown.targets
+            escape(subject.label),
+            period,
+            shown.now,
+            shown.before,
+            shown.targets,
+            business_hours=subject.business_hours,
         ),
     )
 

@@ -61,6 +61,7 @@ class Digest:
     training_needs: list[tuple[str, int]]
     trend: list[TrendPoint] = field(default_factory=list)
     headline: str = ""
+    business_hours: bool = False  # response times are the helpdesk's business-hours figures
 
     @property
     def empty(self) -> bool:
@@ -95,7 +96,7 @@ def subject_of(session: Session, team: Team) -> metrics.Subject:
             Membership.team_id == team.id, Membership.role == TeamRole.AGENT.value
         )
     ).all()
-    return metrics.Subject(team.name, tuple(ids), team.timezone, team.id)
+    return metrics.Subject(team.name, tuple(ids), team.timezone, team.id, team.business_hours)
 
 
 def build(*, session: Session, team: Team, week: Period) -> Digest:
@@ -107,9 +108,11 @@ def build(*, session: Session, team: Team, week: Period) -> Digest:
     before_counts, now_counts = metrics.participation(
         session=session, person_ids=subject.person_ids, periods=[week.previous(), week]
     )
-    now = kpis.figures(weekly[-1], prompts_sent=now_counts[0], reflections_answered=now_counts[1])
+    hours = team.business_hours
+    now = kpis.figures(weekly[-1], prompts_sent=now_counts[0], reflections_answered=now_counts[1],
+                       business_hours=hours)  # fmt: skip
     before = kpis.figures(weekly[-2], prompts_sent=before_counts[0],
-                          reflections_answered=before_counts[1])  # fmt: skip
+                          reflections_answered=before_counts[1], business_hours=hours)  # fmt: skip
     count, latest = kudos.week_count(session=session, team=team, period=week)
     digest = Digest(
         team=team.name, week=_iso(week), label=_label(week), now=now, before=before,
@@ -117,6 +120,7 @@ def build(*, session: Session, team: Team, week: Period) -> Digest:
         feedback_given=_feedback_given(session, subject, week), kudos_given=count,
         shout_outs=_shout_outs(session, latest),
         training_needs=_training(session, team, subject, week), trend=points,
+        business_hours=team.business_hours,
     )  # fmt: skip
     return Digest(**{**digest.__dict__, "headline": headline(digest)})
 
@@ -143,7 +147,7 @@ def _series(
     tallies = rollups.tally_series(session=session, person_ids=subject.person_ids, bounds=bounds)
     points = []
     for first, tally in zip(firsts, tallies, strict=True):
-        figures = kpis.figures(tally)
+        figures = kpis.figures(tally, business_hours=subject.business_hours)
         frt = figures.frt_median_s / 60 if figures.frt_median_s is not None else None
         label = f"W{first.isocalendar()[1]:02d}"
         points.append(TrendPoint(label, figures.csat_pct, figures.fcr_pct, frt))

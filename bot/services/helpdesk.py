@@ -23,7 +23,7 @@ Kind = Literal["tickets", "surveys"]
 COLUMNS: dict[str, tuple[str, ...]] = {
     "tickets": (
         "ticket_id", "agent", "created_at", "first_response_at", "solved_at", "agent_replies",
-        "reopened", "channel",
+        "reopened", "channel", "first_response_business_minutes", "resolution_business_minutes",
     ),
     "surveys": ("response_id", "ticket_id", "agent", "kind", "score", "comment", "submitted_at"),
 }  # fmt: skip
@@ -179,13 +179,35 @@ def ticket_values(row: dict[str, Any]) -> dict[str, Any]:
     reopened = str(row.get("reopened") or "").strip().lower()
     if not (reopened in TRUE | FALSE or reopened.isdigit()):  # a flag, or Zendesk's count
         raise RecordError(f"reopened `{row.get('reopened')}` is not true, false or a count")
-    return {
+    business = {
+        stored: _minutes(row.get(given), given)
+        for given, stored in BUSINESS_COLUMNS.items()
+        if str(row.get(given) or "").strip()
+    }
+    return business | {
         "ticket_id": str(row["ticket_id"]).strip(), "agent": str(row.get("agent") or "").strip(),
         "created_at": created, "first_response_at": first, "solved_at": solved,
         "agent_replies": replies,
         "reopened": reopened in TRUE or (reopened.isdigit() and int(reopened) > 0),
         "channel": str(row.get("channel") or "").strip()[:32] or None,
     }  # fmt: skip
+
+
+# The helpdesk's business-hours figures (minutes in files) → stored seconds.
+BUSINESS_COLUMNS = {
+    "first_response_business_minutes": "frt_business_s",
+    "resolution_business_minutes": "resolution_business_s",
+}
+
+
+def _minutes(value: Any, name: str) -> int:
+    try:
+        minutes = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        raise RecordError(f"{name} `{value}` is not a number of minutes") from None
+    if minutes < 0:
+        raise RecordError(f"{name} is negative")
+    return round(minutes * 60)
 
 
 def survey_values(row: dict[str, Any]) -> dict[str, Any]:
@@ -255,7 +277,9 @@ def store(
         if resolved.person_id is None:
             report.unmatched.append(Problem(line, resolved.why))
         # Fields a record leaves out keep their stored values (a webhook knows less than an export).
-        batch.append((values, frozenset(name for name in row if name in values) | {"person_id"}))
+        given = {name for name in row if name in values} | {"person_id"}
+        given |= {BUSINESS_COLUMNS[name] for name in row if name in BUSINESS_COLUMNS}
+        batch.append((values, frozenset(given & set(values))))
         if len(batch) >= BATCH:
             _upsert(session, workspace_id, kind, key, batch, report, touched)
             batch = []
@@ -289,13 +313,15 @@ def _upsert(
         ).mappings()
     }
     now = utcnow()
+    # Every insert of one statement names the same columns: optional ones default to None.
+    empty = dict.fromkeys(BUSINESS_COLUMNS.values()) if kind == "tickets" else {}
     inserts: list[dict[str, Any]] = []
     updates: dict[frozenset[str], list[dict[str, Any]]] = {}
     for values, given in batch:
         old = existing.get(values[key])
         moment = values[when]
         if old is None:
-            inserts.append({"workspace_id": workspace_id, "imported_at": now, **values})
+            inserts.append({"workspace_id": workspace_id, "imported_at": now, **empty, **values})
         else:
             changed = {name: value for name, value in values.items() if name in given}
             updates.setdefault(frozenset(changed), []).append(

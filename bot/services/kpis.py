@@ -38,6 +38,8 @@ class Ticket:
     solved_at: datetime | None
     agent_replies: int
     reopened: bool
+    frt_business_s: float | None = None  # the helpdesk's business-hours figures, if any
+    resolution_business_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,8 @@ class Tally:
     first_contact: int = 0  # ... of which exactly one reply and not reopened
     frt: Sketch = field(default_factory=Sketch)
     resolution: Sketch = field(default_factory=Sketch)
+    frt_business: Sketch = field(default_factory=Sketch)  # business hours, where given
+    resolution_business: Sketch = field(default_factory=Sketch)
     csat_n: int = 0
     csat_good: int = 0  # scores 4 and 5
     nps_n: int = 0
@@ -171,6 +175,10 @@ class Tally:
         if ticket.first_response_at is not None:
             self.frt.add((ticket.first_response_at - ticket.created_at).total_seconds())
         self.resolution.add((ticket.solved_at - ticket.created_at).total_seconds())
+        if ticket.frt_business_s is not None:
+            self.frt_business.add(float(ticket.frt_business_s))
+        if ticket.resolution_business_s is not None:
+            self.resolution_business.add(float(ticket.resolution_business_s))
 
     def add_survey(self, survey: Survey) -> None:
         """Count a CSAT or NPS response."""
@@ -188,6 +196,8 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.frt.merge(other.frt)
         self.resolution.merge(other.resolution)
+        self.frt_business.merge(other.frt_business)
+        self.resolution_business.merge(other.resolution_business)
 
 
 COUNTS = (
@@ -196,8 +206,14 @@ COUNTS = (
 )  # fmt: skip
 
 
-def figures(tally: Tally, *, prompts_sent: int = 0, reflections_answered: int = 0) -> Kpis:
-    """The KPIs of a tally, by the definitions of ARCHITECTURE §5."""
+def figures(
+    tally: Tally, *, prompts_sent: int = 0, reflections_answered: int = 0,
+    business_hours: bool = False,
+) -> Kpis:  # fmt: skip
+    """The KPIs of a tally, by the definitions of ARCHITECTURE §5; with `business_hours`, the
+    first response and resolution times are the helpdesk's business-hours figures."""
+    frt = tally.frt_business if business_hours else tally.frt
+    resolution = tally.resolution_business if business_hours else tally.resolution
     return Kpis(
         tickets_solved=tally.solved,
         fcr_pct=_pct(tally.first_contact, tally.replied),
@@ -205,9 +221,9 @@ def figures(tally: Tally, *, prompts_sent: int = 0, reflections_answered: int = 
         csat_n=tally.csat_n,
         nps=_pct(tally.promoters - tally.detractors, tally.nps_n),
         nps_n=tally.nps_n,
-        frt_median_s=tally.frt.median(),
-        frt_p90_s=tally.frt.p90(),
-        resolution_median_s=tally.resolution.median(),
+        frt_median_s=frt.median(),
+        frt_p90_s=frt.p90(),
+        resolution_median_s=resolution.median(),
         participation_pct=_pct(reflections_answered, prompts_sent),
     )
 

@@ -32,6 +32,7 @@ class Subject:
     person_ids: tuple[int, ...]
     zone: str
     team_id: int | None = None
+    business_hours: bool = False  # response times from the helpdesk's business-hours figures
 
 
 def team_subject(*, session: Session, workspace_id: str, name: str) -> Subject:
@@ -44,7 +45,7 @@ def team_subject(*, session: Session, workspace_id: str, name: str) -> Subject:
             Membership.team_id == team.id, Membership.role == TeamRole.AGENT.value
         )
     ).all()
-    return Subject(team.name, tuple(ids), team.timezone, team.id)
+    return Subject(team.name, tuple(ids), team.timezone, team.id, team.business_hours)
 
 
 def agent_subject(*, session: Session, workspace_id: str, slack_user_id: str) -> Subject:
@@ -56,7 +57,8 @@ def agent_subject(*, session: Session, workspace_id: str, slack_user_id: str) ->
         raise SubjectError(f"No agent {slack_user_id} is known.")
     memberships = repos.teams_of(session=session, workspace_id=workspace_id, person_id=person.id)
     zone = memberships[0][0].timezone if memberships else "UTC"
-    return Subject(f"<@{slack_user_id}>", (person.id,), zone)
+    business = memberships[0][0].business_hours if memberships else False
+    return Subject(f"<@{slack_user_id}>", (person.id,), zone, business_hours=business)
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,8 @@ def _figures(session: Session, subject: Subject, period: Period,
         session=session, person_ids=subject.person_ids, start=period.start, end=period.end
     )
     sent, answered = participated
-    return kpis.figures(tally, prompts_sent=sent, reflections_answered=answered)
+    return kpis.figures(tally, prompts_sent=sent, reflections_answered=answered,
+                        business_hours=subject.business_hours)  # fmt: skip
 
 
 def participation(

@@ -32,7 +32,8 @@ def rows(
         people = session.exec(select(Person).where(col(Person.id).in_(subject.person_ids))).all()
         for person in sorted(people, key=lambda p: (p.display_name or p.slack_user_id).lower()):
             assert person.id is not None
-            one = metrics.Subject(person.slack_user_id, (person.id,), subject.zone)
+            one = metrics.Subject(person.slack_user_id, (person.id,), subject.zone,
+                                  business_hours=subject.business_hours)  # fmt: skip
             found.append(_row("agent", one, session, period, person))
     return found
 

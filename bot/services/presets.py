@@ -35,6 +35,7 @@ class Preset:
     fixed: dict[str, str] = field(default_factory=dict)  # values the export implies
     minutes: dict[str, str] = field(default_factory=dict)  # our time field ← "minutes after"
     hours: dict[str, str] = field(default_factory=dict)  # our time field ← "hours after"
+    hours_as_minutes: dict[str, str] = field(default_factory=dict)  # minutes field ← hours
     response_prefix: str = ""  # survey ids: prefix + ticket id (one rating per ticket)
 
 
@@ -45,6 +46,10 @@ ZENDESK_TICKETS = Preset(
         "created_at": ("Created at",), "solved_at": ("Solved at",),
         "agent_replies": ("Replies",), "reopened": ("Reopens",), "channel": ("Via",),
         "_first_reply_minutes": ("First reply time in minutes",),
+        "first_response_business_minutes": (
+            "First reply time in minutes within business hours",),
+        "resolution_business_minutes": (
+            "Full resolution time in minutes within business hours",),
     },
     required=("ticket_id", "agent", "created_at"),
     minutes={"first_response_at": "_first_reply_minutes"},
@@ -68,8 +73,15 @@ FRESHDESK_TICKETS = Preset(
         "first_response_at": ("Initial response time", "Initial Response Time"),
         "solved_at": ("Resolved time", "Resolved Time", "Closed time", "Closed Time"),
         "agent_replies": ("Agent interactions",), "channel": ("Source",),
+        # Freshdesk's own export code fills these from business-hours figures (…_bhrs).
+        "_first_response_business_hours": ("First response time (in hrs)",),
+        "_resolution_business_hours": ("Resolution time (in hrs)",),
     },
     required=("ticket_id", "agent", "created_at"),
+    hours_as_minutes={
+        "first_response_business_minutes": "_first_response_business_hours",
+        "resolution_business_minutes": "_resolution_business_hours",
+    },
 )  # fmt: skip
 FRESHDESK_SURVEYS = Preset(
     "freshdesk", "surveys",
@@ -206,6 +218,10 @@ def _convert_row(preset: Preset, reading: Reading, row: dict[str, str]) -> dict[
             ours.update(_after(ours, target, source, reading, 1.0))
         for target, source in preset.hours.items():
             ours.update(_after(ours, target, source, reading, 60.0))
+        for target, source in preset.hours_as_minutes.items():
+            span = duration(ours.get(source, ""), 60.0, reading.fields.get(source, source))
+            if span is not None:
+                ours[target] = f"{span.total_seconds() / 60:g}"
     except RecordError as error:
         ours["_error"] = str(error)
     if preset.response_prefix and ours.get("ticket_id"):

@@ -35,11 +35,12 @@ T = TypeVar("T")
 _TICKET_COLUMNS = tuple(
     col(getattr(HelpdeskTicket, name))
     for name in ("person_id", "created_at", "first_response_at", "solved_at", "agent_replies",
-                 "reopened")
+                 "reopened", "frt_business_s", "resolution_business_s")
 )  # fmt: skip
+SKETCHES = ("frt", "resolution", "frt_business", "resolution_business")  # kpis.Tally's
 _ROLLUP_COLUMNS = (
-    *(col(getattr(KpiRollup, name)) for name in COUNTS), col(KpiRollup.frt),
-    col(KpiRollup.resolution),
+    *(col(getattr(KpiRollup, name)) for name in COUNTS),
+    *(col(getattr(KpiRollup, name)) for name in SKETCHES),
 )  # fmt: skip
 _SURVEY_COLUMNS = (
     col(SurveyResponse.person_id), col(SurveyResponse.kind), col(SurveyResponse.score),
@@ -231,8 +232,9 @@ def _merge_row(total: Tally, row: Sequence[Any]) -> None:
     """Add one stored rollup (columns as in _ROLLUP_COLUMNS) to a tally."""
     for i, name in enumerate(COUNTS):
         setattr(total, name, getattr(total, name) + row[i])
-    total.frt.merge_bytes(row[-2])
-    total.resolution.merge_bytes(row[-1])
+    for i, name in enumerate(SKETCHES, start=len(COUNTS)):
+        if row[i]:  # business-hours sketches are empty (None) in rollups made before them
+            getattr(total, name).merge_bytes(row[i])
 
 
 def _next_month(day: date) -> date:
@@ -286,7 +288,7 @@ def _row(person_id: int, grain: str, day: date, t: Tally) -> dict[str, Any]:
     return {
         "person_id": person_id, "grain": grain, "day": day,
         **{name: getattr(t, name) for name in COUNTS},
-        "frt": t.frt.to_bytes(), "resolution": t.resolution.to_bytes(),
+        **{name: getattr(t, name).to_bytes() for name in SKETCHES},
     }  # fmt: skip
 
 

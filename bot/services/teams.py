@@ -170,6 +170,8 @@ def _configure(team: Team, form: TeamForm) -> None:
         team.kudos_daily_cap = form.kudos_cap
     if form.reminder_minutes is not None:
         team.reminder_delay_minutes = form.reminder_minutes
+    if form.business_hours is not None:
+        team.business_hours = form.business_hours
     if form.targets is not None:
         team.csat_target_pct = form.targets.csat_pct
         team.nps_target = form.targets.nps

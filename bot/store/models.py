@@ -101,6 +101,8 @@ class Team(SQLModel, table=True):
     feedback_rounds: str = Field(default="off", max_length=16)
     feedback_expiry_days: int = 7
     share_360_with_agent: bool = True
+    # Response and resolution times in business hours (the helpdesk's figures) for this team.
+    business_hours: bool = False
     # Kudos values (comma-separated, without "#") and how many kudos one person gives a day.
     kudos_values: str = Field(default="empathy,ownership,teamwork,expertise", max_length=300)
     kudos_daily_cap: int = 5
@@ -256,7 +258,7 @@ class HelpdeskTicket(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=32)
     ticket_id: str = Field(max_length=100)
-    agent: str = Field(max_length=200)  # as given: a Slack user ID or an email
+    agent: str = Field(max_length=200)  # as given: a Slack user ID, an email, a name, an id
     person_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime
     first_response_at: datetime | None = None
@@ -265,6 +267,10 @@ class HelpdeskTicket(SQLModel, table=True):
     reopened: bool = False
     channel: str | None = Field(default=None, max_length=32)
     imported_at: datetime = Field(default_factory=utcnow)
+    # The helpdesk's own figures counting business hours only (Zendesk's "… within business
+    # hours", Freshdesk's "(in hrs)" columns), in seconds; None where it gives none.
+    frt_business_s: int | None = None
+    resolution_business_s: int | None = None
 
 
 class SurveyResponse(SQLModel, table=True):
@@ -306,6 +312,8 @@ class KpiRollup(SQLModel, table=True):
     detractors: int = 0
     frt: bytes = Field(default=b"", sa_type=LargeBinary)  # kpis.Sketch.to_bytes()
     resolution: bytes = Field(default=b"", sa_type=LargeBinary)
+    frt_business: bytes | None = Field(default=None, sa_type=LargeBinary)  # business hours
+    resolution_business: bytes | None = Field(default=None, sa_type=LargeBinary)
 
 
 class FeedbackRound(SQLModel, table=True):

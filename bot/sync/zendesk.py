@@ -51,7 +51,13 @@ def _ticket(
     first = (
         (_time(created) + timedelta(minutes=float(reply))).isoformat() if reply is not None else ""
     )
-    return {
+    business = {
+        ours: str(value)
+        for ours, theirs in (("first_response_business_minutes", "reply_time_in_minutes"),
+                             ("resolution_business_minutes", "full_resolution_time_in_minutes"))
+        if (value := (metric.get(theirs) or {}).get("business")) is not None
+    }  # fmt: skip
+    return business | {
         "ticket_id": str(ticket["id"]), "agent": _agent(ticket.get("assignee_id"), users),
         "created_at": created, "first_response_at": first,
         "solved_at": str(metric.get("solved_at") or ""),

@@ -69,3 +69,16 @@ def test_a_section_too_long_for_slack_is_cut_cleanly() -> None:
         assert shown.endswith("…")
         assert tail[:3] not in shown  # not even the start of it
     assert section("short &amp; <@U1>").to_dict()["text"]["text"] == "short &amp; <@U1>"
+
+
+def test_times_say_when_they_count_business_hours() -> None:
+    """/cx-metrics and the digest name business-hours times as such, and only the times."""
+    from bot.blocks.metrics import kpi_lines
+    from bot.services.kpis import Kpis
+
+    figures = Kpis(tickets_solved=3, fcr_pct=50.0, csat_pct=None, csat_n=0, nps=None, nps_n=0,
+                   frt_median_s=600.0, frt_p90_s=900.0, resolution_median_s=3600.0,
+                   participation_pct=None)  # fmt: skip
+    shown = kpi_lines(figures, figures, None, business_hours=True)
+    assert shown.count("(business hours)") == 3
+    assert "(business hours)" not in kpi_lines(figures, figures, None)

@@ -18,6 +18,7 @@ __all__ = ["env"]  # fixture used below
 KEYS = {
     "tickets_solved", "fcr_pct", "csat_pct", "csat_n", "nps", "nps_n", "frt_median_s",
     "frt_p90_s", "resolution_median_s", "participation_pct", "period_start", "period_end",
+    "response_times",
 }  # fmt: skip
 
 

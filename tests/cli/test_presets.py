@@ -262,3 +262,49 @@ def test_a_zendesk_hand_over_gives_the_exact_figures(
 def _people(engine: Engine) -> set[str]:
     with Session(engine) as session:
         return set(session.exec(select(Person.slack_user_id)).all())
+
+
+def test_business_hours_figures_when_the_team_counts_them(
+    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Zendesk's "… within business hours" minutes are kept beside the calendar times; a team
+    that counts business hours gets them in `metrics` (which says so), one that does not gets
+    calendar times."""
+    import json
+
+    from bot.services import teams
+    from bot.services.kpis import RELATIVE_ACCURACY
+    from bot.services.permissions import OPERATOR
+
+    with Session(engine) as session:
+        teams.save(
+            session=session, workspace_id="T0001", actor=OPERATOR, team_id=None,
+            form=teams.TeamForm(name="Tier 1", members=frozenset({"U0WANDA"})),
+        )  # fmt: skip
+        session.commit()
+    row = _zendesk_row(7, "Wanda Park", "2026-03-02 09:00", "2026-03-02 18:00", "Good", 0, 1,
+                       "300")  # fmt: skip
+    cells = row.rstrip("\n").split(",")
+    cells[30], cells[34] = "45", "120"  # business-hours first reply and full resolution
+    export = _file(tmp_path, ZENDESK + ",".join(cells) + "\n")
+    assert main(["import", "tickets", export, "--source", "zendesk", "--timezone", "UTC"]) == 0
+    capsys.readouterr()
+
+    def figures() -> dict[str, object]:
+        assert main(["metrics", "--team", "Tier 1", "--period", "2026-03", "--json"]) == 0
+        found: dict[str, object] = json.loads(capsys.readouterr().out)
+        return found
+
+    calendar = figures()
+    assert calendar["response_times"] == "calendar"
+    assert calendar["frt_median_s"] == pytest.approx(300 * 60, rel=RELATIVE_ACCURACY)
+    with Session(engine) as session:
+        team = teams.find(session=session, workspace_id="T0001", name="Tier 1")
+        assert team is not None
+        team.business_hours = True
+        session.add(team)
+        session.commit()
+    business = figures()
+    assert business["response_times"] == "business hours"
+    assert business["frt_median_s"] == pytest.approx(45 * 60, rel=RELATIVE_ACCURACY)
+    assert business["resolution_median_s"] == pytest.approx(120 * 60, rel=RELATIVE_ACCURACY)
