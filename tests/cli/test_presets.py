@@ -12,7 +12,9 @@ from sqlmodel import Session, select
 from bot.__main__ import main
 from bot.services import people
 from bot.store.models import HelpdeskTicket, Person, SurveyResponse
-from tests.fakeslack import FakeSlack
+from tests.cli.test_import import env
+
+__all__ = ["env"]  # fixture used by `wanda`
 
 ZENDESK = (
     "Summation column,Id,Requester,Requester id,Requester external id,Requester email,"
@@ -39,13 +41,8 @@ def _zendesk_row(ticket: int, agent: str, created: str, solved: str, score: str,
 
 
 @pytest.fixture
-def env(
-    engine: Engine, db_url: str, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def wanda(env: None, engine: Engine) -> None:
     """The CLI on the test database and the fake Slack, with Wanda Park known to CX Coach."""
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("SLACK_BOT_TOKEN", fake_slack.bot_token)
-    monkeypatch.setenv("SLACK_API_BASE_URL", fake_slack.api_url)
     with Session(engine) as session:
         people.record_profile(
             session=session, workspace_id="T0001", now=datetime(2026, 3, 1, tzinfo=UTC),
@@ -70,7 +67,7 @@ def _wanda(engine: Engine) -> int:
 
 
 def test_a_zendesk_ticket_export_imports_with_its_zone(
-    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    wanda: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Local times need --timezone (one line says so, nothing imported); with it, times are
     read in that zone, first reply minutes become the first response, a reopen count marks the
@@ -98,7 +95,7 @@ def test_a_zendesk_ticket_export_imports_with_its_zone(
 
 
 def test_zendesk_satisfaction_from_the_same_export(
-    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    wanda: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Good is a CSAT 5 and Bad a 1, under the webhook's response ids; Offered is skipped and
     counted, not rejected."""
@@ -115,8 +112,8 @@ def test_zendesk_satisfaction_from_the_same_export(
     with Session(engine) as session:
         rows = {(r.response_id, r.kind, r.score, r.person_id)
                 for r in session.exec(select(SurveyResponse))}  # fmt: skip
-    wanda = _wanda(engine)
-    assert rows == {("zendesk-csat-101", "csat", 5, wanda), ("zendesk-csat-102", "csat", 1, wanda)}
+    her = _wanda(engine)
+    assert rows == {("zendesk-csat-101", "csat", 5, her), ("zendesk-csat-102", "csat", 1, her)}
 
 
 FRESHDESK = (
@@ -131,7 +128,7 @@ FRESHDESK = (
 
 
 def test_a_freshdesk_export_with_survey_results(
-    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    wanda: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Freshdesk's ticket export: local times in the given zone, the initial response time as
     the first response, agent interactions as replies; its survey result word as a CSAT."""
@@ -160,7 +157,7 @@ INTERCOM = (
 
 
 def test_an_intercom_export_reads_its_zone_from_the_header(
-    env: None, engine: Engine, tmp_path: Path
+    wanda: None, engine: Engine, tmp_path: Path
 ) -> None:
     """Intercom writes the zone in each time column's header: no --timezone needed."""
     export = _file(tmp_path, INTERCOM)
@@ -176,7 +173,7 @@ def test_an_intercom_export_reads_its_zone_from_the_header(
 
 
 def test_an_export_that_does_not_fit_its_preset_is_named(
-    env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    wanda: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Our own format given as Zendesk's names the missing column; an unknown source lists the
     known ones."""
@@ -189,7 +186,7 @@ def test_an_export_that_does_not_fit_its_preset_is_named(
 
 
 def test_a_zendesk_hand_over_gives_the_exact_figures(
-    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    wanda: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A lead hands over Zendesk's ticket export (agent names, New York times, minutes, reopen
     counts) and an agents map for a name Slack does not know: `metrics --json` shows what an
@@ -265,7 +262,7 @@ def _people(engine: Engine) -> set[str]:
 
 
 def test_business_hours_figures_when_the_team_counts_them(
-    env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    wanda: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Zendesk's "… within business hours" minutes are kept beside the calendar times; a team
     that counts business hours gets them in `metrics` (which says so), one that does not gets
