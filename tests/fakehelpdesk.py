@@ -5,6 +5,7 @@ and users, its satisfaction ratings and users/show_many; Freshdesk's agents, tic
 answers the next request 429 with Retry-After."""
 
 import base64
+import bisect
 import json
 import threading
 from dataclasses import dataclass, field
@@ -111,27 +112,57 @@ class FakeZendesk(FakeHelpdesk):
     def _tickets(self, query: dict[str, str]) -> Json:
         # A cursor stands for the last change returned (its time and id), as Zendesk's does:
         # a ticket changed later comes again.
-        ordered = sorted(self.tickets, key=lambda t: (_epoch(t["updated_at"]), t["id"]))
+        ordered, keys = self._ordered()
         if "cursor" in query:
             at, last = base64.b64decode(query["cursor"]).decode().split(":")
             after = (float(at), int(last))
         else:
             after = (float(query.get("start_time", 0)) - 0.5, -1)
-        rest = [t for t in ordered if (_epoch(t["updated_at"]), t["id"]) > after]
+        first = bisect.bisect_right(keys, after)
+        rest = ordered[first:]
         page = rest[: self.page_size]
         ids = {t["id"] for t in page}
         wanted = {t.get("assignee_id") for t in page}
+        by_ticket = self._metrics_by_ticket()
+        users = self._users_by_id()
         last_seen = (_epoch(page[-1]["updated_at"]), page[-1]["id"]) if page else after
         cursor = base64.b64encode(f"{last_seen[0]}:{last_seen[1]}".encode()).decode()
         include = query.get("include", "")
         return {
             "tickets": page,
-            "metric_sets": [m for m in self.metric_sets if m["ticket_id"] in ids]
+            "metric_sets": [by_ticket[i] for i in ids if i in by_ticket]
             if "metric_sets" in include else [],
-            "users": [u for u in self.users if u["id"] in wanted] if "users" in include else [],
+            "users": [users[i] for i in wanted if i in users] if "users" in include else [],
             "after_cursor": cursor, "after_url": None,
             "end_of_stream": len(rest) <= self.page_size,
         }  # fmt: skip
+
+    def _metrics_by_ticket(self) -> dict[Any, Json]:
+        return self._index("metric_sets", "ticket_id")
+
+    def _users_by_id(self) -> dict[Any, Json]:
+        return self._index("users", "id")
+
+    def _index(self, name: str, key: str) -> dict[Any, Json]:
+        """A list by key, built again when it changed (always for small test lists; the
+        benchmark's year of tickets is indexed once)."""
+        items: list[Json] = getattr(self, name)
+        cached = self.__dict__.get(f"_by_{name}")
+        if cached is None or cached[0] != len(items) or len(items) < 1000:
+            cached = (len(items), {item[key]: item for item in items})
+            self.__dict__[f"_by_{name}"] = cached
+        found: dict[Any, Json] = cached[1]
+        return found
+
+    def _ordered(self) -> tuple[list[Json], list[tuple[float, int]]]:
+        """The tickets by (update time, id), sorted again only when the list changed."""
+        stamp = (id(self.tickets), len(self.tickets))
+        cached = getattr(self, "_sorted", None)
+        if cached is None or cached[0] != stamp or len(self.tickets) < 1000:
+            ordered = sorted(self.tickets, key=lambda t: (_epoch(t["updated_at"]), t["id"]))
+            keys = [(_epoch(t["updated_at"]), t["id"]) for t in ordered]
+            self._sorted = (stamp, ordered, keys)
+        return self._sorted[1], self._sorted[2]
 
     def _ratings(self, query: dict[str, str]) -> Json:
         since = int(query.get("start_time", 0))
