@@ -27,6 +27,10 @@ from bot.sync.api import ApiError, AuthRejected, HelpdeskApi
 Source = Literal["zendesk", "freshdesk"]
 LEASE = timedelta(minutes=15)
 FIRST_SYNC = timedelta(days=90)  # how far back a first sync reaches without --since
+# Records stored per transaction: pages are gathered up to this many (with the cursor past the
+# last page), so the rollups are brought up to date once per batch, not once per page. A sync
+# that stops loses at most one batch, which the next fetches again (storing is idempotent).
+STORE_BATCH = 20_000
 
 
 class SyncBusy(Exception):
@@ -103,25 +107,42 @@ def _store_pages(
     client: WebClient | None,
 ) -> None:  # fmt: skip
     cursor_column = "tickets_cursor" if kind == "tickets" else "ratings_cursor"
+    waiting: list[dict[str, Any]] = []
+    last: str | None = None
     for records, cursor in pages:
-        with sessions() as session:
-            page = helpdesk.store(
-                session=session, workspace_id=workspace_id, kind=kind,
-                records=enumerate(records, start=1),
-                resolve=resolver(session, workspace_id, client),
-            )  # fmt: skip
-            session.execute(
-                update(HelpdeskSync)
-                .where(col(HelpdeskSync.workspace_id) == workspace_id,
-                       col(HelpdeskSync.source) == source)
-                .values({cursor_column: cursor})
-            )  # fmt: skip
-            session.commit()  # the page and the cursor past it, together
-        total.inserted += page.inserted
-        total.updated += page.updated
-        total.not_rated += page.not_rated
-        total.rejected += page.rejected
-        total.unmatched += page.unmatched
+        waiting += records
+        if len(waiting) >= STORE_BATCH:
+            _store(sessions, workspace_id, source, kind, waiting, cursor_column, cursor, total,
+                   client)  # fmt: skip
+            waiting = []
+        last = cursor
+    if last is not None:
+        _store(sessions, workspace_id, source, kind, waiting, cursor_column, last, total, client)
+
+
+def _store(
+    sessions: Callable[[], Session], workspace_id: str, source: str, kind: helpdesk.Kind,
+    records: list[dict[str, Any]], cursor_column: str, cursor: str,
+    total: helpdesk.ImportReport, client: WebClient | None,
+) -> None:  # fmt: skip
+    """Store pages' records and the cursor past them, in one transaction."""
+    with sessions() as session:
+        page = helpdesk.store(
+            session=session, workspace_id=workspace_id, kind=kind,
+            records=enumerate(records, start=1), resolve=resolver(session, workspace_id, client),
+        )  # fmt: skip
+        session.execute(
+            update(HelpdeskSync)
+            .where(col(HelpdeskSync.workspace_id) == workspace_id,
+                   col(HelpdeskSync.source) == source)
+            .values({cursor_column: cursor})
+        )  # fmt: skip
+        session.commit()  # the records and the cursor past them, together
+    total.inserted += page.inserted
+    total.updated += page.updated
+    total.not_rated += page.not_rated
+    total.rejected += page.rejected
+    total.unmatched += page.unmatched
 
 
 def _lease(sessions: Callable[[], Session], workspace_id: str, source: str, now: datetime) -> None:
