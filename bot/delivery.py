@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import col, select
 
@@ -160,14 +160,11 @@ def deliver_rows(deps: Deps, renderers: dict[str, Renderer], ids: list[int]) -> 
 
 def _lease(deps: Deps, row_id: int, now: datetime) -> tuple[Outbox, bool] | None:
     """Take the row for this sender, or None if another sender has it (or it is done); with
-    whether an earlier send of it may have reached Slack."""
+    whether an earlier send of it may have reached Slack. Taking a row whose lease ran out
+    marks it unconfirmed in the same UPDATE (its sender died, or could not record the answer),
+    so no read before the lease is needed and no other sender can change the verdict."""
+    expired = col(Outbox.status) == OutboxStatus.SENDING.value
     with deps.session() as session:
-        before = session.get(Outbox, row_id)
-        unsure = before is not None and (
-            before.status == OutboxStatus.SENDING.value
-            or (before.last_error or "").startswith(UNCONFIRMED)
-        )
-        session.rollback()  # end the read: the lease below is its own short write
         result = session.execute(
             update(Outbox)
             .where(
@@ -183,13 +180,17 @@ def _lease(deps: Deps, row_id: int, now: datetime) -> tuple[Outbox, bool] | None
                 status=OutboxStatus.SENDING.value,
                 lease_until=now + LEASE,
                 attempts=col(Outbox.attempts) + 1,
+                last_error=case(
+                    (expired, f"{UNCONFIRMED}: lease expired"), else_=col(Outbox.last_error)
+                ),
             )
+            .returning(Outbox)
         )
+        row = result.scalars().first()
         session.commit()
-        if not result.rowcount:  # type: ignore[attr-defined]
+        if row is None:
             return None
-        row = session.get(Outbox, row_id, populate_existing=True)
-        return (row, unsure) if row is not None else None
+        return row, (row.last_error or "").startswith(UNCONFIRMED)
 
 
 def _deliver_one(

@@ -16,6 +16,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
+from waitress import trigger as waitress_trigger
 from waitress.server import create_server
 
 from bot import setup_page, slack_shapes
@@ -203,7 +204,13 @@ class HttpServer:
             # a request thread that finishes wakes the loop through the trigger, and writing
             # to a trigger already closed failed that thread with EBADF (a flaky teardown).
             self._wait_for_requests(time.monotonic() + 5)
-            self._server.trigger.pull_trigger(self._close_channels)
+            try:
+                self._server.trigger.pull_trigger(self._close_channels)
+            except OSError:
+                # The wake-up pipe is already closed (seen in the test suite: an fd closed twice
+                # elsewhere in the process). A fresh one in the same map wakes the loop instead.
+                fresh: Any = waitress_trigger.trigger(self._server._map)
+                fresh.pull_trigger(self._close_channels)
             self._thread.join(timeout=5)
         else:
             self._close_channels()

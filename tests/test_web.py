@@ -4,6 +4,7 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -129,3 +130,18 @@ def test_healthz_is_ok_while_a_long_write_holds_the_database(
         status, _ = _get(f"{server.url}/healthz")
         holder.rollback()
     assert status == 200
+
+
+def test_the_server_stops_even_when_its_wake_up_pipe_was_closed(server: HttpServer) -> None:
+    """If something in the process closed the serving loop's wake-up pipe (a flaky teardown
+    showed it), close() still stops the loop and frees the port."""
+    import os
+    import time
+
+    internal: Any = server._server  # waitress's server: its trigger's write end
+    os.close(internal.trigger.trigger)
+    time.sleep(0.3)  # the loop notices the pipe's end
+    server.close()
+    assert not server._thread or not server._thread.is_alive()
+    with pytest.raises(urllib.error.URLError, match="refused"):
+        urllib.request.urlopen(f"{server.url}/healthz", timeout=2)
