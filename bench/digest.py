@@ -30,7 +30,7 @@ from sqlalchemy import Engine, insert, select, text  # noqa: E402
 from sqlmodel import Session, col  # noqa: E402
 
 from bot.blocks.digest import digest_message  # noqa: E402
-from bot.services import digest, digest_claims, milestones, rollups, trend_chart  # noqa: E402
+from bot.services import digest, digest_claims, milestones, rollup_writes, trend_chart  # noqa: E402
 from bot.store import migrate, repos  # noqa: E402
 from bot.store.db import make_engine, make_session_factory  # noqa: E402
 from bot.store.models import (  # noqa: E402
@@ -149,7 +149,7 @@ def seed(url: str, teams: int) -> None:
             session.execute(insert(HelpdeskTicket), tickets)
         if surveys:
             session.execute(insert(SurveyResponse), surveys)
-        rollups.rebuild(session)
+        rollup_writes.rebuild(session)
         _checkins(session, ids, first, rng)
         session.commit()
     _history(engine)
@@ -217,7 +217,7 @@ def _history(engine: Engine) -> None:
     with make_session_factory(engine)() as session:
         older = "SELECT DISTINCT person_id, day FROM kpirollup WHERE grain = 'd' AND day < :base"
         old = session.execute(text(older), {"base": base}).all()
-        rollups.refresh_months(session, [(p, date.fromisoformat(str(d))) for p, d in old])
+        rollup_writes.refresh_months(session, [(p, date.fromisoformat(str(d))) for p, d in old])
         session.commit()
 
 

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import Engine, insert, select, text  # noqa: E402
 
 from bot.__main__ import main as cli  # noqa: E402
-from bot.services import metrics, periods, rollups  # noqa: E402
+from bot.services import metrics, periods, rollup_writes  # noqa: E402
 from bot.services.prompt_claims import PROMPT  # noqa: E402
 from bot.store import migrate, repos  # noqa: E402
 from bot.store.db import make_engine, make_session_factory  # noqa: E402
@@ -259,7 +259,7 @@ def add_years(engine: Engine, years: int) -> None:
                 f"SELECT DISTINCT person_id, day FROM kpirollup WHERE grain = 'd' AND day < {base}"
             )
         ).all()
-        rollups.refresh_months(session, [(p, date.fromisoformat(str(d))) for p, d in copied])
+        rollup_writes.refresh_months(session, [(p, date.fromisoformat(str(d))) for p, d in copied])
         session.commit()
     if pg:
         with engine.begin() as db:

@@ -18,6 +18,7 @@ from bot.cli import UsageError
 from bot.cli import digest as cli_digest
 from bot.cli import helpdesk_import as cli_import
 from bot.cli import metrics as cli_metrics
+from bot.cli import repair as cli_repair
 from bot.cli import roster as cli_roster
 from bot.cli import schedule as cli_schedule
 from bot.cli import sync as cli_sync
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_metrics.add_parser(commands)
     cli_digest.add_parser(commands)
     cli_sync.add_parser(commands)
+    cli_repair.add_parser(commands)
     return parser
 
 
@@ -111,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_digest(settings, args)
         if command == "sync":
             return run_sync(settings, args)
+        if command == "repair":
+            return run_repair(settings, args)
         if command == "clock":
             return run_clock(settings)
         return run_http(
@@ -267,7 +271,7 @@ def run_roster(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_import(settings: Settings, args: argparse.Namespace) -> int:
-    """`import tickets|surveys FILE`."""
+    """`import tickets|surveys|agents FILE`."""
     engine = connect(settings)
     _require_current_schema(engine)
     client = make_web_client(settings) if settings.slack_bot_token else None
@@ -275,6 +279,18 @@ def run_import(settings: Settings, args: argparse.Namespace) -> int:
         return cli_import.run(args, engine, client)
     except UsageError as error:
         print(f"python -m bot import {args.kind_of}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def run_repair(settings: Settings, args: argparse.Namespace) -> int:
+    """`repair agents`."""
+    engine = connect(settings)
+    _require_current_schema(engine)
+    client = make_web_client(settings) if settings.slack_bot_token else None
+    try:
+        return cli_repair.run(args, engine, client)
+    except UsageError as error:
+        print(f"python -m bot repair: {error}", file=sys.stderr)
         return EXIT_USAGE
 
 

@@ -6,15 +6,16 @@ Timestamps are ISO 8601; one without an offset is UTC.
 """
 
 import csv
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlmodel import Session, SQLModel
 
-from bot.services import rollups
+from bot.services import rollup_writes, rollups
 from bot.services.helpdesk_agents import Resolved
 from bot.services.helpdesk_values import BUSINESS_COLUMNS as BUSINESS_COLUMNS
 from bot.services.helpdesk_values import NOT_RATED as NOT_RATED
@@ -27,6 +28,8 @@ from bot.services.helpdesk_values import local_time as local_time
 from bot.services.helpdesk_values import survey_values as survey_values
 from bot.services.helpdesk_values import ticket_values as ticket_values
 from bot.services.helpdesk_values import timestamp as timestamp
+from bot.services.kpis import Survey, Tally, Ticket
+from bot.store import bulk
 from bot.store.models import utcnow
 
 Kind = Literal["tickets", "surveys"]
@@ -124,12 +127,14 @@ def store(
     """Validate and upsert records in batches, then bring the touched rollups up to date; the
     caller commits (or rolls back: dry run, strict)."""
     report = ImportReport()
-    touched: set[rollups.Key] = set()
+    changed: set[rollups.Key] = set()
+    added: dict[rollups.Key, Tally] = defaultdict(Tally)
     seen: dict[str, int] = {}
     batch: list[tuple[dict[str, Any], frozenset[str]]] = []
     values_of = ticket_values if kind == "tickets" else survey_values
     key = "ticket_id" if kind == "tickets" else "response_id"
     count = 0
+    statistics = bulk.Statistics(session, _table(kind))
     for line, row in records:
         count += 1
         try:
@@ -155,11 +160,13 @@ def store(
         given |= {BUSINESS_COLUMNS[name] for name in row if name in BUSINESS_COLUMNS}
         batch.append((values, frozenset(given & set(values))))
         if len(batch) >= BATCH:
-            _upsert(session, workspace_id, kind, key, batch, report, touched)
+            inserted = report.inserted
+            _upsert(session, workspace_id, kind, key, batch, report, changed, added)
+            statistics.inserted(session, report.inserted - inserted)
             batch = []
             progress(count)
-    _upsert(session, workspace_id, kind, key, batch, report, touched)
-    rollups.refresh(session, touched)
+    _upsert(session, workspace_id, kind, key, batch, report, changed, added)
+    rollup_writes.update(session, changed=changed, added=added)
     progress(count)
     return report
 
@@ -167,22 +174,21 @@ def store(
 def _upsert(
     session: Session, workspace_id: str, kind: Kind, key: str,
     batch: list[tuple[dict[str, Any], frozenset[str]]], report: ImportReport,
-    touched: set[rollups.Key],
+    changed: set[rollups.Key], added: dict[rollups.Key, Tally],
 ) -> None:  # fmt: skip
     """Insert new ids and update known ones (plain SQL: a million rows stay light); note the
-    (agent, day) rollups the old and the new values belong to."""
+    (agent, day) rollups an update takes a row from or to (`changed`), and tally the new rows
+    by the (agent, day) they add to (`added`)."""
     if not batch:
         return
-    table: Table = SQLModel.metadata.tables[
-        "helpdeskticket" if kind == "tickets" else "surveyresponse"
-    ]
+    table = _table(kind)
     when = "solved_at" if kind == "tickets" else "submitted_at"
     existing = {
         row[key]: row
         for row in session.execute(
             select(table.c.id, table.c[key], table.c.person_id, table.c[when]).where(
                 table.c.workspace_id == workspace_id,
-                table.c[key].in_([values[key] for values, _ in batch]),
+                bulk.one_of(session, table.c[key], [values[key] for values, _ in batch]),
             )
         ).mappings()
     }
@@ -196,22 +202,40 @@ def _upsert(
         moment = values[when]
         if old is None:
             inserts.append({"workspace_id": workspace_id, "imported_at": now, **empty, **values})
-        else:
-            changed = {name: value for name, value in values.items() if name in given}
-            updates.setdefault(frozenset(changed), []).append(
-                {"_id": old["id"], "imported_at": now, **changed}
-            )
-            if old["person_id"] is not None and old[when] is not None:
-                touched.add((old["person_id"], rollups.day_of(old[when])))
-            moment = moment if when in given else old[when]
+            if values["person_id"] is not None and moment is not None:
+                _count(added[(values["person_id"], rollups.day_of(moment))], kind, values)
+            continue
+        fields = {name: value for name, value in values.items() if name in given}
+        updates.setdefault(frozenset(fields), []).append(
+            {"_id": old["id"], "imported_at": now, **fields}
+        )
+        if old["person_id"] is not None and old[when] is not None:
+            changed.add((old["person_id"], rollups.day_of(old[when])))
+        moment = moment if when in given else old[when]
         if values["person_id"] is not None and moment is not None:
-            touched.add((values["person_id"], rollups.day_of(moment)))
+            changed.add((values["person_id"], rollups.day_of(moment)))
     if inserts:
-        session.execute(insert(table), inserts)
+        bulk.insert_rows(session, table, inserts)
     for rows in updates.values():  # one statement per set of columns
         session.execute(update(table).where(table.c.id == bindparam("_id")), rows)
     report.inserted += len(inserts)
     report.updated += sum(len(rows) for rows in updates.values())
+
+
+def _table(kind: Kind) -> Table:
+    return SQLModel.metadata.tables["helpdeskticket" if kind == "tickets" else "surveyresponse"]
+
+
+def _count(tally: Tally, kind: Kind, values: dict[str, Any]) -> None:
+    """Add a new row's values to the tally of its (agent, day)."""
+    if kind == "tickets":
+        tally.add_ticket(Ticket(
+            values["created_at"], values["first_response_at"], values["solved_at"],
+            values["agent_replies"], values["reopened"], values.get("frt_business_s"),
+            values.get("resolution_business_s"),
+        ))  # fmt: skip
+    else:
+        tally.add_survey(Survey(values["kind"], values["score"], values["submitted_at"]))
 
 
 def attach_unmatched(*, session: Session, workspace_id: str, resolve: Resolve) -> int:
@@ -235,5 +259,5 @@ def attach_unmatched(*, session: Session, workspace_id: str, resolve: Resolve) -
             }
             result = session.execute(update(table).where(*mine).values(person_id=person_id))
             attached += result.rowcount  # type: ignore[attr-defined]
-    rollups.refresh(session, touched)
+    rollup_writes.refresh(session, touched)
     return attached

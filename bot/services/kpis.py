@@ -13,6 +13,7 @@ below it).
 """
 
 import math
+import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -94,6 +95,9 @@ class Sketch:
 
     def to_bytes(self) -> bytes:
         """The stored form."""
+        if not self._stored:  # counted here only (a day's rollup): no merge needed
+            pairs = [number for bucket in sorted(self.counts.items()) for number in bucket]
+            return struct.pack(f"<{len(pairs)}i", *pairs)
         keys, counts = self._buckets()
         return np.column_stack((keys, counts)).astype("<i4").tobytes()
 

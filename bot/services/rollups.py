@@ -7,20 +7,18 @@ rarely UTC's) from the raw rows: at most two days of raw rows and about sixty da
 agent for any period, whatever its length. Both feed one kpis.Tally, so the figures are exactly
 those computed from the raw rows alone (tests/services/test_rollups.py holds it to that).
 
-Rollups are a pure function of the raw rows: `refresh` recomputes the (agent, day) pairs that
-an import touched, and their months, in the importing transaction, so a crash leaves neither
-half-done.
+Rollups are a pure function of the raw rows, kept so in the importing transaction by
+bot.services.rollup_writes.
 """
 
 import bisect
 import itertools
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from bot.services.kpis import COUNTS, Survey, Tally, Ticket
@@ -28,7 +26,6 @@ from bot.store.models import HelpdeskTicket, KpiRollup, SurveyResponse
 
 Key = tuple[int, date]  # (person id, UTC day)
 DAY, MONTH = "d", "m"
-LOCK_SPACE = 0x4B5049  # "KPI": the first key of the agents' rollup advisory locks
 CHUNK = 500  # ids per IN (...) list
 T = TypeVar("T")
 
@@ -38,7 +35,7 @@ _TICKET_COLUMNS = tuple(
                  "reopened", "frt_business_s", "resolution_business_s")
 )  # fmt: skip
 SKETCHES = ("frt", "resolution", "frt_business", "resolution_business")  # kpis.Tally's
-_ROLLUP_COLUMNS = (
+ROLLUP_COLUMNS = (
     *(col(getattr(KpiRollup, name)) for name in COUNTS),
     *(col(getattr(KpiRollup, name)) for name in SKETCHES),
 )  # fmt: skip
@@ -67,9 +64,9 @@ def tally(
     first_full = day_of(start) + timedelta(days=0 if midnight(day_of(start)) == start else 1)
     after_full = day_of(end)  # whole days are those before the UTC midnight at or before `end`
     if first_full >= after_full:
-        _add_raw(session, person_ids, start, end, lambda _person: total)
+        add_raw(session, person_ids, start, end, lambda _person: total)
         return total
-    month_from = first_full if first_full.day == 1 else _next_month(first_full)
+    month_from = first_full if first_full.day == 1 else next_month(first_full)
     month_to = after_full.replace(day=1)
     if month_from < month_to:
         _add_rollups(session, person_ids, MONTH, month_from, month_to, total)
@@ -77,8 +74,8 @@ def tally(
         _add_rollups(session, person_ids, DAY, month_to, after_full, total)
     else:
         _add_rollups(session, person_ids, DAY, first_full, after_full, total)
-    _add_raw(session, person_ids, start, midnight(first_full), lambda _person: total)
-    _add_raw(session, person_ids, midnight(after_full), end, lambda _person: total)
+    add_raw(session, person_ids, start, midnight(first_full), lambda _person: total)
+    add_raw(session, person_ids, midnight(after_full), end, lambda _person: total)
     return total
 
 
@@ -95,9 +92,9 @@ def tally_series(
             owner[first + timedelta(days=n)] = i
     cut = {day_of(b) for b in bounds if midnight(day_of(b)) != b}  # days a bound falls inside
     if owner:
-        for ids in _chunks(sorted(person_ids)):
+        for ids in chunks(sorted(person_ids)):
             for day, *row in session.execute(
-                select(col(KpiRollup.day), *_ROLLUP_COLUMNS).where(
+                select(col(KpiRollup.day), *ROLLUP_COLUMNS).where(
                     col(KpiRollup.person_id).in_(ids),
                     col(KpiRollup.grain) == DAY,
                     col(KpiRollup.day) >= min(owner),
@@ -105,7 +102,7 @@ def tally_series(
                 )
             ):
                 if (slot := owner.get(_as_date(day))) is not None:
-                    _merge_row(tallies[slot], row)
+                    merge_row(tallies[slot], row)
     for day in sorted(cut):
         start, end = (
             max(midnight(day), bounds[0]),
@@ -126,7 +123,7 @@ def _add_raw_split(
     """Raw rows of [start, end), each into the period its time falls in."""
     if start >= end:
         return
-    for ids in _chunks(sorted(person_ids)):
+    for ids in chunks(sorted(person_ids)):
         for _, *ticket in session.execute(
             select(*_TICKET_COLUMNS).where(
                 col(HelpdeskTicket.person_id).in_(ids),
@@ -145,91 +142,24 @@ def _add_raw_split(
             tallies[bisect.bisect_right(bounds, survey[2]) - 1].add_survey(Survey(*survey))
 
 
-def refresh(session: Session, keys: Iterable[Key]) -> None:
-    """Recompute the rollups of these (agent, day) pairs from the raw rows, then their months."""
-    by_day: dict[date, set[int]] = defaultdict(set)
-    for person_id, day in keys:
-        by_day[day].add(person_id)
-    _lock(session, {person for people in by_day.values() for person in people})
-    for day, people in sorted(by_day.items()):
-        for ids in _chunks(sorted(people)):
-            tallies: dict[int, Tally] = defaultdict(Tally)
-            _add_raw(session, ids, midnight(day), midnight(day + timedelta(days=1)),
-                     tallies.__getitem__)  # fmt: skip
-            _replace(session, ids, DAY, day, tallies)
-    refresh_months(session, keys=[(p, day) for day, people in by_day.items() for p in people])
-
-
-def refresh_months(session: Session, keys: Iterable[Key]) -> None:
-    """Recompute the month rollups of these (agent, day) pairs from their day rollups."""
-    by_month: dict[date, set[int]] = defaultdict(set)
-    for person_id, day in keys:
-        by_month[day.replace(day=1)].add(person_id)
-    _lock(session, {person for people in by_month.values() for person in people})
-    for month, people in sorted(by_month.items()):
-        for ids in _chunks(sorted(people)):
-            tallies: dict[int, Tally] = defaultdict(Tally)
-            rows = session.execute(
-                select(col(KpiRollup.person_id), *_ROLLUP_COLUMNS).where(
-                    col(KpiRollup.person_id).in_(ids),
-                    col(KpiRollup.grain) == DAY,
-                    col(KpiRollup.day) >= month,
-                    col(KpiRollup.day) < _next_month(month),
-                )
-            )
-            for person_id, *row in rows:
-                _merge_row(tallies[person_id], row)
-            _replace(session, ids, MONTH, month, tallies)
-
-
-def _lock(session: Session, people: set[int]) -> None:
-    """On Postgres, take each agent's rollup lock (held to the end of the transaction, taken in
-    id order so two refreshes cannot deadlock). Two webhooks for one agent and day then refresh
-    one after the other, the second reading the first's committed ticket, instead of the last
-    commit silently dropping the other's. SQLite needs none: its writers take turns already."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    for person in sorted(people):
-        session.execute(text("SELECT pg_advisory_xact_lock(:space, :person)"),
-                        {"space": LOCK_SPACE, "person": person})  # fmt: skip
-
-
-def _replace(session: Session, ids: Sequence[int], grain: str, day: date,
-             tallies: dict[int, Tally]) -> None:  # fmt: skip
-    session.execute(
-        delete(KpiRollup).where(
-            col(KpiRollup.person_id).in_(ids),
-            col(KpiRollup.grain) == grain,
-            col(KpiRollup.day) == day,
-        )
-    )
-    rows = [
-        _row(person, grain, day, t)
-        for person, t in tallies.items()
-        if t.solved or t.csat_n or t.nps_n
-    ]
-    if rows:
-        session.execute(insert(KpiRollup), rows)
-
-
 def _add_rollups(session: Session, person_ids: Collection[int], grain: str, since: date,
                  until: date, total: Tally) -> None:  # fmt: skip
     if since >= until:
         return
-    for ids in _chunks(sorted(person_ids)):
+    for ids in chunks(sorted(person_ids)):
         for row in session.execute(
-            select(*_ROLLUP_COLUMNS).where(
+            select(*ROLLUP_COLUMNS).where(
                 col(KpiRollup.person_id).in_(ids),
                 col(KpiRollup.grain) == grain,
                 col(KpiRollup.day) >= since,
                 col(KpiRollup.day) < until,
             )
         ):
-            _merge_row(total, row)
+            merge_row(total, row)
 
 
-def _merge_row(total: Tally, row: Sequence[Any]) -> None:
-    """Add one stored rollup (columns as in _ROLLUP_COLUMNS) to a tally."""
+def merge_row(total: Tally, row: Sequence[Any]) -> None:
+    """Add one stored rollup (columns as in ROLLUP_COLUMNS) to a tally."""
     for i, name in enumerate(COUNTS):
         setattr(total, name, getattr(total, name) + row[i])
     for i, name in enumerate(SKETCHES, start=len(COUNTS)):
@@ -237,35 +167,16 @@ def _merge_row(total: Tally, row: Sequence[Any]) -> None:
             getattr(total, name).merge_bytes(row[i])
 
 
-def _next_month(day: date) -> date:
+def next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def rebuild(session: Session) -> None:
-    """Recompute every rollup from the raw rows (after a migration, or to repair)."""
-    session.execute(delete(KpiRollup))
-    keys: set[Key] = set()
-    for person_id, moment in session.execute(
-        select(col(HelpdeskTicket.person_id), col(HelpdeskTicket.solved_at)).where(
-            col(HelpdeskTicket.person_id).is_not(None), col(HelpdeskTicket.solved_at).is_not(None)
-        )
-    ):
-        keys.add((person_id, day_of(moment)))
-    for person_id, moment in session.execute(
-        select(col(SurveyResponse.person_id), col(SurveyResponse.submitted_at)).where(
-            col(SurveyResponse.person_id).is_not(None)
-        )
-    ):
-        keys.add((person_id, day_of(moment)))
-    refresh(session, keys)
-
-
-def _add_raw(session: Session, person_ids: Collection[int], start: datetime, end: datetime,
+def add_raw(session: Session, person_ids: Collection[int], start: datetime, end: datetime,
              into: Callable[[int], Tally]) -> None:  # fmt: skip
     """Count raw tickets solved and surveys submitted in [start, end) into `into(person_id)`."""
     if start >= end:
         return
-    for ids in _chunks(sorted(person_ids)):
+    for ids in chunks(sorted(person_ids)):
         for person, *ticket in session.execute(
             select(*_TICKET_COLUMNS).where(
                 col(HelpdeskTicket.person_id).in_(ids),
@@ -284,15 +195,7 @@ def _add_raw(session: Session, person_ids: Collection[int], start: datetime, end
             into(person).add_survey(Survey(*survey))
 
 
-def _row(person_id: int, grain: str, day: date, t: Tally) -> dict[str, Any]:
-    return {
-        "person_id": person_id, "grain": grain, "day": day,
-        **{name: getattr(t, name) for name in COUNTS},
-        **{name: getattr(t, name).to_bytes() for name in SKETCHES},
-    }  # fmt: skip
-
-
-def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+def chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, CHUNK)):
         yield chunk

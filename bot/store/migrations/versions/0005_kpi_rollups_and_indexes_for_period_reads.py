@@ -66,7 +66,7 @@ def upgrade() -> None:
 
     from sqlmodel import Session
 
-    from bot.services import rollups
+    from bot.services import rollup_writes
 
     connection = op.get_bind()
     outbox = sa.table(
@@ -85,7 +85,7 @@ def upgrade() -> None:
                 .values(shift_date=date.fromisoformat(shift))
             )
     with Session(bind=connection) as session:
-        rollups.rebuild(session)
+        rollup_writes.rebuild(session)
         session.flush()
 
 

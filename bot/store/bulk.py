@@ -1,0 +1,74 @@
+"""Many new rows at once: Postgres's COPY where it runs (four times the rows per second of an
+executemany INSERT, which psycopg sends as one statement per row), a plain executemany on
+SQLite. Inside the caller's transaction, like any other statement; the caller commits."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, any_, bindparam, insert, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlmodel import Session
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert these rows (every row naming the same columns) into `table`."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    columns = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    statement = f"COPY {table.name} ({columns}) FROM STDIN"
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in names])
+
+
+ANALYZE_AFTER = 5_000  # rows a table may gain before its first statistics are taken
+
+
+class Statistics:
+    """Keeps Postgres's planner statistics of a table in step with a big load into it: ANALYZE
+    (which counts this transaction's own new rows) each time the table has gained more rows than
+    it held at its last ANALYZE — a handful of times for a year's import. Without it the planner
+    keeps the figures of the empty table autovacuum last saw, and a lookup of 1,000 ticket ids
+    scanned every ticket of the workspace (100 ms instead of 3 at 270,000 tickets). SQLite's
+    planner needs no figures to use the index; there this does nothing."""
+
+    def __init__(self, session: Session, table: Table) -> None:
+        self.table = table
+        self.postgres = session.connection().dialect.name == "postgresql"
+        self.rows, self.gained = self._read(session) if self.postgres else (0.0, 0)
+
+    def inserted(self, session: Session, count: int) -> None:
+        """Note `count` new rows; ANALYZE when they outnumber what the statistics know of."""
+        if not self.postgres:
+            return
+        self.gained += count
+        if self.gained > max(ANALYZE_AFTER, self.rows):
+            session.execute(text(f"ANALYZE {self.table.name}"))
+            self.rows, _ = self._read(session)
+            self.gained = 0
+
+    def _read(self, session: Session) -> tuple[float, int]:
+        rows, gained = session.execute(
+            text(
+                "SELECT c.reltuples, coalesce(s.n_mod_since_analyze, 0) FROM pg_class c "
+                "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid "
+                "WHERE c.oid = CAST(:name AS regclass)"
+            ),
+            {"name": self.table.name},
+        ).one()
+        return max(float(rows), 0.0), int(gained)
+
+
+def one_of(session: Session, column: ColumnElement[Any], values: Sequence[Any]) -> Any:
+    """`column IN values` — on Postgres as `= ANY(array)`: one parameter instead of a thousand,
+    which psycopg would otherwise parse into the statement for every batch."""
+    if session.connection().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
