@@ -75,9 +75,11 @@ def view(
     problems: Sequence[DeliveryProblem] = (),
     action_items: Sequence[ActionItem] | None = None,
     received: Sequence[Block] = (),
+    reading: Sequence[Block] = (),
 ) -> View:
     """The home tab for one person: their history and action items, feedback and kudos
-    (`received`), their schedule when known, and the teams they manage."""
+    (`received`), their schedule when known, and the teams they manage; `reading`: who read
+    their reflections, and for a lead the team's latest reflections."""
     admin = standing.role is Role.ADMIN
     team_section = home_teams_blocks(managed, admin=admin) if admin or managed else []
     zone = escape(standing.timezone) if standing.timezone else "not set in your Slack profile"
@@ -87,6 +89,7 @@ def view(
         ContextBlock(elements=[MarkdownTextObject(text=f"Your time zone: {zone}")]),
         DividerBlock(),
         *(home_history_blocks(history) if history is not None else []),
+        *reading,
         *(home_action_blocks(action_items) if action_items is not None else []),
         *received,
         *(home_schedule_blocks(schedule) if schedule is not None else []),

@@ -21,7 +21,8 @@ ROWS = (
 )
 
 
-def _show(value: float | int | None, unit: str) -> str:
+def show(value: float | int | None, unit: str) -> str:
+    """A KPI value as people read it: "no data", "87 %", "45 min", "3.5 h"."""
     if value is None:
         return "no data"
     if unit == "time":
@@ -35,7 +36,7 @@ def _change(now: float | int | None, before: float | int | None, unit: str, up_g
         return ""
     arrow = "▲" if now > before else "▼"
     good = (now > before) == up_good
-    delta = _show(abs(now - before), unit) if unit == "time" else f"{abs(now - before):.0f}"
+    delta = show(abs(now - before), unit) if unit == "time" else f"{abs(now - before):.0f}"
     return f" {arrow}{delta}{'' if good else ' :small_red_triangle_down:'}"
 
 
@@ -53,9 +54,7 @@ def _target(field: str, value: float | int | None, targets: Targets | None) -> s
     goal, up_good = goals[field]
     met = value >= goal if up_good else value <= goal
     return (
-        " · target met"
-        if met
-        else f" · target {_show(goal, 'time' if not up_good else '')} not met"
+        " · target met" if met else f" · target {show(goal, 'time' if not up_good else '')} not met"
     )
 
 
@@ -78,7 +77,7 @@ def kpi_lines(
         if field == "nps" and now.nps_n:
             counted = f" (n={now.nps_n})"
         lines.append(
-            f"*{name}:* {_show(value, unit)}{counted}{_change(value, previous, unit, up_good)}"
+            f"*{name}:* {show(value, unit)}{counted}{_change(value, previous, unit, up_good)}"
             f"{_target(field, value, targets)}"
         )
     return "\n".join(lines)

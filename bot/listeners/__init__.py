@@ -10,6 +10,7 @@ from bot.listeners import (
     feedback,
     home,
     kudos_command,
+    reading,
     team_admin,
 )
 
@@ -24,3 +25,4 @@ def register_listeners(app: App) -> None:
     actions.register(app)
     feedback.register(app)
     kudos_command.register(app)
+    reading.register(app)

@@ -12,6 +12,7 @@ from bot.blocks import shifts as shift_blocks
 from bot.blocks.common import NOT_SAVED
 from bot.blocks.feedback_views import home_feedback_blocks
 from bot.blocks.kudos import home_kudos_blocks
+from bot.blocks.reading import lead_home_blocks, reads_blocks
 from bot.blocks.team_admin import notice_modal
 from bot.blocks.team_view import MEMBER_SHIFT
 from bot.deps import Defer, Deps
@@ -22,6 +23,7 @@ from bot.services import (
     history,
     kudos,
     people,
+    reading,
     schedule,
     shifts,
     team_view,
@@ -67,8 +69,15 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
             lead=bool(actor.leads) or actor.is_admin,
         )
         thanked = home_kudos_blocks(person, *kudos.received(session=session, person=person))
+        read = reads_blocks(
+            person.slack_user_id, reading.reads_of(session=session, person=person, now=now),
+            readable=bool(reading.readable_teams(session=session, subject=person)),
+        )  # fmt: skip
+        for team in managed:
+            if team.id in actor.leads:
+                read += lead_home_blocks(team, reading.latest_for_team(session=session, team=team))
     view = home.view(
-        standing, overview, managed, past, weeks, problems, items, [*feedback, *thanked]
+        standing, overview, managed, past, weeks, problems, items, [*feedback, *thanked], read
     )
     client.views_publish(user_id=user_id, view=view)
 

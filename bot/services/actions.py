@@ -8,9 +8,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.services import schedule, shifts
+from bot.services.permissions import Action, Actor, may, refusal
 from bot.services.schedule import ScheduleError
 from bot.store import repos
-from bot.store.models import ActionItem, Outbox, OutboxStatus, Person
+from bot.store.models import ActionItem, Outbox, OutboxStatus, Person, TeamRole
 
 MAX_TEXT = 300
 DUE_KIND = "action_due"
@@ -30,7 +31,7 @@ def local_today(session: Session, person: Person, now: datetime) -> date:
 
 def create(
     *, session: Session, person: Person, text: str, due: date, now: datetime,
-    reflection_id: int | None = None, once: str | None = None,
+    reflection_id: int | None = None, once: str | None = None, assigned_by_id: int | None = None,
 ) -> ActionItem | None:  # fmt: skip
     """A new open item; ActionError for an empty or too long text or a past date. With
     `once` (the modal's view id), a second submission of the same modal creates nothing and
@@ -48,10 +49,31 @@ def create(
         return None
     item = ActionItem(
         workspace_id=person.workspace_id, person_id=person.id, text=text, due_date=due,
-        reflection_id=reflection_id, created_at=now,
+        reflection_id=reflection_id, created_at=now, assigned_by_id=assigned_by_id,
     )  # fmt: skip
     session.add(item)
     session.commit()
+    return item
+
+
+def assign(
+    *, session: Session, actor: Actor, lead: Person, agent: Person, text: str, due: date,
+    now: datetime, once: str | None = None,
+) -> ActionItem | None:  # fmt: skip
+    """A lead's item for one of their agents (permissions.ASSIGN_ACTION, else ActionError);
+    otherwise as `create`: checked, committed, once per modal."""
+    subject_teams = frozenset(
+        team.id
+        for team, role in repos.teams_of(
+            session=session, workspace_id=agent.workspace_id, person_id=agent.id or 0
+        )
+        if role == TeamRole.AGENT and team.id is not None
+    )
+    if not may(actor, Action.ASSIGN_ACTION, subject_id=agent.slack_user_id,
+               subject_teams=subject_teams):  # fmt: skip
+        raise ActionError(refusal(Action.ASSIGN_ACTION))
+    item = create(session=session, person=agent, text=text, due=due, now=now, once=once,
+                  assigned_by_id=lead.id)  # fmt: skip
     return item
 
 

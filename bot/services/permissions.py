@@ -27,6 +27,10 @@ class Action(StrEnum):
     DELETE_TEAM = "delete a team"
     REQUEST_360 = "ask colleagues for feedback about an agent"
     SET_FEEDBACK = "set a team's peer feedback rounds"
+    READ_REFLECTIONS = "read someone's reflections"
+    REPLY_REFLECTION = "reply to someone's reflection"
+    ASSIGN_ACTION = "give an agent an action item"
+    RUN_ONE_ON_ONE = "run a 1:1 with an agent"
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,14 @@ def may(
     subject_teams: frozenset[int] = frozenset(),
 ) -> bool:
     """Whether `actor` may do `action` on team `team_id`, or to the person `subject_id` who
-    belongs to `subject_teams`."""
+    belongs to `subject_teams`. For reading and replying to reflections, `subject_teams` are
+    only the teams that let their leads read them (Team.leads_read_reflections); being an admin
+    does not open anyone's reflections — they are private to the agent and their leads."""
+    match action:
+        case Action.READ_REFLECTIONS:
+            return subject_id == actor.slack_user_id or bool(actor.leads & subject_teams)
+        case Action.REPLY_REFLECTION:
+            return subject_id != actor.slack_user_id and bool(actor.leads & subject_teams)
     if actor.is_admin:
         return True
     match action:
@@ -60,7 +71,7 @@ def may(
             return True
         case Action.VIEW_SCHEDULE | Action.SET_SCHEDULE:
             return subject_id == actor.slack_user_id or bool(actor.leads & subject_teams)
-        case Action.REQUEST_360:
+        case Action.REQUEST_360 | Action.ASSIGN_ACTION | Action.RUN_ONE_ON_ONE:
             return subject_id != actor.slack_user_id and bool(actor.leads & subject_teams)
         case Action.VIEW_TEAM:
             return team_id is not None and team_id in actor.member_of | actor.leads
@@ -80,5 +91,10 @@ def refusal(action: Action) -> str:
         Action.SET_QUESTIONS: "the team's leads and admins",
         Action.REQUEST_360: "the agent's team leads and admins",
         Action.SET_FEEDBACK: "the team's leads and admins",
+        Action.READ_REFLECTIONS: "the person themself and the leads of a team that lets its "
+        "leads read reflections",
+        Action.REPLY_REFLECTION: "the leads of a team that lets its leads read reflections",
+        Action.ASSIGN_ACTION: "the agent's team leads and admins",
+        Action.RUN_ONE_ON_ONE: "the agent's team leads and admins",
     }.get(action, "CX Coach admins (Slack workspace admins and owners, or CX_ADMINS)")
     return f"Only {who} can {action.value}."

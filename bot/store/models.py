@@ -202,6 +202,36 @@ class Reflection(SQLModel, table=True):
     confidence: int | None = None  # 1-5
     submitted_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    discuss: bool = False  # a lead marked it "Discuss in 1:1" (until the 1:1 is held)
+
+
+class ReflectionReply(SQLModel, table=True):
+    """A lead's reply to a reflection, or the agent's answer back: the thread kept with it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reflection_id: int = Field(foreign_key="reflection.id", ondelete="CASCADE", index=True)
+    author_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+    text: str = Field(sa_type=Text)
+    created_at: datetime
+
+
+class ReflectionRead(SQLModel, table=True):
+    """A lead opened someone's reflections: the agent's App Home shows who looked, and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reader_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+    subject_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    read_at: datetime
+
+
+class OneOnOne(SQLModel, table=True):
+    """A 1:1 a lead held with an agent, with the lead's notes; the next agenda starts here."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+    agent_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    held_at: datetime
+    notes: str = Field(default="", sa_type=Text)
 
 
 class ActionItem(SQLModel, table=True):
@@ -216,6 +246,8 @@ class ActionItem(SQLModel, table=True):
     text: str = Field(max_length=300)
     due_date: date
     status: str = Field(default="open", max_length=16)  # open | done
+    # The lead who assigned it (None: the agent's own item).
+    assigned_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
     done_at: datetime | None = None
 

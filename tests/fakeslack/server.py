@@ -102,6 +102,7 @@ class FakeSlack:
             "views.open": self._views_open,
             "views.publish": self._views_publish,
             "views.update": self._views_update,
+            "views.push": self._views_open,  # same rules: a fresh trigger_id, within 3 s
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
             "conversations.open": self._conversations_open,
@@ -409,6 +410,8 @@ class FakeSlack:
             _validate_blocks(params["blocks"])
         ts = f"{int(time.time())}.{next(self._ids):06d}"
         message = {"text": params.get("text"), "blocks": params.get("blocks"), "ts": ts}
+        if params.get("thread_ts"):
+            message["thread_ts"] = params["thread_ts"]  # a reply in that message's thread
         if params.get("metadata"):
             message["metadata"] = params["metadata"]
         with self._lock:

@@ -34,6 +34,10 @@ MATRIX = {
     Action.DELETE_TEAM: "YNNNNNN",
     Action.REQUEST_360: "YYNNNNN",
     Action.SET_FEEDBACK: "YYNNNNN",
+    Action.READ_REFLECTIONS: "NYNYNNN",  # private to the agent and their leads, not admins
+    Action.REPLY_REFLECTION: "NYNNNNN",
+    Action.ASSIGN_ACTION: "YYNNNNN",
+    Action.RUN_ONE_ON_ONE: "YYNNNNN",
 }
 
 CASES = [
@@ -58,9 +62,18 @@ def test_role_may_do_action(role: str, action: Action, allowed: bool) -> None:
     )
 
 
-def test_the_command_line_operator_may_do_everything() -> None:
-    """The CLI runs with admin rights."""
-    assert all(may(OPERATOR, action, team_id=TEAM_A) for action in Action)
+def test_the_command_line_operator_may_do_everything_but_read_reflections() -> None:
+    """The CLI runs with admin rights, and admin rights open nobody's reflections."""
+    private = {Action.READ_REFLECTIONS, Action.REPLY_REFLECTION}
+    assert all(may(OPERATOR, action, team_id=TEAM_A) for action in set(Action) - private)
+    assert not any(may(OPERATOR, action, subject_id=SUBJECT) for action in private)
+
+
+def test_a_team_that_keeps_reflections_private_opens_them_to_no_lead() -> None:
+    """The caller names only the subject's teams whose leads may read: none, nothing read."""
+    lead = ROLES["lead of A"]
+    assert not may(lead, Action.READ_REFLECTIONS, subject_id=SUBJECT, subject_teams=frozenset())
+    assert not may(lead, Action.REPLY_REFLECTION, subject_id=SUBJECT, subject_teams=frozenset())
 
 
 def test_a_lead_without_a_team_argument_manages_nothing() -> None:
