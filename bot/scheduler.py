@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.ingest import resolver
 from bot.services import (
     actions,
+    alerts,
     checkins,
     digest_claims,
     feedback_life,
@@ -26,6 +27,7 @@ from bot.services import (
     helpdesk,
     milestones,
     prompt_claims,
+    summaries,
 )
 from bot.store import repos
 from bot.store.models import ClockHeartbeat, Team
@@ -86,9 +88,12 @@ def claim_checkins(deps: Deps) -> None:
         reminders = checkins.claim_due_reminders(session=session, now=now)
         reminders += actions.claim_due(session=session, now=now)
         session.commit()
+    with deps.session() as session:
+        reminders += alerts.claim_due(session=session, now=now)
+        session.commit()
     if report.claimed or report.missed or reminders:
         logger.info(
-            "check-ins: %s prompts claimed, %s missed, %s reminders",
+            "check-ins: %s prompts claimed, %s missed, %s reminders and alerts",
             report.claimed,
             report.missed,
             reminders,
@@ -122,8 +127,11 @@ def run_digests(deps: Deps) -> None:
             ids = digest_claims.claim(session=session, team=team, week=week, now=now, skipped=late)
             session.commit()
         claimed += len(ids)
+    with deps.session() as session:
+        claimed += summaries.claim_due(session=session, now=now)
+        session.commit()
     if claimed:
-        logger.info("digests: %s outbox rows claimed", claimed)
+        logger.info("digests and weekly summaries: %s outbox rows claimed", claimed)
 
 
 def run_milestones(deps: Deps) -> None:

@@ -102,6 +102,19 @@ COMMANDS: dict[str, CommandHelp] = {
             ready=frozenset({"", "show", "away", "back", "tz", "timezone", "zone"}),
         ),
         CommandHelp(
+            command="/cx-1on1",
+            summary="Leads: the agenda for a 1:1 with one of your agents, in your DM.",
+            usage=(
+                (
+                    "@agent",
+                    "reflections marked to discuss and since your last 1:1, confidence, "
+                    "action items, KPIs, kudos and named feedback; then Mark as held",
+                ),
+            ),
+            keywords=frozenset(),
+            accepts_mentions=True,
+        ),
+        CommandHelp(
             command="/cx-team",
             summary="Set up teams: members, leads, channels, time zone, holidays and KPI targets.",
             usage=(

@@ -59,7 +59,9 @@ def _what_next(standing: Standing) -> list[str]:
     ]
     if standing.role is Role.LEAD or standing.leads:
         lines.append(
-            "*As a lead* you'll see your team's participation, training needs and KPIs here."
+            "*As a lead* you'll see your team's participation, training needs, KPIs and — if "
+            "your team allows it — their latest reflections here; `/cx-1on1 @agent` gives you "
+            "a 1:1 agenda."
         )
     if standing.role is Role.ADMIN:
         lines.append("*As an admin* start with `/cx-team` to create teams and add people.")
@@ -105,7 +107,8 @@ def view(
             elements=[
                 MarkdownTextObject(
                     text="Commands: `/cx-reflect` · `/cx-feedback` · `/cx-kudos` · "
-                    "`/cx-metrics` · `/cx-shift` · `/cx-team` — add `help` to any of them."
+                    "`/cx-metrics` · `/cx-shift` · `/cx-team` · `/cx-1on1` — add `help` to any "
+                    "of them."
                 )
             ]
         ),

@@ -41,7 +41,8 @@ TEXT, DUE = "text", "due"
 ANSWER_SHOWN = 500  # characters of one answer in a listing
 
 
-def _answers(item: Shown) -> str:
+def shown_text(item: Shown) -> str:
+    """One reflection as mrkdwn: who, when, confidence, each answer under its question."""
     head = f"*<@{item.author}>* · {item.shift_date:%a %d %b}"
     if item.confidence is not None:
         head += f" · confidence {item.confidence}/5"
@@ -80,14 +81,15 @@ def lead_home_blocks(team: Team, latest: Sequence[Shown]) -> list[Block]:
         blocks.append(section("No answered reflections yet."))
     for item in latest:
         open_button = ButtonElement(text="Open", action_id=OPEN_PERSON, value=item.author)
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_answers(item)),
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=shown_text(item)),
                                    accessory=open_button))  # fmt: skip
         blocks += _thread(item)
         blocks += _buttons(item, lead=True)
     return blocks
 
 
-def _kpi_line(mine: Kpis | None, team: Kpis | None, targets: Targets | None) -> str:
+def kpi_line(mine: Kpis | None, team: Kpis | None, targets: Targets | None) -> str:
+    """The last 30 days' KPIs against the team's and the target."""
     if mine is None or team is None:
         return "KPIs: not on a team as an agent."
     parts = []
@@ -121,7 +123,7 @@ def person_modal(file: PersonFile, today: date) -> View:
     )
     blocks: list[Block] = [
         section(f"<@{subject}>" + (f" · {len(overdue)} overdue item(s)" if overdue else "")),
-        section(_kpi_line(file.kpis, file.team_kpis, file.targets)),
+        section(kpi_line(file.kpis, file.team_kpis, file.targets)),
         section(_items("Open action items", file.open_items)),
         section(_items("Done lately", file.done_items)),
         section(kudos),
@@ -134,7 +136,7 @@ def person_modal(file: PersonFile, today: date) -> View:
     if not file.page:
         blocks.append(section("No reflections yet."))
     for item in file.page:
-        blocks.append(section(_answers(item)))
+        blocks.append(section(shown_text(item)))
         blocks += _thread(item)
         blocks += _buttons(item, lead=file.lead_view)
     if file.older is not None:

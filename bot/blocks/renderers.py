@@ -1,6 +1,6 @@
 """Every outbox kind's renderer, in one map for the sender (bot.delivery)."""
 
-from bot.blocks import checkins, digest, feedback_views, kudos
+from bot.blocks import alerts, checkins, digest, feedback_views, kudos, summary
 from bot.delivery import Renderer
 
 RENDERERS: dict[str, Renderer] = {
@@ -8,4 +8,6 @@ RENDERERS: dict[str, Renderer] = {
     **feedback_views.RENDERERS,
     **kudos.RENDERERS,
     **digest.RENDERERS,
+    **alerts.RENDERERS,
+    **summary.RENDERERS,
 }

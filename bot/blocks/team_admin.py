@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.common import escape, section
+from bot.blocks.team_coaching import coaching_setting_blocks
 from bot.services.kudos import DEFAULT_VALUES
 from bot.services.team_settings import DEFAULT_TARGETS, Targets, TeamDetail
 from bot.services.templates import CUSTOM_HELP
@@ -352,6 +353,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             ),
             optional=True,
         ),
+        *coaching_setting_blocks(team),
     ]
 
 

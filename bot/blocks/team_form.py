@@ -30,6 +30,7 @@ from bot.blocks.team_admin import (
     TEMPLATE,
     ZONE,
 )
+from bot.blocks.team_coaching import coaching_settings
 from bot.services.schedule import ScheduleError, check_holiday_code, parse_time, zone_named
 from bot.services.team_settings import (
     TeamError,
@@ -143,6 +144,7 @@ def read_team_modal(
         share_360=bool(field(FB_SHARE, "selected_options")) if given else None,
         business_hours=bool(field(BUSINESS, "selected_options")) if full else None,
         **celebrations,
+        **coaching_settings(values),
     )
     return form, {block: message[:150] for block, message in errors.items()}
 

@@ -10,7 +10,9 @@ from bot.listeners import (
     feedback,
     home,
     kudos_command,
+    one_on_one,
     reading,
+    summary,
     team_admin,
 )
 
@@ -26,3 +28,5 @@ def register_listeners(app: App) -> None:
     feedback.register(app)
     kudos_command.register(app)
     reading.register(app)
+    one_on_one.register(app)
+    summary.register(app)

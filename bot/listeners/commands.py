@@ -12,6 +12,7 @@ from bot.listeners.checkins import handle_reflect_command
 from bot.listeners.feedback_command import handle_feedback_command
 from bot.listeners.kudos_command import handle_kudos_command
 from bot.listeners.metrics_command import handle_metrics_command
+from bot.listeners.one_on_one import handle_one_on_one_command
 from bot.listeners.shift_command import handle_shift_command
 from bot.listeners.team_command import team_subcommand
 from bot.listeners.usage import answered_help_or_bad_input, first_word
@@ -60,6 +61,7 @@ COMMAND_HANDLERS: dict[str, Callable[..., None]] = {
     "/cx-kudos": handle_kudos_command,
     "/cx-shift": handle_shift_command,
     "/cx-team": handle_team_command,
+    "/cx-1on1": handle_one_on_one_command,
 }
 
 

@@ -182,7 +182,7 @@ def person_file(
         .order_by(col(ActionItem.due_date).desc())
         .limit(40)
     ).all()
-    mine, team_kpis, targets = _kpis(session, subject, now)
+    mine, team_kpis, targets = team_figures(session=session, subject=subject, now=now)
     total, latest = kudos.received(session=session, person=subject, latest=3)
     return PersonFile(
         subject=subject, page=page, older=page[-1].shift_date if len(rows) > PAGE else None,
@@ -193,8 +193,8 @@ def person_file(
     )  # fmt: skip
 
 
-def _kpis(
-    session: Session, subject: Person, now: datetime
+def team_figures(
+    *, session: Session, subject: Person, now: datetime
 ) -> tuple[Kpis | None, Kpis | None, teams.Targets | None]:
     """The subject's last 30 days, their (first) team's, and the team's targets."""
     assert subject.id is not None

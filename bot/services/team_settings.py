@@ -64,6 +64,8 @@ class TeamForm:
     digest_time: str | None = None  # "HH:MM"
     kudos_values: str | None = None  # "empathy,ownership"
     kudos_cap: int | None = None
+    alerts: str | None = None  # "off" | "leads" | "leads_agent" (admin form)
+    weekly_summary: bool | None = None
 
 
 @dataclass(frozen=True)

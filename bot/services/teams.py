@@ -172,6 +172,14 @@ def _configure(team: Team, form: TeamForm) -> None:
         team.reminder_delay_minutes = form.reminder_minutes
     if form.business_hours is not None:
         team.business_hours = form.business_hours
+    if form.alerts is not None:
+        if form.alerts not in ("off", "leads", "leads_agent"):
+            raise TeamError(
+                "Low-rating alerts go to nobody, the leads, or the leads and the agent."
+            )
+        team.alerts = form.alerts
+    if form.weekly_summary is not None:
+        team.weekly_summary = form.weekly_summary
     if form.targets is not None:
         team.csat_target_pct = form.targets.csat_pct
         team.nps_target = form.targets.nps

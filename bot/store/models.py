@@ -68,6 +68,7 @@ class Person(SQLModel, table=True):
     # Celebrations: left off kudos leaderboards; not named in milestone shout-outs.
     leaderboard_opt_out: bool = False
     milestones_opt_out: bool = False
+    summary_opt_out: bool = False  # no weekly summary DM for them
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -103,6 +104,9 @@ class Team(SQLModel, table=True):
     share_360_with_agent: bool = True
     # Response and resolution times in business hours (the helpdesk's figures) for this team.
     business_hours: bool = False
+    # A low rating with a comment tells: "off", "leads", or "leads_agent" (the agent too).
+    alerts: str = Field(default="leads", max_length=16)
+    weekly_summary: bool = True  # each agent's own week in DM, at the digest time
     # Kudos values (comma-separated, without "#") and how many kudos one person gives a day.
     kudos_values: str = Field(default="empathy,ownership,teamwork,expertise", max_length=300)
     kudos_daily_cap: int = 5
@@ -324,6 +328,14 @@ class SurveyResponse(SQLModel, table=True):
     comment: str | None = Field(default=None, sa_type=Text)
     submitted_at: datetime = Field(index=True)
     imported_at: datetime = Field(default_factory=utcnow)
+
+
+class SurveyAlert(SQLModel, table=True):
+    """A low rating someone was (or is being) told about: each survey alerts each person once."""
+
+    survey_id: int = Field(foreign_key="surveyresponse.id", primary_key=True, ondelete="CASCADE")
+    recipient_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    claimed_at: datetime
 
 
 class KpiRollup(SQLModel, table=True):

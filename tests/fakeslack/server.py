@@ -269,9 +269,16 @@ class FakeSlack:
         if path.startswith("/upload/"):
             return self._upload(path, params, headers)
         method = path.removeprefix("/api/")
-        self._record(method, params, headers, path)
         self._check_pings(method, params)
         fault = self._take_fault(method)
+        if fault is None:
+            # Recorded once answered: whoever waits for the call sees its effect too (a
+            # published home view, a stored message), never the call alone.
+            try:
+                return self._answer(method, params, headers, path)
+            finally:
+                self._record(method, params, headers, path)
+        self._record(method, params, headers, path)
         if fault is not None and fault.acted and method in self._methods:
             with contextlib.suppress(SlackError):
                 self._methods[method](params)
@@ -286,6 +293,9 @@ class FakeSlack:
                 return fault.status, extra, {"ok": False, "error": code}
             if fault.error:
                 return 200, {}, {"ok": False, "error": fault.error}
+        return self._answer(method, params, headers, path)
+
+    def _answer(self, method: str, params: Params, headers: dict[str, str], path: str) -> Answer:
         if method == "chat.postMessage" and self.post_rate_limit and not self._take_token():
             self._record("rate_limited", {}, {}, path)
             return 429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"}

@@ -1,4 +1,4 @@
-"""coaching loop: replies to reflections, who read them, 1:1s, lead-assigned action items
+"""coaching loop: replies, reads, 1:1s, assigned items, alerts, weekly summaries
 
 Revision ID: 0013
 Revises: 0012
@@ -22,6 +22,31 @@ def _person(name: str) -> sa.Column:  # type: ignore[type-arg]
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("team", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("alerts", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False,
+                      server_default="leads")
+        )  # fmt: skip
+        batch_op.add_column(
+            sa.Column("weekly_summary", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("summary_opt_out", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    op.create_table(
+        "surveyalert",
+        sa.Column("survey_id", sa.Integer(), nullable=False),
+        sa.Column("recipient_id", sa.Integer(), nullable=False),
+        sa.Column("claimed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["recipient_id"], ["person.id"],
+                                name=op.f("fk_surveyalert_recipient_id_person"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["survey_id"], ["surveyresponse.id"],
+                                name=op.f("fk_surveyalert_survey_id_surveyresponse"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("survey_id", "recipient_id", name=op.f("pk_surveyalert")),
+    )  # fmt: skip
     with op.batch_alter_table("reflection", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("discuss", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -97,6 +122,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("surveyalert")
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.drop_column("summary_opt_out")
+    with op.batch_alter_table("team", schema=None) as batch_op:
+        batch_op.drop_column("weekly_summary")
+        batch_op.drop_column("alerts")
     op.drop_table("oneonone")
     op.drop_table("reflectionread")
     op.drop_table("reflectionreply")

@@ -1,0 +1,114 @@
+"""/cx-1on1 @agent: the 1:1 agenda in the lead's DM; *Mark as held* with notes (issue 15)."""
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.blocks import one_on_one as blocks
+from bot.blocks.common import NOT_SAVED
+from bot.blocks.team_admin import notice_modal
+from bot.deps import Defer, Deps
+from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
+from bot.listeners.modal_meta import value_of
+from bot.listeners.profiles import actor_of, known_person
+from bot.listeners.usage import answered_help_or_bad_input
+from bot.services import one_on_ones
+from bot.services.people import MENTION
+from bot.services.reading import ReadingDenied
+from bot.store import repos
+
+
+def handle_one_on_one_command(
+    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient,
+    context: BoltContext, deps: Deps, defer: Defer,
+) -> None:  # fmt: skip
+    """/cx-1on1 @agent: the agenda, in the lead's DM (an ephemeral line says where)."""
+    if answered_help_or_bad_input(ack, command):
+        return
+    words = str(command.get("text") or "").split()
+    mention = MENTION.match(words[0]) if words else None
+    if mention is None or len(words) > 1:
+        ack(text="Say `/cx-1on1 @agent` — one agent, mentioned.")
+        return
+    ack()
+    workspace_id, user_id, agent_id = str(context.team_id), command["user_id"], mention.group(1)
+
+    def run() -> None:
+        actor = actor_of(deps, client, workspace_id, user_id)
+        agent = known_person(deps, client, workspace_id, agent_id)
+        if agent is None:
+            respond(text="Slack does not know that person.", response_type="ephemeral")
+            return
+        with deps.session() as session:
+            try:
+                subject = repos.fresh(session, agent)
+                agenda = one_on_ones.agenda(session=session, actor=actor, agent=subject,
+                                            now=deps.clock())  # fmt: skip
+            except ReadingDenied as error:
+                respond(text=str(error), response_type="ephemeral")
+                return
+        text, message = blocks.agenda_message(agenda)
+        client.chat_postMessage(channel=user_id, text=text, blocks=message)
+        respond(text=f"Your 1:1 agenda for <@{agent_id}> is in your DM with CX Coach.",
+                response_type="ephemeral")  # fmt: skip
+
+    defer(run)
+
+
+def handle_held(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+                context: BoltContext, deps: Deps) -> None:  # fmt: skip
+    """Mark as held: the notes modal, for someone who may run the 1:1."""
+    ack()
+    agent_id = str(action.get("value") or "")
+    actor = actor_of(deps, client, str(context.team_id), body["user"]["id"], on_ack_path=True)
+    with deps.read_session() as session:
+        agent = repos.get_person(
+            session=session, workspace_id=str(context.team_id), slack_user_id=agent_id
+        )
+        try:
+            if agent is None:
+                raise ReadingDenied("CX Coach does not know that person.")
+            one_on_ones.check(session=session, actor=actor, agent=agent)
+        except ReadingDenied as error:
+            client.views_open(trigger_id=body["trigger_id"], view=notice_modal("1:1", str(error)))
+            return
+    client.views_open(trigger_id=body["trigger_id"], view=blocks.held_modal(agent_id))
+
+
+def handle_held_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], client: WebClient,
+                      context: BoltContext, deps: Deps) -> None:  # fmt: skip
+    """Save the 1:1 as held before the modal closes."""
+    notes = str(value_of(view["state"]["values"], blocks.NOTES).get("value") or "")
+    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    agent_id = str(view.get("private_metadata") or "")
+
+    def save() -> None:
+        lead = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
+        actor = actor_of(deps, client, workspace_id, user_id, on_ack_path=True)
+        with deps.session() as session:
+            agent = repos.get_person(
+                session=session, workspace_id=workspace_id, slack_user_id=agent_id
+            )
+            if lead is None or agent is None:
+                raise ReadingDenied("CX Coach does not know that person.")
+            one_on_ones.mark_held(session=session, actor=actor, lead=repos.fresh(session, lead),
+                                  agent=agent, notes=notes, now=deps.clock())  # fmt: skip
+            session.commit()
+
+    try:
+        within(save)
+    except ReadingDenied as error:
+        ack(response_action="errors", errors={blocks.NOTES: str(error)})
+        return
+    except NOT_SAVED_ERRORS as error:
+        not_saved("1:1 notes", error)
+        ack(response_action="errors", errors={blocks.NOTES: NOT_SAVED})
+        return
+    ack()
+
+
+def register(app: App) -> None:
+    """The 1:1 button and modal (the command is registered with the others)."""
+    app.action(blocks.HELD)(handle_held)
+    app.view(blocks.HELD_MODAL)(handle_held_modal)
