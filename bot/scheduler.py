@@ -14,6 +14,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import delivery
+from bot.blocks.one_on_one import agenda_message, agent_note
 from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
 from bot.ingest import resolver
@@ -26,6 +27,7 @@ from bot.services import (
     feedback_rounds,
     helpdesk,
     milestones,
+    one_on_one_schedule,
     prompt_claims,
     summaries,
 )
@@ -130,8 +132,14 @@ def run_digests(deps: Deps) -> None:
     with deps.session() as session:
         claimed += summaries.claim_due(session=session, now=now)
         session.commit()
+    with deps.session() as session:
+        claimed += one_on_one_schedule.claim_due(
+            session=session, now=now, lead_message=agenda_message, agent_message=agent_note,
+            admins=deps.settings.cx_admins,
+        )  # fmt: skip
+        session.commit()
     if claimed:
-        logger.info("digests and weekly summaries: %s outbox rows claimed", claimed)
+        logger.info("digests, weekly summaries and 1:1 agendas: %s outbox rows claimed", claimed)
 
 
 def run_milestones(deps: Deps) -> None:

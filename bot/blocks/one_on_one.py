@@ -23,14 +23,16 @@ HELD_MODAL = "one_on_one_held_modal"  # private_metadata: the agent's Slack id
 NOTES = "notes"
 
 
-def agenda_message(agenda: Agenda) -> Rendered:
-    """The agenda, with *Mark as held*."""
+def agenda_message(agenda: Agenda, when: str | None = None) -> Rendered:
+    """The agenda, with *Mark as held*; `when`: the scheduled 1:1's date and time."""
     since = (
         f"since your last 1:1 ({agenda.last_held.held_at:%a %d %b})"
         if agenda.last_held
         else "(no 1:1 recorded yet)"
     )
     text = f"1:1 agenda for <@{agenda.agent}> {since}"
+    if when:
+        text = f"Your 1:1 with <@{agenda.agent}> is on {when}. Agenda {since}"
     blocks: list[Block] = [HeaderBlock(text="1:1 agenda"), section(text)]
     if agenda.last_held and agenda.last_held.notes:
         blocks.append(section(f"*Last notes:* {escape(agenda.last_held.notes)}"))
@@ -78,3 +80,22 @@ def held_modal(agent: str) -> View:
                                                      max_length=3000)),
         ],
     )  # fmt: skip
+
+
+def agent_note(lead: str, when: str, agenda: Agenda) -> Rendered:
+    """The agent's heads-up the working day before a scheduled 1:1: what to bring."""
+    items = "\n".join(
+        f"• {i.due_date:%a %d %b} — {escape(i.text)}" for i in agenda.open_items[:8]
+    ) or "none"  # fmt: skip
+    text = f"Your 1:1 with <@{lead}> is on {when}."
+    marked = len(agenda.flagged)
+    lines = [text, f"*Your open action items:*\n{items}"]
+    if marked:
+        lines.append(f"Your lead marked {marked} of your reflections to talk about.")
+    return text, message_blocks([section(line) for line in lines])
+
+
+def stored_message(payload: dict[str, object]) -> Rendered:
+    """A message rendered when it was claimed (the agenda of that morning)."""
+    blocks = payload.get("blocks")
+    return str(payload["text"]), list(blocks) if isinstance(blocks, list) else []

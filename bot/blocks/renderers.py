@@ -1,7 +1,8 @@
 """Every outbox kind's renderer, in one map for the sender (bot.delivery)."""
 
-from bot.blocks import alerts, checkins, digest, feedback_views, kudos, summary
-from bot.delivery import Renderer
+from bot.blocks import alerts, checkins, digest, feedback_views, kudos, one_on_one, summary
+from bot.delivery import Renderer, payload_of
+from bot.services.one_on_one_schedule import AGENDA
 
 RENDERERS: dict[str, Renderer] = {
     **checkins.RENDERERS,
@@ -10,4 +11,5 @@ RENDERERS: dict[str, Renderer] = {
     **digest.RENDERERS,
     **alerts.RENDERERS,
     **summary.RENDERERS,
+    AGENDA: lambda row: one_on_one.stored_message(payload_of(row)),
 }

@@ -66,6 +66,10 @@ class TeamForm:
     kudos_cap: int | None = None
     alerts: str | None = None  # "off" | "leads" | "leads_agent" (admin form)
     weekly_summary: bool | None = None
+    one_on_ones: str | None = None  # "off" | "weekly" | "biweekly"
+    one_on_one_weekday: int | None = None  # 0 Monday … 4 Friday
+    one_on_one_time: str | None = None  # "HH:MM"
+    one_on_one_to_agent: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, delete, func, select
 
 from bot.services import schedule
 from bot.services.permissions import Action, Actor, may, refusal
-from bot.services.schedule import ScheduleError
+from bot.services.schedule import ScheduleError, parse_time
 from bot.services.team_settings import PermissionDenied as PermissionDenied
 from bot.services.team_settings import Targets as Targets
 from bot.services.team_settings import TeamDetail as TeamDetail
@@ -180,6 +180,7 @@ def _configure(team: Team, form: TeamForm) -> None:
         team.alerts = form.alerts
     if form.weekly_summary is not None:
         team.weekly_summary = form.weekly_summary
+    _one_on_ones(team, form)
     if form.targets is not None:
         team.csat_target_pct = form.targets.csat_pct
         team.nps_target = form.targets.nps
@@ -252,3 +253,22 @@ def visible_teams(*, session: Session, workspace_id: str, actor: Actor) -> list[
 def _require(actor: Actor, action: Action, team_id: int | None = None) -> None:
     if not may(actor, action, team_id=team_id):
         raise PermissionDenied(refusal(action))
+
+
+def _one_on_ones(team: Team, form: TeamForm) -> None:
+    """The recurring 1:1 settings, checked."""
+    if form.one_on_ones is not None:
+        if form.one_on_ones not in ("off", "weekly", "biweekly"):
+            raise TeamError("1:1s are off, weekly or every two weeks.")
+        team.one_on_ones = form.one_on_ones
+    if form.one_on_one_weekday is not None:
+        if not 0 <= form.one_on_one_weekday <= 4:
+            raise TeamError("1:1s are on a weekday, Monday to Friday.")
+        team.one_on_one_weekday = form.one_on_one_weekday
+    if form.one_on_one_time is not None:
+        try:
+            team.one_on_one_time = f"{parse_time(form.one_on_one_time):%H:%M}"
+        except ScheduleError as error:
+            raise TeamError(str(error)) from None
+    if form.one_on_one_to_agent is not None:
+        team.one_on_one_to_agent = form.one_on_one_to_agent

@@ -107,6 +107,12 @@ class Team(SQLModel, table=True):
     # A low rating with a comment tells: "off", "leads", or "leads_agent" (the agent too).
     alerts: str = Field(default="leads", max_length=16)
     weekly_summary: bool = True  # each agent's own week in DM, at the digest time
+    # Recurring 1:1s: "off" | "weekly" | "biweekly" (even ISO weeks), on this weekday (0 Monday)
+    # at this team-local time; the agenda comes the working day before.
+    one_on_ones: str = Field(default="off", max_length=16)
+    one_on_one_weekday: int = 3
+    one_on_one_time: str = Field(default="10:00", max_length=5)
+    one_on_one_to_agent: bool = False  # the agent gets a note the day before too
     # Kudos values (comma-separated, without "#") and how many kudos one person gives a day.
     kudos_values: str = Field(default="empathy,ownership,teamwork,expertise", max_length=300)
     kudos_daily_cap: int = 5

@@ -307,3 +307,38 @@ def test_admins_set_digest_time_and_kudos_rules(slack: SlackDriver, engine: Engi
     bad = _values(**FULL_FORM, digest_time="25:00", kudos_values="a b!", kudos_cap="0")
     errors = slack.view_submission(blocks.TEAM_MODAL, bad, user_id=ADMIN).json()["errors"]
     assert set(errors) >= {blocks.DIGEST_TIME, blocks.KUDOS_VALUES, blocks.KUDOS_CAP}
+
+
+def test_an_admin_sets_the_coaching_loop(
+    slack: SlackDriver, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """The admin's modal offers 1:1s, low-rating alerts and weekly summaries, with the defaults
+    (no 1:1s, alerts to leads, summaries on); saving them stores them."""
+    from bot.blocks import team_coaching as coaching
+
+    slack.block_action(team_blocks.CREATE_TEAM, user_id=ADMIN, view={"id": "V0HOME"})
+    modal = fake_slack.wait_for("views.open")[0].params["view"]
+    shown = {b.get("block_id"): b for b in modal["blocks"]}
+    assert shown[coaching.ALERTS]["element"]["initial_option"]["value"] == "leads"
+    assert shown[coaching.ONE_ON_ONES]["element"]["initial_option"]["value"] == "off"
+    assert shown[coaching.SUMMARY]["element"]["initial_options"]
+    values = _values(**FULL_FORM)
+    values[coaching.ALERTS] = {
+        coaching.ALERTS: {"type": "static_select", "selected_option": {"value": "leads_agent"}}
+    }
+    values[coaching.SUMMARY] = {coaching.SUMMARY: {"type": "checkboxes", "selected_options": []}}
+    values[coaching.ONE_ON_ONES] = {
+        coaching.ONE_ON_ONES: {"type": "static_select", "selected_option": {"value": "biweekly"}}
+    }
+    values[coaching.ONE_DAY] = {
+        coaching.ONE_DAY: {"type": "static_select", "selected_option": {"value": "1"}}
+    }
+    values[coaching.ONE_TIME] = {
+        coaching.ONE_TIME: {"type": "timepicker", "selected_time": "14:30"}
+    }
+    assert slack.view_submission(blocks.TEAM_MODAL, values, user_id=ADMIN).body == ""
+    team = _team(engine)
+    assert team is not None
+    assert (team.alerts, team.weekly_summary) == ("leads_agent", False)
+    assert (team.one_on_ones, team.one_on_one_weekday, team.one_on_one_time) == (
+        "biweekly", 1, "14:30")  # fmt: skip

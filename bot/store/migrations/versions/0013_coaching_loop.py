@@ -30,6 +30,21 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("weekly_summary", sa.Boolean(), nullable=False, server_default=sa.true())
         )
+        batch_op.add_column(
+            sa.Column("one_on_ones", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False,
+                      server_default="off")
+        )  # fmt: skip
+        batch_op.add_column(
+            sa.Column("one_on_one_weekday", sa.Integer(), nullable=False, server_default="3")
+        )
+        batch_op.add_column(
+            sa.Column("one_on_one_time", sqlmodel.sql.sqltypes.AutoString(length=5),
+                      nullable=False, server_default="10:00")
+        )  # fmt: skip
+        batch_op.add_column(
+            sa.Column("one_on_one_to_agent", sa.Boolean(), nullable=False,
+                      server_default=sa.false())
+        )  # fmt: skip
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("summary_opt_out", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -126,6 +141,10 @@ def downgrade() -> None:
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.drop_column("summary_opt_out")
     with op.batch_alter_table("team", schema=None) as batch_op:
+        batch_op.drop_column("one_on_one_to_agent")
+        batch_op.drop_column("one_on_one_time")
+        batch_op.drop_column("one_on_one_weekday")
+        batch_op.drop_column("one_on_ones")
         batch_op.drop_column("weekly_summary")
         batch_op.drop_column("alerts")
     op.drop_table("oneonone")
