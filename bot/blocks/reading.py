@@ -78,7 +78,7 @@ def lead_home_blocks(team: Team, latest: Sequence[Shown]) -> list[Block]:
         return [ContextBlock(elements=[MarkdownTextObject(text=note)])]
     blocks: list[Block] = [section(f"*Latest reflections — {escape(team.name)}*")]
     if not latest:
-        blocks.append(section("No answered reflections yet."))
+        blocks.append(section("No answered reflections in the last 30 days."))
     for item in latest:
         open_button = ButtonElement(text="Open", action_id=OPEN_PERSON, value=item.author)
         blocks.append(SectionBlock(text=MarkdownTextObject(text=shown_text(item)),

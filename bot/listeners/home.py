@@ -75,7 +75,9 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
         )  # fmt: skip
         for team in managed:
             if team.id in actor.leads:
-                read += lead_home_blocks(team, reading.latest_for_team(session=session, team=team))
+                read += lead_home_blocks(
+                    team, reading.latest_for_team(session=session, team=team, now=now)
+                )
     view = home.view(
         standing, overview, managed, past, weeks, problems, items, [*feedback, *thanked], read
     )

@@ -222,6 +222,39 @@ def waiting_for(*, session: Session, person: Person, now: datetime) -> list[Wait
     ]
 
 
+def received_counts(
+    *, session: Session, person_ids: list[int], start: datetime, end: datetime
+) -> dict[int, int]:
+    """How many answers were shared with each of these people in [start, end) — the rule of
+    `received`, counted for many people in two queries (the weekly summaries)."""
+    requests = session.exec(
+        select(FeedbackRequest).where(
+            col(FeedbackRequest.asked_by_id).in_(person_ids)
+            | col(FeedbackRequest.subject_id).in_(person_ids)
+        )
+    ).all()
+    owners: dict[int, set[int]] = {}
+    for r in requests:
+        mine = owners.setdefault(r.id or 0, set())
+        if r.kind == "round" or (r.kind == "360" and r.share_with_subject):
+            mine.add(r.subject_id)
+        if r.kind != "round" and r.asked_by_id is not None:
+            mine.add(r.asked_by_id)
+    counts: dict[int, int] = {}
+    if not owners:
+        return counts
+    for (request_id,) in session.execute(
+        select(col(FeedbackAnswer.request_id)).where(
+            col(FeedbackAnswer.request_id).in_(list(owners)),
+            col(FeedbackAnswer.shared_at) >= start,
+            col(FeedbackAnswer.shared_at) < end,
+        )
+    ).all():
+        for person in owners[request_id]:
+            counts[person] = counts.get(person, 0) + 1
+    return counts
+
+
 def received(*, session: Session, person: Person, limit: int = 5) -> list[Received]:
     """The answers shared with me, latest first."""
     requests = session.exec(

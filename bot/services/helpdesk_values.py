@@ -2,6 +2,7 @@
 words and business-hours minutes, each checked, with a RecordError that says which field and
 why. Pure; bot.services.helpdesk streams files through it and stores what passes."""
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,6 +36,7 @@ class NotRated(Exception):
 TIME_FIELDS = ("created_at", "first_response_at", "solved_at", "submitted_at")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # exports repeat times (to the minute): read each once
 def local_time(value: str, zone: ZoneInfo, name: str) -> str:
     """A local time in `zone` (an offset written in it wins) as ISO 8601 with its offset."""
     text = value.strip().replace("Z", "+00:00")
@@ -47,6 +49,7 @@ def local_time(value: str, zone: ZoneInfo, name: str) -> str:
     return parsed.astimezone(UTC).isoformat()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def timestamp(value: str, name: str) -> datetime:
     """ISO 8601 → aware UTC; no offset means UTC."""
     try:

@@ -131,3 +131,29 @@ def participation(
     ).all()
     found = {int(i): (int(sent), int(done)) for i, sent, done in rows}
     return [found.get(i, (0, 0)) for i in range(len(periods))]
+
+
+def participation_each(
+    *, session: Session, person_ids: Sequence[int], period: Period
+) -> dict[int, tuple[int, int]]:
+    """Per person: prompts sent in the period, and how many of those shifts were answered.
+    One query for everyone (the weekly summaries)."""
+    answered = and_(
+        col(Reflection.person_id) == col(Outbox.person_id),
+        col(Reflection.shift_date) == col(Outbox.shift_date),
+        col(Reflection.status) == "answered",
+    )
+    rows = session.execute(
+        select(col(Outbox.person_id), func.count(col(Outbox.id)), func.count(col(Reflection.id)))
+        .select_from(Outbox)
+        .outerjoin(Reflection, answered)
+        .where(
+            col(Outbox.person_id).in_(list(person_ids)),
+            Outbox.kind == PROMPT,
+            col(Outbox.due_at) >= period.start,
+            col(Outbox.due_at) < period.end,
+            Outbox.status == OutboxStatus.SENT.value,
+        )
+        .group_by(col(Outbox.person_id))
+    ).all()
+    return {int(person): (int(sent), int(done)) for person, sent, done in rows}

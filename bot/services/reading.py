@@ -30,6 +30,7 @@ from bot.store.models import (
 
 PAGE = 5  # reflections per page of a person's file
 LATEST = 5  # latest reflections per team on a lead's App Home
+LATEST_WITHIN = timedelta(days=30)
 READS_SHOWN = timedelta(days=30)
 KPI_DAYS = "30d"
 
@@ -102,9 +103,12 @@ def check(*, session: Session, actor: Actor, subject: Person, action: Action) ->
         raise ReadingDenied(refusal(action))
 
 
-def latest_for_team(*, session: Session, team: Team, limit: int = LATEST) -> list[Shown]:
-    """The team's newest answered reflections (for its leads' App Home); none when the team
-    keeps reflections private."""
+def latest_for_team(
+    *, session: Session, team: Team, now: datetime, limit: int = LATEST
+) -> list[Shown]:
+    """The team's newest answered reflections of the last 30 days (for its leads' App Home;
+    older ones are a click away in each person's file); none when the team keeps reflections
+    private."""
     if not team.leads_read_reflections:
         return []
     rows = session.exec(
@@ -115,6 +119,7 @@ def latest_for_team(*, session: Session, team: Team, limit: int = LATEST) -> lis
             Membership.team_id == team.id,
             Membership.role == TeamRole.AGENT.value,
             Reflection.status == "answered",
+            col(Reflection.shift_date) >= (now - LATEST_WITHIN).date(),
         )
         .order_by(col(Reflection.submitted_at).desc())
         .limit(limit)

@@ -13,6 +13,7 @@ bot.services.rollup_writes.
 
 import bisect
 import itertools
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
@@ -77,6 +78,32 @@ def tally(
     add_raw(session, person_ids, start, midnight(first_full), lambda _person: total)
     add_raw(session, person_ids, midnight(after_full), end, lambda _person: total)
     return total
+
+
+def tally_each(
+    *, session: Session, person_ids: Collection[int], start: datetime, end: datetime
+) -> dict[int, Tally]:
+    """Each agent's own tally of [start, end) (a week, for each agent's summary): whole UTC
+    days from day rollups, the partial days at the edges raw; in a few queries for everyone."""
+    found: dict[int, Tally] = defaultdict(Tally)
+    first_full = day_of(start) + timedelta(days=0 if midnight(day_of(start)) == start else 1)
+    after_full = day_of(end)
+    if first_full >= after_full:
+        add_raw(session, person_ids, start, end, found.__getitem__)
+        return dict(found)
+    for ids in chunks(sorted(person_ids)):
+        for person, *row in session.execute(
+            select(col(KpiRollup.person_id), *ROLLUP_COLUMNS).where(
+                col(KpiRollup.person_id).in_(ids),
+                col(KpiRollup.grain) == DAY,
+                col(KpiRollup.day) >= first_full,
+                col(KpiRollup.day) < after_full,
+            )
+        ):
+            merge_row(found[person], row)
+    add_raw(session, person_ids, start, midnight(first_full), found.__getitem__)
+    add_raw(session, person_ids, midnight(after_full), end, found.__getitem__)
+    return dict(found)
 
 
 def tally_series(

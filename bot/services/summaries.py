@@ -7,6 +7,7 @@ person and week, however many teams or clocks."""
 
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +15,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.services import digest, digest_claims, feedback_life, history, metrics, outbox, teams
+from bot.services import (
+    digest,
+    digest_claims,
+    feedback_life,
+    history,
+    kpis,
+    metrics,
+    outbox,
+    rollups,
+    teams,
+)  # fmt: skip
 from bot.services.kpis import Kpis
 from bot.services.periods import Period
 from bot.store.models import (
@@ -84,29 +95,57 @@ def claim(*, session: Session, team: Team, week: Period, label: str, now: dateti
     todo = {key: a for key, a in wanted.items() if key not in taken and not a.summary_opt_out}
     if not todo:
         return 0
-    figures = {a.id: _figures(session, team, a, week) for a in agents}
+    ids = [a.id for a in agents if a.id is not None]
+    figures = _figures(session, team, ids, week)
     median = {
         name: _median([getattr(k, name) for k in figures.values()]) for name in COMPARED
     }  # fmt: skip
-    targets = teams.detail(session=session, team=team).targets
-    streaks = history.streaks(session=session, person_ids=[a.id or 0 for a in todo.values()],
-                              now=now)  # fmt: skip
+    context = _Context(
+        team=team, week=week, label=label, now=now, median=median,
+        targets=teams.detail(session=session, team=team).targets,
+        streaks=history.streaks(session=session, person_ids=ids, now=now),
+        kudos=_kudos_counts(session, ids, week),
+        feedback=feedback_life.received_counts(session=session, person_ids=ids,
+                                               start=week.start, end=week.end),
+        due=_due_items(session, team, ids, now),
+    )  # fmt: skip
     rows = [
         {
             "workspace_id": team.workspace_id, "key": key, "kind": SUMMARY, "person_id": a.id,
             "channel": a.slack_user_id, "due": now, "status": OutboxStatus.PENDING,
-            "payload": _payload(session, team, a, week, label, figures[a.id], median, targets,
-                                streaks.get(a.id or 0, 0), now),
+            "payload": _payload(context, a.id or 0, figures[a.id or 0]),
         }
         for key, a in todo.items()
     ]  # fmt: skip
     return len(outbox.claim_many(session, rows, now=now))
 
 
-def _figures(session: Session, team: Team, agent: Person, week: Period) -> Kpis:
-    subject = metrics.Subject(f"<@{agent.slack_user_id}>", (agent.id or 0,), team.timezone,
-                              business_hours=team.business_hours)  # fmt: skip
-    return metrics.figures(session=session, subject=subject, period=week)
+@dataclass(frozen=True)
+class _Context:
+    """What every summary of one team and week is built from (read once for the team)."""
+
+    team: Team
+    week: Period
+    label: str
+    now: datetime
+    median: dict[str, float | None]
+    targets: teams.Targets
+    streaks: dict[int, int]
+    kudos: dict[int, int]
+    feedback: dict[int, int]
+    due: dict[int, list[ActionItem]]
+
+
+def _figures(session: Session, team: Team, ids: list[int], week: Period) -> dict[int, Kpis]:
+    """Each agent's KPIs of the week, in a few queries for the whole team."""
+    tallies = rollups.tally_each(session=session, person_ids=ids, start=week.start, end=week.end)
+    taken = metrics.participation_each(session=session, person_ids=ids, period=week)
+    return {
+        pid: kpis.figures(tallies.get(pid) or kpis.Tally(), prompts_sent=taken.get(pid, (0, 0))[0],
+                          reflections_answered=taken.get(pid, (0, 0))[1],
+                          business_hours=team.business_hours)
+        for pid in ids
+    }  # fmt: skip
 
 
 def _median(values: Sequence[float | int | None]) -> float | None:
@@ -114,43 +153,54 @@ def _median(values: Sequence[float | int | None]) -> float | None:
     return float(statistics.median(known)) if known else None
 
 
-def _payload(
-    session: Session, team: Team, agent: Person, week: Period, label: str, mine: Kpis,
-    median: dict[str, float | None], targets: teams.Targets, streak: int, now: datetime,
-) -> dict[str, Any]:  # fmt: skip
-    kudos_count = session.exec(
-        select(func.count())
-        .select_from(KudosRecipient)
+def _kudos_counts(session: Session, ids: list[int], week: Period) -> dict[int, int]:
+    rows = session.execute(
+        select(col(KudosRecipient.person_id), func.count())
         .join(Kudos, col(Kudos.id) == KudosRecipient.kudos_id)
         .where(
-            KudosRecipient.person_id == agent.id,
-            Kudos.created_at >= week.start,
-            Kudos.created_at < week.end,
+            col(KudosRecipient.person_id).in_(ids),
+            col(Kudos.created_at) >= week.start,
+            col(Kudos.created_at) < week.end,
         )
-    ).one()
-    feedback = [
-        f for f in feedback_life.received(session=session, person=agent, limit=50)
-        if week.start <= f.shared_at < week.end
-    ]  # fmt: skip
+        .group_by(col(KudosRecipient.person_id))
+    ).all()
+    return {int(person): int(count) for person, count in rows}
+
+
+def _due_items(
+    session: Session, team: Team, ids: list[int], now: datetime
+) -> dict[int, list[ActionItem]]:
+    """Each agent's open items due by the end of this week (team zone), soonest first."""
     today = now.astimezone(ZoneInfo(team.timezone)).date()
     sunday = today + timedelta(days=6 - today.weekday())
-    due = session.exec(
+    found: dict[int, list[ActionItem]] = {}
+    for item in session.exec(
         select(ActionItem)
         .where(
-            ActionItem.person_id == agent.id,
+            col(ActionItem.person_id).in_(ids),
             ActionItem.status == "open",
             col(ActionItem.due_date) <= sunday,
         )
         .order_by(col(ActionItem.due_date))
-    ).all()
+    ).all():
+        found.setdefault(item.person_id, []).append(item)
+    return found
+
+
+def _payload(context: _Context, person_id: int, mine: Kpis) -> dict[str, Any]:
+    week, targets = context.week, context.targets
+    today = context.now.astimezone(ZoneInfo(context.team.timezone)).date()
+    due = context.due.get(person_id, [])
     return {
-        "team": team.name, "week": label, "from": str(week.first), "to": str(week.last),
-        "solved": mine.tickets_solved, "participation_pct": mine.participation_pct,
+        "team": context.team.name, "week": context.label, "from": str(week.first),
+        "to": str(week.last), "solved": mine.tickets_solved,
+        "participation_pct": mine.participation_pct,
         "mine": {name: getattr(mine, name) for name in COMPARED},
-        "median": median,
+        "median": context.median,
         "targets": {"csat_pct": targets.csat_pct, "fcr_pct": targets.fcr_pct,
                     "nps": targets.nps, "frt_median_s": targets.frt_minutes * 60},
-        "streak": streak, "kudos": kudos_count, "feedback": len(feedback),
+        "streak": context.streaks.get(person_id, 0), "kudos": context.kudos.get(person_id, 0),
+        "feedback": context.feedback.get(person_id, 0),
         "due": [{"text": i.text, "due": str(i.due_date), "id": i.id} for i in due[:8]],
         "overdue": sum(1 for i in due if i.due_date < today),
     }  # fmt: skip

@@ -26,6 +26,7 @@ from bot.store.models import (
 QUIET_AFTER = 3  # unanswered shifts in a row before a lead hears about it
 TRAINING_DAYS = 30
 TOP_NEEDS = 5
+LOOK_BACK = timedelta(days=45)  # rows read: this week, 3 closed shifts, 30 days of needs
 
 
 @dataclass(frozen=True)
@@ -53,48 +54,54 @@ def team_week(*, session: Session, team: Team, now: datetime) -> TeamWeek:
         .where(Membership.team_id == team.id, Membership.role == TeamRole.AGENT.value)
     ).all()
     ids = [agent.id for agent in agents]
-    prompts = session.exec(
-        select(Outbox)
+    # What this week, the quiet streaks and 30 days of training needs can use — not the years
+    # of history a team builds up — as plain columns (no ORM objects: a lead's home is read
+    # on every visit).
+    prompts = session.execute(
+        select(col(Outbox.person_id), col(Outbox.due_at), col(Outbox.shift_date),
+               col(Outbox.payload))
         .where(
             col(Outbox.person_id).in_(ids),
             Outbox.kind == PROMPT,
             Outbox.status == OutboxStatus.SENT.value,
+            col(Outbox.due_at) >= now - LOOK_BACK,
         )
         .order_by(col(Outbox.due_at).desc())
-    ).all()
-    reflections = session.exec(select(Reflection).where(col(Reflection.person_id).in_(ids))).all()
-    done: dict[tuple[int | None, date], Reflection] = {
-        (r.person_id, r.shift_date): r for r in reflections
-    }
-
-    def shift_of(prompt: Outbox) -> date:
-        return date.fromisoformat(json.loads(prompt.payload)["shift_date"])
+    ).all()  # fmt: skip
+    reflections = session.execute(
+        select(col(Reflection.person_id), col(Reflection.shift_date), col(Reflection.status),
+               col(Reflection.answers))
+        .where(
+            col(Reflection.person_id).in_(ids),
+            col(Reflection.shift_date) >= (now - LOOK_BACK).date() - timedelta(days=1),
+        )
+    ).all()  # fmt: skip
+    answered_on = {(person, day) for person, day, status, _ in reflections if status == "answered"}
+    sent: dict[int, list[tuple[datetime, date]]] = {}
+    for person, due_at, shift_date, payload in prompts:  # newest first
+        day = shift_date or date.fromisoformat(json.loads(payload)["shift_date"])
+        sent.setdefault(person, []).append((due_at, day))
 
     local_today = now.astimezone(schedule.zone_named(team.timezone)).date()
     monday = local_today - timedelta(days=local_today.weekday())
-    this_week = [p for p in prompts if shift_of(p) >= monday]
-    answered = sum(
-        1
-        for p in this_week
-        if (r := done.get((p.person_id, shift_of(p)))) is not None and r.status == "answered"
-    )
+    this_week = [(p, day) for p, shifts in sent.items() for _, day in shifts if day >= monday]
+    answered = sum(1 for key in this_week if key in answered_on)
     quiet = []
     for agent in agents:
         closed = [
-            p for p in prompts if p.person_id == agent.id and now - p.due_at >= ANSWER_WINDOW
-        ][:QUIET_AFTER]
-        if len(closed) == QUIET_AFTER and not any(
-            (r := done.get((agent.id, shift_of(p)))) is not None and r.status == "answered"
-            for p in closed
+            day for due_at, day in sent.get(agent.id or 0, []) if now - due_at >= ANSWER_WINDOW
+        ]
+        if len(closed) >= QUIET_AFTER and not any(
+            (agent.id, day) in answered_on for day in closed[:QUIET_AFTER]
         ):
             quiet.append(agent.slack_user_id)
     since = local_today - timedelta(days=TRAINING_DAYS)
     readable = reflections if team.leads_read_reflections else []  # the team's own setting
     needs = Counter(
         need
-        for r in readable
-        if r.shift_date >= since and r.status == "answered"
-        for need in training_needs_in(json.loads(r.answers or "{}").get("training", ""))
+        for _, day, status, answers in readable
+        if day >= since and status == "answered"
+        for need in training_needs_in(json.loads(answers or "{}").get("training", ""))
     )
     by_id = {agent.id: agent.slack_user_id for agent in agents}
     items = session.exec(

@@ -228,3 +228,19 @@ def test_new_rows_added_to_stored_days_and_months_give_the_raw_figures(engine: E
         rollup_writes.rebuild(session)
         session.commit()
     assert rows() == added
+
+
+def test_each_agents_tally_equals_their_own_read_alone(
+    engine: Engine, imported: tuple[list[dict[str, Any]], list[dict[str, Any]]]
+) -> None:
+    """tally_each (the weekly summaries' read, for a whole team at once) gives each agent the
+    tally `tally` gives them alone, for a week cut by a zone's midnights."""
+    del imported
+    week = parse("2026-W11", now=NOW, zone="America/New_York")
+    with Session(engine) as session:
+        ids = [p.id or 0 for p in session.exec(select(Person)).all()]
+        each = rollups.tally_each(session=session, person_ids=ids, start=week.start, end=week.end)
+        for pid in ids:
+            alone = rollups.tally(session=session, person_ids=[pid], start=week.start,
+                                  end=week.end)  # fmt: skip
+            assert kpis.figures(each[pid]) == kpis.figures(alone)
