@@ -17,6 +17,7 @@ from bot.store.db import make_engine
 from bot.web import HttpServer, WebApp
 from tests.fakeslack import FakeSlack, SlackDriver
 from tests.fakeslack.driver import dispatch_sender, http_sender
+from tests.schema_templates import Templates
 
 SIGNING_SECRET = "test-signing-secret"
 ADMIN = "U0ADMIN"
@@ -58,13 +59,35 @@ def _postgres_url() -> str | None:
     return os.environ.get("TEST_DATABASE_URL")
 
 
+@pytest.fixture(scope="session")
+def schema_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """Migrated templates (made once, when first needed) that `engine` databases copy."""
+    templates = Templates(tmp_path_factory.mktemp("templates"))
+    yield templates
+    templates.drop(_postgres_url())
+
+
+_MIGRATED: set[str] = set()  # URLs of databases made from a migrated template
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a new schema on TEST_DATABASE_URL's Postgres."""
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+    schema_templates: Templates,
+) -> Iterator[str]:  # fmt: skip
+    """A fresh database: a SQLite file, or a new schema on TEST_DATABASE_URL's Postgres —
+    empty, or (for a test that asks for `engine`) a copy of the migrated template."""
+    migrated = "engine" in request.fixturenames and not request.node.get_closest_marker(
+        "migrations"
+    )
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'cx.db'}"
+        path = tmp_path_factory.mktemp("db") / "cx.db"
+        url = f"sqlite:///{path}"
+        if migrated:
+            schema_templates.sqlite_copy(path)
+            _MIGRATED.add(url)
+        yield url
+        _MIGRATED.discard(url)
         return
     base = _postgres_url()
     if base is None:
@@ -73,10 +96,15 @@ def db_url(
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options=-csearch_path%3D{schema}"
     try:
-        separator = "&" if "?" in base else "?"
-        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+        if migrated:
+            schema_templates.postgres_tables(base, url)
+            _MIGRATED.add(url)
+        yield url
     finally:
+        _MIGRATED.discard(url)
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
@@ -84,9 +112,10 @@ def db_url(
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    """An engine on a fresh database, migrated to the newest schema."""
+    """An engine on a fresh database at the newest schema (a copy of the migrated template)."""
     engine = make_engine(db_url)
-    migrate.upgrade(engine)
+    if db_url not in _MIGRATED:
+        migrate.upgrade(engine)
     yield engine
     engine.dispose()
 

@@ -13,6 +13,8 @@ from bot.store import migrate, repos
 from bot.store.db import database_answers, describe_url, make_engine
 from bot.store.models import Membership, Person, Team
 
+pytestmark = pytest.mark.migrations  # these run the migrations themselves, on empty databases
+
 
 def test_migrations_match_the_models(engine: Engine) -> None:
     """After `migrate`, the schema is exactly what the SQLModel tables describe."""
