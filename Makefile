@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Two workers (pytest-xdist); `make test PYTEST_ARGS=` runs the suite in one process.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint typecheck pytest migrate bench clean
 

@@ -7,11 +7,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
-matplotlib.use("Agg")  # before pyplot: render to memory, never a window
+# matplotlib is imported when the first chart is drawn (in _Chart): it is half a second of
+# every process's start-up (each CLI command, each web worker) that only the digest needs.
 
 
 PANELS = (
@@ -26,6 +23,11 @@ class _Chart:
     between charts (building matplotlib's artists was most of a chart's cost)."""
 
     def __init__(self) -> None:
+        import matplotlib
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        matplotlib.use("Agg")  # before pyplot: render to memory, never a window
         self.figure = Figure(figsize=(7, 6), dpi=80)
         FigureCanvasAgg(self.figure)
         self.axes = self.figure.subplots(3, 1, sharex=True)
