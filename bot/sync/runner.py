@@ -23,7 +23,6 @@ from bot.store.db import make_session_factory
 from bot.store.models import HelpdeskSync
 from bot.sync import freshdesk, zendesk
 from bot.sync.api import ApiError, AuthRejected, HelpdeskApi
-from bot.sync.prefetch import prefetch
 
 Source = Literal["zendesk", "freshdesk"]
 LEASE = timedelta(minutes=15)
@@ -89,10 +88,8 @@ def sync(
             emails = freshdesk.agents(api)
             tickets = freshdesk.ticket_pages(api, tickets_cursor, start, emails)
             ratings = freshdesk.rating_pages(api, ratings_cursor, start, emails)
-        _store_pages(sessions, workspace_id, source, "tickets", prefetch(tickets),
-                     report.tickets, client)  # fmt: skip
-        _store_pages(sessions, workspace_id, source, "surveys", prefetch(ratings),
-                     report.ratings, client)  # fmt: skip
+        _store_pages(sessions, workspace_id, source, "tickets", tickets, report.tickets, client)
+        _store_pages(sessions, workspace_id, source, "surveys", ratings, report.ratings, client)
     except (AuthRejected, ApiError) as error:
         _finish(sessions, workspace_id, source, now, str(error))
         raise
