@@ -6,10 +6,11 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import FrameType
 
 from pydantic import ValidationError
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 
@@ -270,28 +271,35 @@ def run_roster(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_FAILURE
 
 
-def run_import(settings: Settings, args: argparse.Namespace) -> int:
-    """`import tickets|surveys|agents FILE`."""
+def _run_data_command(
+    settings: Settings, label: str, run: Callable[[Engine, WebClient | None], int]
+) -> int:
+    """A command on the current schema, with Slack when a bot token is set; a UsageError is
+    one line on stderr and exit 2."""
     engine = connect(settings)
     _require_current_schema(engine)
     client = make_web_client(settings) if settings.slack_bot_token else None
     try:
-        return cli_import.run(args, engine, client)
+        return run(engine, client)
     except UsageError as error:
-        print(f"python -m bot import {args.kind_of}: {error}", file=sys.stderr)
+        print(f"python -m bot {label}: {error}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def run_import(settings: Settings, args: argparse.Namespace) -> int:
+    """`import tickets|surveys|agents FILE`."""
+    return _run_data_command(
+        settings,
+        f"import {args.kind_of}",
+        lambda engine, client: cli_import.run(args, engine, client),
+    )
 
 
 def run_repair(settings: Settings, args: argparse.Namespace) -> int:
     """`repair agents`."""
-    engine = connect(settings)
-    _require_current_schema(engine)
-    client = make_web_client(settings) if settings.slack_bot_token else None
-    try:
-        return cli_repair.run(args, engine, client)
-    except UsageError as error:
-        print(f"python -m bot repair: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    return _run_data_command(
+        settings, "repair", lambda engine, client: cli_repair.run(args, engine, client)
+    )
 
 
 def run_sync(settings: Settings, args: argparse.Namespace) -> int:

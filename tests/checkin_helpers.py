@@ -1,10 +1,12 @@
 """Agents with shifts, for the check-in tests."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.deps import Deps
 from bot.services import teams
 from bot.services.permissions import OPERATOR
 from bot.store import repos
@@ -39,3 +41,20 @@ def add_agents(
                 membership.created_at = joined
                 session.add(membership)
         session.commit()
+
+
+def claim_and_deliver(
+    engine: Engine, deps: Deps, at: datetime, claim: Callable[[Session, datetime], int]
+) -> int:
+    """Run one clock job's claim at `at` and commit, then deliver what it claimed (through the
+    fake Slack, as the clock's sender does); how many it claimed."""
+    import dataclasses
+
+    from bot import delivery
+    from bot.blocks.renderers import RENDERERS
+
+    with Session(engine) as session:
+        claimed = claim(session, at)
+        session.commit()
+    delivery.deliver_due(dataclasses.replace(deps, clock=lambda: at), RENDERERS)
+    return claimed

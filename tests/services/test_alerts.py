@@ -1,7 +1,6 @@
 """Same-day alerts: a CSAT of 1-2 or an NPS of 0-6 with a comment reaches the agent's leads in
 one DM, once; held back 21:00-08:00 in the lead's zone; the team decides who hears."""
 
-import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,14 +8,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot import delivery
-from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
 from bot.services import alerts, helpdesk, teams
 from bot.services.helpdesk_agents import Resolved
 from bot.services.permissions import OPERATOR
 from bot.store import repos
-from tests.checkin_helpers import add_agents
+from tests.checkin_helpers import add_agents, claim_and_deliver
 from tests.fakeslack import FakeSlack
 
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -61,11 +58,9 @@ def _surveys(engine: Engine, rows: list[tuple[str, str, int, str, datetime]]) ->
 
 
 def _run(engine: Engine, deps: Deps, at: datetime) -> int:
-    with Session(engine) as session:
-        claimed = alerts.claim_due(session=session, now=at)
-        session.commit()
-    delivery.deliver_due(dataclasses.replace(deps, clock=lambda: at), RENDERERS)
-    return claimed
+    return claim_and_deliver(
+        engine, deps, at, lambda session, now: alerts.claim_due(session=session, now=now)
+    )
 
 
 def test_low_ratings_with_comments_reach_the_lead_once_in_one_dm(

@@ -1,21 +1,18 @@
 """The weekly summary: each agent's own week in DM at the team's digest time, against the
 team's median and the target; once per person and week; an agent can stop theirs."""
 
-import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot import delivery
 from bot.blocks import summary as blocks
-from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
 from bot.services import actions, helpdesk, summaries
 from bot.services.helpdesk_agents import Resolved
 from bot.store import repos
-from tests.checkin_helpers import add_agents
+from tests.checkin_helpers import add_agents, claim_and_deliver
 from tests.fakeslack import FakeSlack, SlackDriver
 
 MONDAY_9 = datetime(2026, 11, 30, 9, 1, tzinfo=UTC)  # Tier 1's digest time (UTC), default
@@ -39,11 +36,9 @@ def _tickets(engine: Engine, agent: str, replies: list[int]) -> None:
 
 
 def _run(engine: Engine, deps: Deps, at: datetime) -> int:
-    with Session(engine) as session:
-        claimed = summaries.claim_due(session=session, now=at)
-        session.commit()
-    delivery.deliver_due(dataclasses.replace(deps, clock=lambda: at), RENDERERS)
-    return claimed
+    return claim_and_deliver(
+        engine, deps, at, lambda session, now: summaries.claim_due(session=session, now=now)
+    )
 
 
 def test_each_agent_gets_their_own_week_once(
