@@ -92,8 +92,10 @@ def handle_held_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], clie
             )
             if lead is None or agent is None:
                 raise ReadingDenied("CX Coach does not know that person.")
+            once = f"view:{view.get('id')}" if view.get("id") else None
             one_on_ones.mark_held(session=session, actor=actor, lead=repos.fresh(session, lead),
-                                  agent=agent, notes=notes, now=deps.clock())  # fmt: skip
+                                  agent=agent, notes=notes, now=deps.clock(),
+                                  once=once)  # fmt: skip
             session.commit()
 
     try:

@@ -126,20 +126,21 @@ def handle_reply_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], cli
         return
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
 
-    def save() -> replies.Sent | None:
+    def save() -> tuple[bool, replies.Sent | None]:
         author = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
         if author is None:
-            return None
+            return False, None
         actor = actor_of(deps, client, workspace_id, user_id, on_ack_path=True)
+        once = f"view:{view.get('id')}" if view.get("id") else None
         with deps.session() as session:
             sent = replies.reply(session=session, actor=actor, author=repos.fresh(session, author),
-                                 reflection_id=reflection_id, text=text,
-                                 now=deps.clock())  # fmt: skip
+                                 reflection_id=reflection_id, text=text, now=deps.clock(),
+                                 once=once)  # fmt: skip
             session.commit()
-            return sent
+            return True, sent
 
     try:
-        sent = within(save)
+        known, sent = within(save)
     except (replies.ReplyError, ReadingDenied) as error:
         ack(response_action="errors", errors={blocks.TEXT: str(error)})
         return
@@ -147,11 +148,12 @@ def handle_reply_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], cli
         not_saved("reply", error)
         ack(response_action="errors", errors={blocks.TEXT: NOT_SAVED})
         return
-    if sent is None:
+    if not known:
         ack(response_action="errors", errors={blocks.TEXT: "Slack does not know you."})
         return
     ack()
-    defer(lambda: _deliver(client, sent, user_id))
+    if sent is not None:  # None: this modal was sent already (a second submission)
+        defer(lambda: _deliver(client, sent, user_id))
 
 
 def _deliver(client: WebClient, sent: replies.Sent, author: str) -> None:

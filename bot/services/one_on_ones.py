@@ -102,11 +102,15 @@ def agenda(*, session: Session, actor: Actor, agent: Person, now: datetime) -> A
 
 
 def mark_held(
-    *, session: Session, actor: Actor, lead: Person, agent: Person, notes: str, now: datetime
-) -> OneOnOne:
-    """Record the 1:1 as held with its notes, and clear the agent's "Discuss in 1:1" marks.
-    The caller commits."""
+    *, session: Session, actor: Actor, lead: Person, agent: Person, notes: str, now: datetime,
+    once: str | None = None,
+) -> OneOnOne | None:  # fmt: skip
+    """Record the 1:1 as held with its notes, and clear the agent's "Discuss in 1:1" marks;
+    with `once` (the modal's view id) a second submission records nothing (None). The caller
+    commits."""
     check(session=session, actor=actor, agent=agent)
+    if once is not None and not repos.first_sight(session=session, event_id=once, now=now):
+        return None
     assert lead.id is not None
     assert agent.id is not None
     held = OneOnOne(lead_id=lead.id, agent_id=agent.id, held_at=now, notes=notes.strip()[:3000])

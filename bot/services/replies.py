@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from bot.services import reading
 from bot.services.permissions import Action, Actor
 from bot.services.prompt_claims import PROMPT
+from bot.store import repos
 from bot.store.models import Outbox, OutboxStatus, Person, Reflection, ReflectionReply
 
 MAX_REPLY = 2000
@@ -41,11 +42,12 @@ class Sent:
 
 def reply(
     *, session: Session, actor: Actor, author: Person, reflection_id: int, text: str,
-    now: datetime,
-) -> Sent:  # fmt: skip
+    now: datetime, once: str | None = None,
+) -> Sent | None:  # fmt: skip
     """Store a reply and say where it goes: a lead's to the agent (in the prompt's thread), the
     agent's to the leads who wrote in the thread. ReplyError for an empty or unknown one,
-    reading.ReadingDenied for someone who may not. The caller commits."""
+    reading.ReadingDenied for someone who may not. With `once` (the modal's view id), the same
+    modal submitted again stores and sends nothing: None. The caller commits."""
     text = text.strip()
     if not text:
         raise ReplyError("Write a reply first.")
@@ -65,6 +67,8 @@ def reply(
         reading.check(session=session, actor=actor, subject=subject,
                       action=Action.REPLY_REFLECTION)  # fmt: skip
         deliveries = [_to_agent(session, subject, reflection)]
+    if once is not None and not repos.first_sight(session=session, event_id=once, now=now):
+        return None
     session.add(
         ReflectionReply(reflection_id=reflection_id, author_id=author.id, text=text, created_at=now)
     )

@@ -197,8 +197,10 @@ class SlackDriver:
         *,
         user_id: str = "U0AGENT",
         private_metadata: str = "",
+        view_id: str | None = None,
     ) -> Reply:
-        """A modal submitted with `values` shaped like Slack's state.values."""
+        """A modal submitted with `values` shaped like Slack's state.values (`view_id`: the
+        same modal again, as when Send is pressed twice)."""
         payload = {
             "type": "view_submission",
             "team": {"id": self.team_id, "domain": "fake"},
@@ -207,7 +209,7 @@ class SlackDriver:
             "token": "legacy-verification-token",
             "trigger_id": self.fake.new_trigger_id(),
             "view": {
-                "id": f"V{next(self._ids):08d}",
+                "id": view_id or f"V{next(self._ids):08d}",
                 "team_id": self.team_id,
                 "type": "modal",
                 "callback_id": callback_id,

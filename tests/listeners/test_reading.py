@@ -3,6 +3,7 @@ prompt's thread, the agent answers back and sees who read; a lead gives an actio
 that keeps reflections private shows leads none of the text."""
 
 import json
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -179,3 +180,20 @@ def test_an_empty_reply_is_refused_beside_the_field(answered: SlackDriver, engin
     assert empty["errors"][blocks.TEXT] == "Write a reply first."
     with Session(engine) as session:
         assert session.exec(select(ReflectionReply)).all() == []
+
+
+def test_a_reply_sent_twice_from_one_modal_is_kept_and_sent_once(
+    answered: SlackDriver, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """Send pressed twice (the same modal submitted again): one reply, one DM."""
+    reflection = _reflection(engine)
+    posted = len(fake_slack.calls_to("chat.postMessage"))
+    for _ in range(2):
+        answered.view_submission(blocks.REPLY_MODAL, _text("Nice work"), user_id="U0LEAD",
+                                 private_metadata=str(reflection.id),
+                                 view_id="V0REPLY")  # fmt: skip
+    fake_slack.wait_for("chat.postMessage", posted + 1)
+    time.sleep(0.3)  # a second DM, if one were coming, would be on its way by now
+    assert len(fake_slack.calls_to("chat.postMessage")) == posted + 1
+    with Session(engine) as session:
+        assert [r.text for r in session.exec(select(ReflectionReply)).all()] == ["Nice work"]
