@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from bot.services import one_on_ones, outbox, people
 from bot.services.one_on_ones import Agenda
 from bot.services.reading import ReadingDenied
-from bot.store.models import Membership, Person, Team, TeamRole
+from bot.store.models import Membership, Outbox, Person, Team, TeamRole
 
 AGENDA = "one_on_one_agenda"  # an outbox kind whose payload is the rendered message
 SEND_FROM = time(9, 0)
@@ -77,11 +77,21 @@ def _claim_team(
     leads = [p for p, role in rows if role == TeamRole.LEAD.value]
     agents = [p for p, role in rows if role == TeamRole.AGENT.value]
     when = f"{meeting:%a %d %b} at {team.one_on_one_time} ({team.timezone})"
+    # The job runs every minute all day: agendas already claimed are not built again.
+    taken = set(
+        session.exec(
+            select(Outbox.key).where(
+                Outbox.workspace_id == team.workspace_id,
+                col(Outbox.key).like(f"{AGENDA}:%:{meeting}"),
+                col(Outbox.person_id).in_([lead.id for lead in leads]),
+            )
+        ).all()
+    )
     claimed = 0
     for lead in leads:
         actor = people.actor(session=session, person=lead, admins=admins)
         for agent in agents:
-            if agent.id == lead.id:
+            if agent.id == lead.id or f"{AGENDA}:{lead.id}:{agent.id}:{meeting}" in taken:
                 continue
             try:
                 agenda = one_on_ones.agenda(session=session, actor=actor, agent=agent, now=now)
