@@ -97,7 +97,15 @@ def claim_due(*, session: Session, now: datetime) -> int:
     yet claimed for them, in one DM. Returns how many DMs were claimed. The caller commits."""
     waiting: dict[int, tuple[Person, list[Low]]] = {}
     readers_of: dict[int | None, list[Person]] = {}
-    for survey, agent in _low_surveys(session, now):
+    found = _low_surveys(session, now)
+    told = set(  # (survey, reader) pairs claimed by an earlier pass: not offered again
+        session.execute(
+            select(col(SurveyAlert.survey_id), col(SurveyAlert.recipient_id)).where(
+                col(SurveyAlert.survey_id).in_([survey.id for survey, _ in found])
+            )
+        ).all()
+    )
+    for survey, agent in found:
         if agent.id not in readers_of:
             readers_of[agent.id] = _readers(session, agent)
         assert survey.id is not None
@@ -105,7 +113,8 @@ def claim_due(*, session: Session, now: datetime) -> int:
                   survey.comment or "")  # fmt: skip
         for reader in readers_of[agent.id]:
             assert reader.id is not None
-            waiting.setdefault(reader.id, (reader, []))[1].append(low)
+            if (survey.id, reader.id) not in told:
+                waiting.setdefault(reader.id, (reader, []))[1].append(low)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     claimed = 0
     for reader_id, (reader, lows) in waiting.items():
