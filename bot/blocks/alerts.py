@@ -1,11 +1,12 @@
 """Block Kit for same-day alerts (issue 15): low ratings with their comments, escaped, and
-*Make an action item* for a lead."""
+*Make an action item* and *Discuss in 1:1* for a lead."""
 
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.blocks.common import MAX_BLOCKS_PER_MESSAGE, escape, fit, message_blocks, section
+from bot.blocks.one_on_one import DISCUSS_RATING
 from bot.blocks.reading import ASSIGN
 from bot.delivery import Rendered, Renderer, payload_of
 from bot.services.alerts import ALERT
@@ -33,7 +34,9 @@ def alert_message(payload: dict[str, Any]) -> Rendered:
         blocks.append(section(_line(low, for_agent=for_agent)))
         if not for_agent:
             blocks.append(ActionsBlock(elements=[
-                ButtonElement(text="Make an action item", action_id=ASSIGN, value=low["agent"])
+                ButtonElement(text="Make an action item", action_id=ASSIGN, value=low["agent"]),
+                ButtonElement(text="Discuss in 1:1", action_id=DISCUSS_RATING,
+                              value=str(low["survey_id"])),
             ]))  # fmt: skip
     if len(lows) > SHOWN:
         blocks.append(section(f"…and {len(lows) - SHOWN} more."))

@@ -48,3 +48,8 @@ def message_blocks(blocks: Sequence[Block]) -> list[dict[str, object]]:
             f"a message holds at most {MAX_BLOCKS_PER_MESSAGE} blocks, got {len(blocks)}"
         )
     return [block.to_dict() for block in blocks]
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 shift", "2 shifts", "1 person" / "3 people" (with `many`), with thousands separated."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"

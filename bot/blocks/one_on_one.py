@@ -13,12 +13,21 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.common import MAX_BLOCKS_PER_MESSAGE, escape, fit, message_blocks, section
+from bot.blocks.common import (
+    MAX_BLOCKS_PER_MESSAGE,
+    escape,
+    fit,
+    message_blocks,
+    plural,
+    section,
+)
 from bot.blocks.reading import kpi_line, shown_text
 from bot.delivery import Rendered
 from bot.services.one_on_ones import Agenda
+from bot.store.models import SurveyResponse
 
 HELD = "one_on_one_held"  # button (value: the agent's Slack id) → HELD_MODAL
+DISCUSS_RATING = "one_on_one_rating"  # button on a low rating's alert (value: the survey's id)
 HELD_MODAL = "one_on_one_held_modal"  # private_metadata: the agent's Slack id
 NOTES = "notes"
 
@@ -39,9 +48,10 @@ def agenda_message(agenda: Agenda, when: str | None = None) -> Rendered:
     if not agenda.readable:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
             text="Their team keeps reflections private: no reflection text here.")]))  # fmt: skip
-    if agenda.flagged:
+    if agenda.flagged or agenda.ratings:
         blocks.append(section("*Marked to discuss*"))
         blocks += [section(shown_text(item)) for item in agenda.flagged[:5]]
+        blocks += [section(rating_text(survey)) for survey in agenda.ratings[:5]]
     if agenda.readable:
         blocks.append(section(f"*Reflections {since}:* {len(agenda.recent)}"))
         blocks += [section(shown_text(item)) for item in agenda.recent[:5]]
@@ -68,6 +78,16 @@ def agenda_message(agenda: Agenda, when: str | None = None) -> Rendered:
     return text, message_blocks(blocks)
 
 
+def rating_text(survey: SurveyResponse) -> str:
+    """A low rating on the agenda: score, ticket, day and the customer's words, escaped."""
+    scale = "5" if survey.kind == "csat" else "10"
+    ticket = f" on ticket {escape(survey.ticket_id)}" if survey.ticket_id else ""
+    return (
+        f"A customer rated *{survey.score}/{scale}* ({survey.kind.upper()}){ticket}, "
+        f"{survey.submitted_at:%a %d %b}: “{escape((survey.comment or '')[:500])}”"
+    )
+
+
 def held_modal(agent: str) -> View:
     """Notes for the 1:1 just held."""
     return View(
@@ -91,7 +111,10 @@ def agent_note(lead: str, when: str, agenda: Agenda) -> Rendered:
     marked = len(agenda.flagged)
     lines = [text, f"*Your open action items:*\n{items}"]
     if marked:
-        lines.append(f"Your lead marked {marked} of your reflections to talk about.")
+        lines.append(f"Your lead marked {plural(marked, 'reflection')} of yours to talk about.")
+    if agenda.ratings:
+        ratings = plural(len(agenda.ratings), "customer rating")
+        lines.append(f"Your lead will bring {ratings} of yours to talk about.")
     return text, message_blocks([section(line) for line in lines])
 
 

@@ -5,12 +5,14 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
     UserSelectElement,
 )
 
+from bot.blocks import team_items
 from bot.blocks.common import escape, section
 from bot.services.team_view import DeliveryProblem, TeamWeek
 
@@ -33,19 +35,19 @@ def team_week_blocks(weeks: Sequence[TeamWeek]) -> list[Block]:
         if week.training_needs:
             needs = ", ".join(f"{escape(need)} ({count})" for need, count in week.training_needs)
             lines.append(f"Training asked for (30 days): {needs}")
-        if week.open_actions:
-            shown = "; ".join(
-                f"<@{who}>: {escape(what)} (due {due:%a %d %b})"
-                for who, what, due in week.open_actions[:5]
-            )
-            more = f" and {len(week.open_actions) - 5} more" if len(week.open_actions) > 5 else ""
-            lines.append(f"Open action items: {shown}{more}")
+        if week.items is not None:
+            lines.append(team_items.summary(week.items))
         blocks.append(HeaderBlock(text=f"Your team: {week.team.name}"[:150]))
         blocks.append(section("\n".join(lines)))
         blocks.append(
             ActionsBlock(
                 elements=[
-                    UserSelectElement(action_id=MEMBER_SHIFT, placeholder="Set a member's shift…")
+                    UserSelectElement(action_id=MEMBER_SHIFT, placeholder="Set a member's shift…"),
+                    ButtonElement(
+                        text="All action items",
+                        action_id=team_items.TEAM_ITEMS,
+                        value=str(week.team.id),
+                    ),
                 ]
             )
         )

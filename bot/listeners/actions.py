@@ -1,4 +1,5 @@
-"""Action items in Slack: the modal (from a reflection or the App Home) and Done / Snooze."""
+"""Action items in Slack: the modal (from a reflection or the App Home), Done / Snooze, and a
+team's items for its leads."""
 
 import json
 from datetime import date
@@ -8,13 +9,16 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks import actions as blocks
+from bot.blocks import team_items as team_blocks
 from bot.blocks.common import NOT_SAVED
+from bot.blocks.team_admin import notice_modal
 from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
 from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
-from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, value_of
-from bot.listeners.profiles import known_person
-from bot.services import actions, reflections
+from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, as_int, value_of
+from bot.listeners.profiles import actor_of, known_person
+from bot.services import actions, reflections, team_items
+from bot.services.reading import ReadingDenied
 from bot.store import repos
 
 
@@ -171,8 +175,29 @@ def handle_snooze(
     _settle("snooze", ack, body, action, client, context, deps, defer)
 
 
+def handle_team_items(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                      client: WebClient, context: BoltContext, deps: Deps) -> None:  # fmt: skip
+    """All action items: the team's items in a modal, for its leads and admins."""
+    ack()
+    actor = actor_of(deps, client, str(context.team_id), body["user"]["id"], on_ack_path=True)
+    try:
+        team_id = as_int(action.get("value"))
+        with deps.read_session() as session:
+            view = team_blocks.modal(
+                team_items.for_actor(
+                    session=session, actor=actor, team_id=team_id, now=deps.clock()
+                )
+            )
+    except Stale:
+        view = notice_modal("Action items", OUT_OF_DATE)
+    except (LookupError, ReadingDenied) as error:
+        view = notice_modal("Action items", str(error))
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
 def register(app: App) -> None:
-    """The action item buttons and modal."""
+    """The action item buttons and modals."""
+    app.action(team_blocks.TEAM_ITEMS)(handle_team_items)
     app.action(blocks.ADD_ACTION)(handle_add)
     app.action(blocks.ACTION_DONE)(handle_done)
     app.action(blocks.ACTION_SNOOZE)(handle_snooze)

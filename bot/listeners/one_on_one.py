@@ -1,4 +1,5 @@
-"""/cx-1on1 @agent: the 1:1 agenda in the lead's DM; *Mark as held* with notes (issue 15)."""
+"""/cx-1on1 @agent: the 1:1 agenda in the lead's DM; *Mark as held* with notes; *Discuss in
+1:1* on a low rating's alert (issue 15)."""
 
 from typing import Any
 
@@ -10,13 +11,14 @@ from bot.blocks.common import NOT_SAVED
 from bot.blocks.team_admin import notice_modal
 from bot.deps import Defer, Deps
 from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
-from bot.listeners.modal_meta import value_of
+from bot.listeners.modal_meta import Stale, as_int, value_of
 from bot.listeners.profiles import actor_of, known_person
 from bot.listeners.usage import answered_help_or_bad_input
 from bot.services import one_on_ones
 from bot.services.people import MENTION
 from bot.services.reading import ReadingDenied
 from bot.store import repos
+from bot.store.models import Person
 
 
 def handle_one_on_one_command(
@@ -110,7 +112,37 @@ def handle_held_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], clie
     ack()
 
 
+def handle_discuss_rating(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                          respond: Respond, client: WebClient, context: BoltContext, deps: Deps,
+                          defer: Defer) -> None:  # fmt: skip
+    """Discuss in 1:1, under a low rating's alert: on the next agenda; a line says so."""
+    ack()
+    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+
+    def mark() -> None:
+        try:
+            survey_id = as_int(action.get("value"))
+        except Stale:
+            return
+        actor = actor_of(deps, client, workspace_id, user_id)
+        with deps.session() as session:
+            try:
+                survey = one_on_ones.discuss_rating(session=session, actor=actor,
+                                                    survey_id=survey_id)  # fmt: skip
+            except (LookupError, ReadingDenied) as error:
+                respond(text=str(error), response_type="ephemeral", replace_original=False)
+                return
+            agent = session.get(Person, survey.person_id)
+            session.commit()
+        whom = f"<@{agent.slack_user_id}>" if agent else "the agent"
+        respond(text=f"On the agenda of your next 1:1 with {whom} (`/cx-1on1 {whom}`).",
+                response_type="ephemeral", replace_original=False)  # fmt: skip
+
+    defer(mark)
+
+
 def register(app: App) -> None:
-    """The 1:1 button and modal (the command is registered with the others)."""
+    """The 1:1 buttons and modal (the command is registered with the others)."""
     app.action(blocks.HELD)(handle_held)
+    app.action(blocks.DISCUSS_RATING)(handle_discuss_rating)
     app.view(blocks.HELD_MODAL)(handle_held_modal)

@@ -1,8 +1,8 @@
-"""1:1s (issue 15): `/cx-1on1 @agent` gives a lead the agenda — reflections marked "Discuss in
-1:1" and those since the last 1:1, the confidence trend, open and overdue action items, KPIs
-against team and target, kudos and named feedback received. *Mark as held* with notes closes
-it; the next agenda starts from there. Reflection text appears only where the lead may read it
-(bot.services.reading)."""
+"""1:1s (issue 15): `/cx-1on1 @agent` gives a lead the agenda — reflections and low ratings
+marked "Discuss in 1:1", reflections since the last 1:1, the confidence trend, open and overdue
+action items, KPIs against team and target, kudos and named feedback received. *Mark as held*
+with notes closes it; the next agenda starts from there. Reflection text appears only where the
+lead may read it (bot.services.reading)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,7 +17,7 @@ from bot.services.permissions import Action, Actor, may, refusal
 from bot.services.reading import ReadingDenied, Shown
 from bot.services.team_settings import Targets
 from bot.store import repos
-from bot.store.models import ActionItem, OneOnOne, Person, Reflection, TeamRole
+from bot.store.models import ActionItem, OneOnOne, Person, Reflection, SurveyResponse, TeamRole
 
 RECENT = 10  # reflections since the last 1:1, at most
 TREND = 8  # confidence scores shown
@@ -31,6 +31,7 @@ class Agenda:
     last_held: OneOnOne | None
     readable: bool  # whether the lead may read the agent's reflections
     flagged: list[Shown] = field(default_factory=list)
+    ratings: list[SurveyResponse] = field(default_factory=list)  # low ratings marked to discuss
     recent: list[Shown] = field(default_factory=list)
     confidence: list[tuple[date, int]] = field(default_factory=list)  # oldest first
     open_items: list[ActionItem] = field(default_factory=list)
@@ -89,9 +90,15 @@ def agenda(*, session: Session, actor: Actor, agent: Person, now: datetime) -> A
     _, thanks = kudos_received(session=session, person=agent, latest=5)
     named = [f for f in feedback_life.received(session=session, person=agent) if f.giver]
     after = last.held_at if last else None
+    ratings = session.exec(
+        select(SurveyResponse)
+        .where(SurveyResponse.person_id == agent.id, col(SurveyResponse.discuss))
+        .order_by(col(SurveyResponse.submitted_at))
+    ).all()
     return Agenda(
         agent=agent.slack_user_id, last_held=last, readable=readable,
         flagged=reading.shown(session=session, rows=flagged) if readable else [],
+        ratings=list(ratings),
         recent=reading.shown(session=session, rows=since) if readable else [],
         confidence=[(day, score) for day, score in scores[:TREND]][::-1] if readable else [],
         open_items=items, overdue=sum(1 for i in items if i.due_date < today),
@@ -105,7 +112,8 @@ def mark_held(
     *, session: Session, actor: Actor, lead: Person, agent: Person, notes: str, now: datetime,
     once: str | None = None,
 ) -> OneOnOne | None:  # fmt: skip
-    """Record the 1:1 as held with its notes, and clear the agent's "Discuss in 1:1" marks;
+    """Record the 1:1 as held with its notes, and clear the "Discuss in 1:1" marks on the
+    agent's reflections and ratings;
     with `once` (the modal's view id) a second submission records nothing (None). The caller
     commits."""
     check(session=session, actor=actor, agent=agent)
@@ -120,4 +128,22 @@ def mark_held(
         .where(col(Reflection.person_id) == agent.id, col(Reflection.discuss))
         .values(discuss=False)
     )
+    session.execute(
+        update(SurveyResponse)
+        .where(col(SurveyResponse.person_id) == agent.id, col(SurveyResponse.discuss))
+        .values(discuss=False)
+    )
     return held
+
+
+def discuss_rating(*, session: Session, actor: Actor, survey_id: int) -> SurveyResponse:
+    """Mark a rating (from its alert) for the next 1:1 with its agent: for whoever may run that
+    1:1 (ReadingDenied otherwise, LookupError for a rating that is gone). The caller commits."""
+    survey = session.get(SurveyResponse, survey_id)
+    agent = session.get(Person, survey.person_id) if survey and survey.person_id else None
+    if survey is None or agent is None:
+        raise LookupError("That rating is no longer stored.")
+    check(session=session, actor=actor, agent=agent)
+    survey.discuss = True
+    session.add(survey)
+    return survey

@@ -31,6 +31,7 @@ class Action(StrEnum):
     REPLY_REFLECTION = "reply to someone's reflection"
     ASSIGN_ACTION = "give an agent an action item"
     RUN_ONE_ON_ONE = "run a 1:1 with an agent"
+    TRACK_ACTIONS = "see a team's action items"
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,10 @@ def may(
             return subject_id != actor.slack_user_id and bool(actor.leads & subject_teams)
         case Action.VIEW_TEAM:
             return team_id is not None and team_id in actor.member_of | actor.leads
-        case Action.MANAGE_MEMBERS | Action.SET_QUESTIONS | Action.SET_FEEDBACK:
+        case (
+            Action.MANAGE_MEMBERS | Action.SET_QUESTIONS | Action.SET_FEEDBACK
+            | Action.TRACK_ACTIONS
+        ):  # fmt: skip
             return team_id is not None and team_id in actor.leads
         case _:
             return False
@@ -96,5 +100,6 @@ def refusal(action: Action) -> str:
         Action.REPLY_REFLECTION: "the leads of a team that lets its leads read reflections",
         Action.ASSIGN_ACTION: "the agent's team leads and admins",
         Action.RUN_ONE_ON_ONE: "the agent's team leads and admins",
+        Action.TRACK_ACTIONS: "the team's leads and admins",
     }.get(action, "CX Coach admins (Slack workspace admins and owners, or CX_ADMINS)")
     return f"Only {who} can {action.value}."

@@ -4,15 +4,15 @@ Shown to them only; never posted to a channel."""
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from bot.services import schedule
+from bot.services import schedule, team_items
 from bot.services.prompt_claims import ANSWER_WINDOW, PROMPT
+from bot.services.team_items import TeamItems
 from bot.store.models import (
-    ActionItem,
     HelpdeskSync,
     Membership,
     Outbox,
@@ -38,7 +38,7 @@ class TeamWeek:
     answered: int
     quiet: list[str]  # Slack IDs with QUIET_AFTER+ unanswered shifts in a row
     training_needs: list[tuple[str, int]]  # (need, how many mentioned it), most first
-    open_actions: list[tuple[str, str, date]] = field(default_factory=list)  # who, what, due
+    items: TeamItems | None = None  # the team's action items (bot.services.team_items)
 
     @property
     def participation_pct(self) -> float | None:
@@ -103,21 +103,15 @@ def team_week(*, session: Session, team: Team, now: datetime) -> TeamWeek:
         if day >= since and status == "answered"
         for need in training_needs_in(json.loads(answers or "{}").get("training", ""))
     )
-    by_id = {agent.id: agent.slack_user_id for agent in agents}
-    items = session.exec(
-        select(ActionItem)
-        .where(col(ActionItem.person_id).in_(ids), ActionItem.status == "open")
-        .order_by(col(ActionItem.due_date))
-    ).all()
     return TeamWeek(
         team=team,
         prompts=len(this_week),
         answered=answered,
         quiet=sorted(quiet),
         training_needs=needs.most_common(TOP_NEEDS),
-        open_actions=[(by_id[i.person_id], i.text, i.due_date) for i in items]
-        if team.leads_read_reflections
-        else [],
+        items=team_items.for_team(
+            session=session, team=team, now=now, own_items=team.leads_read_reflections
+        ),
     )
 
 

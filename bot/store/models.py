@@ -334,6 +334,7 @@ class SurveyResponse(SQLModel, table=True):
     comment: str | None = Field(default=None, sa_type=Text)
     submitted_at: datetime = Field(index=True)
     imported_at: datetime = Field(default_factory=utcnow)
+    discuss: bool = False  # a lead marked it "Discuss in 1:1" from its alert (until held)
 
 
 class SurveyAlert(SQLModel, table=True):

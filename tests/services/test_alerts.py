@@ -1,6 +1,8 @@
 """Same-day alerts: a CSAT of 1-2 or an NPS of 0-6 with a comment reaches the agent's leads in
-one DM, once; held back 21:00-08:00 in the lead's zone; the team decides who hears."""
+one DM, once; held back 21:00-08:00 in the lead's zone; the team decides who hears; a lead can
+put the rating on the next 1:1's agenda."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -8,13 +10,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.blocks import one_on_one
 from bot.deps import Deps
 from bot.services import alerts, helpdesk, teams
 from bot.services.helpdesk_agents import Resolved
 from bot.services.permissions import OPERATOR
 from bot.store import repos
 from tests.checkin_helpers import add_agents, claim_and_deliver
-from tests.fakeslack import FakeSlack
+from tests.fakeslack import FakeSlack, SlackDriver
 
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -111,3 +114,54 @@ def test_the_team_chooses_who_hears(
     _set(engine, alerts="off")
     _surveys(engine, [("R2", "csat", 1, "Awful", NOON)])
     assert _run(engine, deps, NOON + timedelta(minutes=1)) == 0
+
+
+def _button(message: dict[str, Any], action_id: str) -> str:
+    """The value of the message's first button with this action id."""
+    for block in message["blocks"]:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return str(element["value"])
+    raise AssertionError(f"no {action_id} button")
+
+
+def test_discuss_in_1on1_puts_the_rating_on_the_next_agenda_until_it_is_held(
+    team: None, engine: Engine, deps: Deps, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    """The lead's *Discuss in 1:1* under an alert: a line confirms it, `/cx-1on1` lists the
+    rating and its words (escaped) under "Marked to discuss", *Mark as held* clears it. Someone
+    who is not the agent's lead is refused; the agent's own alert has no such button."""
+    _set(engine, alerts="leads_agent")
+    _surveys(engine, [("R1", "csat", 1, "Rude <agent>", NOON - timedelta(minutes=1))])
+    _run(engine, deps, NOON)
+    (alert,) = fake_slack.messages_to("U0LEAD")
+    survey_id = _button(alert, one_on_one.DISCUSS_RATING)
+    assert one_on_one.DISCUSS_RATING not in str(fake_slack.messages_to("U0AGENT")[0]["blocks"])
+
+    fake_slack.add_user("U0OTHER", name="other", tz="UTC")
+    slack.block_action(one_on_one.DISCUSS_RATING, survey_id, user_id="U0OTHER",
+                       message=("D0OTHER", "1.000001"))  # fmt: skip
+    (refused,) = fake_slack.wait_for("response_url")
+    assert "lead" in refused.params["text"]
+    slack.block_action(one_on_one.DISCUSS_RATING, survey_id, user_id="U0LEAD",
+                       message=("D0LEAD", "1.000001"))  # fmt: skip
+    confirmed = fake_slack.wait_for("response_url", count=2)[-1].params
+    assert confirmed["text"].startswith("On the agenda of your next 1:1 with <@U0AGENT>")
+    assert confirmed["response_type"] == "ephemeral"
+
+    def agenda() -> str:
+        before = len(fake_slack.messages_to("U0LEAD"))
+        slack.command("/cx-1on1", "<@U0AGENT|agent>", user_id="U0LEAD")
+        fake_slack.wait_for("chat.postMessage", count=len(fake_slack.calls_to(
+            "chat.postMessage")) + 1)  # fmt: skip
+        assert len(fake_slack.messages_to("U0LEAD")) == before + 1
+        return json.dumps(fake_slack.messages_to("U0LEAD")[-1]["blocks"])
+
+    listed = agenda()
+    assert "Marked to discuss" in listed
+    assert "*1/5* (CSAT) on ticket T-R1" in listed
+    assert "Rude &lt;agent&gt;" in listed
+    notes = {one_on_one.NOTES: {one_on_one.NOTES: {"type": "plain_text_input", "value": ""}}}
+    slack.view_submission(one_on_one.HELD_MODAL, notes, user_id="U0LEAD",
+                          private_metadata="U0AGENT")  # fmt: skip
+    assert "Rude" not in agenda()

@@ -38,6 +38,7 @@ MATRIX = {
     Action.REPLY_REFLECTION: "NYNNNNN",
     Action.ASSIGN_ACTION: "YYNNNNN",
     Action.RUN_ONE_ON_ONE: "YYNNNNN",
+    Action.TRACK_ACTIONS: "YYNNNNN",
 }
 
 CASES = [

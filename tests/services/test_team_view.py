@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot.services import team_view, teams
 from bot.services.permissions import OPERATOR
 from bot.store import repos
-from bot.store.models import ActionItem, Outbox, Reflection, Team
+from bot.store.models import Outbox, Reflection, Team
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # Thursday; the week began Monday 23rd
 
@@ -126,18 +126,3 @@ def test_training_needs_stay_private_when_leads_do_not_read(engine: Engine, team
         week = team_view.team_week(session=session, team=row, now=NOW)
     assert week.training_needs == []
     assert (week.answered, week.prompts) == (5, 8)  # counts are not answers
-
-
-def test_leads_see_their_agents_open_action_items(engine: Engine, team: Team) -> None:
-    """Open action items of the team's agents are listed for leads, done ones are not."""
-    with Session(engine) as session:
-        agent = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0C")
-        assert agent is not None
-        assert agent.id is not None
-        session.add(ActionItem(workspace_id="T0001", person_id=agent.id, text="Refund course",
-                               due_date=date(2026, 12, 1)))  # fmt: skip
-        session.add(ActionItem(workspace_id="T0001", person_id=agent.id, text="Old one",
-                               due_date=date(2026, 11, 1), status="done"))  # fmt: skip
-        session.commit()
-        week = team_view.team_week(session=session, team=team, now=NOW)
-    assert week.open_actions == [("U0C", "Refund course", date(2026, 12, 1))]
