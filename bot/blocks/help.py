@@ -36,7 +36,11 @@ COMMANDS: dict[str, CommandHelp] = {
             command="/cx-metrics",
             summary="Customer-service KPIs: CSAT, NPS, FCR, response and resolution times.",
             usage=(
-                ("", "your own numbers (agents) or your team's (leads), last 7 days"),
+                (
+                    "",
+                    "your own numbers (agents), your team's (leads) or every team's (admins), "
+                    "last 7 days",
+                ),
                 ("@agent [period]", "one agent's numbers (leads and admins)"),
                 ("team name [period]", "a team's numbers"),
                 ("[period]", f"any period: {PERIODS}"),

@@ -6,12 +6,13 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.blocks.metrics_pickers import PERIOD, SUBJECT
 from bot.blocks.teams import team_list_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.checkins import handle_reflect_command
 from bot.listeners.feedback_command import handle_feedback_command
 from bot.listeners.kudos_command import handle_kudos_command
-from bot.listeners.metrics_command import handle_metrics_command
+from bot.listeners.metrics_command import handle_metrics_command, handle_picker
 from bot.listeners.one_on_one import handle_one_on_one_command
 from bot.listeners.shift_command import handle_shift_command
 from bot.listeners.team_command import team_subcommand
@@ -69,3 +70,5 @@ def register(app: App) -> None:
     """Register one handler per slash command."""
     for name, handler in COMMAND_HANDLERS.items():
         app.command(name)(handler)
+    app.action(PERIOD)(handle_picker)  # /cx-metrics' pickers update its answer in place
+    app.action(SUBJECT)(handle_picker)

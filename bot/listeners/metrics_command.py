@@ -1,23 +1,25 @@
 """/cx-metrics: KPIs for yourself, your team, a team or an agent, over any period. Acks at once;
 the numbers arrive through the response_url."""
 
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.blocks.common import escape
 from bot.blocks.metrics import metrics_blocks
+from bot.blocks.metrics_pickers import OVERVIEW, PERIOD, overview_blocks, pickers, state_of
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
 from bot.listeners.usage import answered_help_or_bad_input
-from bot.services import metrics, metrics_export, people, periods
+from bot.services import metrics, metrics_export, people, periods, teams
 from bot.services.people import MENTION
 from bot.services.permissions import Actor
 from bot.store import repos
-from bot.store.models import Person
+from bot.store.models import Membership, Person, Team, TeamRole
 
 
 def handle_metrics_command(
@@ -38,28 +40,54 @@ def handle_metrics_command(
     defer(lambda: answer(deps, client, respond, workspace_id, user_id, words))
 
 
+def handle_picker(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
+                  client: WebClient, context: BoltContext, deps: Deps,
+                  defer: Defer) -> None:  # fmt: skip
+    """A pick in the answer's period or subject picker: the answer, redone in place (with the
+    same permission checks as the command: a forged pick shows nothing it should not)."""
+    ack()
+    state = state_of(str(action.get("block_id") or ""))
+    picked = str((action.get("selected_option") or {}).get("value") or "")
+    if state is None or not picked:
+        return
+    subject_key, period_text = state
+    if action.get("action_id") == PERIOD:
+        period_text = picked
+    else:
+        subject_key = picked
+    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    defer(lambda: answer(deps, client, respond, workspace_id, user_id, [],
+                         picked=(subject_key, period_text)))  # fmt: skip
+
+
+def split(words: list[str], now: datetime) -> tuple[list[str], str]:
+    """The subject's words and the period: the longest tail of up to three words that reads as
+    a period ("last month", "2026-03", "last 30 days"); 7 days when there is none."""
+    for size in (3, 2, 1):
+        if len(words) >= size:
+            try:
+                periods.parse(" ".join(words[-size:]), now=now, zone="UTC")
+            except periods.PeriodError:
+                continue
+            return words[:-size], " ".join(words[-size:])
+    return words, "7d"
+
+
 def answer(
-    deps: Deps,
-    client: WebClient,
-    respond: Respond,
-    workspace_id: str,
-    user_id: str,
-    words: list[str],
-) -> None:
-    """Work out whose numbers and which period, check who may see them, and respond."""
+    deps: Deps, client: WebClient, respond: Respond, workspace_id: str, user_id: str,
+    words: list[str], *, picked: tuple[str, str] | None = None,
+) -> None:  # fmt: skip
+    """Work out whose numbers and which period, check who may see them, and respond; with
+    `picked` (a subject key and a period from the pickers), replace the answer in place."""
 
     def say(text: str, **extra: Any) -> None:
-        respond(text=text, response_type="ephemeral", **extra)
+        respond(text=text, response_type="ephemeral", replace_original=picked is not None,
+                **extra)  # fmt: skip
 
     export = any(word.lower() == "csv" for word in words)
-    words = [word for word in words if word.lower() != "csv"]
-    period_text = "7d"
-    if words:
-        try:
-            periods.parse(words[-1], now=deps.clock(), zone="UTC")
-            period_text, words = words[-1], words[:-1]
-        except periods.PeriodError:
-            pass
+    words, period_text = split([word for word in words if word.lower() != "csv"], deps.clock())
+    if picked is not None:
+        period_text = picked[1]
     asker = known_person(deps, client, workspace_id, user_id)
     if asker is None:
         say("I can't find you in this workspace.")
@@ -68,8 +96,18 @@ def answer(
         asker = repos.fresh(session, asker)
         actor = people.actor(session=session, person=asker, admins=deps.settings.cx_admins)
         try:
-            subject = _subject(session, workspace_id, actor, words)
-        except metrics.SubjectError as error:
+            key = picked[0] if picked else _key(session, workspace_id, actor, words)
+            if key == OVERVIEW and actor.is_admin and not export:
+                lines = metrics.overview(session=session, workspace_id=workspace_id,
+                                         period_text=period_text, now=deps.clock())  # fmt: skip
+                label = periods.parse(period_text, now=deps.clock(), zone="UTC").label
+                choices = _choices(session, workspace_id, actor)
+                blocks = [*overview_blocks(lines, label),
+                          pickers(key, period_text, label, choices)]  # fmt: skip
+                say(f"All teams: {label}", blocks=blocks)
+                return
+            subject = _subject(session, workspace_id, actor, key)
+        except (metrics.SubjectError, periods.PeriodError) as error:
             say(f"{escape(str(error))} Try `/cx-metrics [@agent | team name] [{periods.GRAMMAR}]`.")
             return
         refusal = _refusal(session, workspace_id, actor, subject)
@@ -86,20 +124,14 @@ def answer(
             shown = metrics.report(
                 session=session, workspace_id=workspace_id, subject=subject, period=period
             )
+            choices = _choices(session, workspace_id, actor)
     if export:
         _send_csv(client, user_id, found, period, say)
         return
-    say(
-        f"{subject.label}: {period.label}",
-        blocks=metrics_blocks(
-            escape(subject.label),
-            period,
-            shown.now,
-            shown.before,
-            shown.targets,
-            business_hours=subject.business_hours,
-        ),
-    )
+    blocks = metrics_blocks(escape(subject.label), period, shown.now, shown.before,
+                            shown.targets, business_hours=subject.business_hours)  # fmt: skip
+    blocks.append(pickers(key, period_text, period.label, choices))
+    say(f"{escape(subject.label)}: {period.label}", blocks=blocks)
 
 
 def _send_csv(
@@ -121,24 +153,62 @@ def _send_csv(
     say(f"Sent `{name}` ({rows}) to your DM with CX Coach.")
 
 
-def _subject(
-    session: Session, workspace_id: str, actor: Actor, words: list[str]
-) -> metrics.Subject:
+def _key(session: Session, workspace_id: str, actor: Actor, words: list[str]) -> str:
+    """The subject the command's words name: `agent:U…`, `team:<id>`, or OVERVIEW (an admin's
+    bare command); with no words, a lead's first team, else the asker."""
     if words and (mention := MENTION.match(words[0])):
-        return metrics.agent_subject(
-            session=session, workspace_id=workspace_id, slack_user_id=mention[1]
-        )
+        return f"agent:{mention[1]}"
     if words:
-        return metrics.team_subject(
-            session=session, workspace_id=workspace_id, name=" ".join(words)
-        )
+        name = " ".join(words)
+        team = teams.find(session=session, workspace_id=workspace_id, name=name)
+        if team is None:
+            raise metrics.SubjectError(f"There is no team called {name}.")
+        return f"team:{team.id}"
     if actor.leads:
         led = [t for t in repos.list_teams(session=session, workspace_id=workspace_id)
                if t.id in actor.leads]  # fmt: skip
-        return metrics.team_subject(session=session, workspace_id=workspace_id, name=led[0].name)
+        return f"team:{led[0].id}"
+    if actor.is_admin:
+        return OVERVIEW
+    return f"agent:{actor.slack_user_id}"
+
+
+def _subject(session: Session, workspace_id: str, actor: Actor, key: str) -> metrics.Subject:
+    kind, _, value = key.partition(":")
+    if kind == "team" and value.isdigit():
+        team = session.get(Team, int(value))
+        if team is None or team.workspace_id != workspace_id:
+            raise metrics.SubjectError("That team no longer exists.")
+        return metrics.team_subject(session=session, workspace_id=workspace_id, name=team.name)
+    if kind == "agent" and value:
+        return metrics.agent_subject(session=session, workspace_id=workspace_id,
+                                     slack_user_id=value)  # fmt: skip
     return metrics.agent_subject(
         session=session, workspace_id=workspace_id, slack_user_id=actor.slack_user_id
     )
+
+
+def _choices(session: Session, workspace_id: str, actor: Actor) -> list[tuple[str, str]]:
+    """Whose numbers the asker may pick: an admin every team (and the overview); a lead their
+    teams and those teams' agents; anyone else nobody but themself (no subject picker)."""
+    if not (actor.is_admin or actor.leads):
+        return []
+    found: list[tuple[str, str]] = [(OVERVIEW, "All teams")] if actor.is_admin else []
+    for team in repos.list_teams(session=session, workspace_id=workspace_id):
+        if actor.is_admin or team.id in actor.leads:
+            found.append((f"team:{team.id}", f"Team: {team.name}"))
+    for team in repos.list_teams(session=session, workspace_id=workspace_id):
+        if team.id in actor.leads:
+            agents = session.exec(
+                select(Person)
+                .join(Membership, col(Membership.person_id) == Person.id)
+                .where(Membership.team_id == team.id, Membership.role == TeamRole.AGENT.value)
+            ).all()
+            found += [(f"agent:{a.slack_user_id}", people.name_of(a)) for a in agents]
+    mine = f"agent:{actor.slack_user_id}"
+    found.append((mine, "Me"))
+    unique = dict(found)  # an agent in two led teams once
+    return list(unique.items())
 
 
 def _refusal(session: Session, workspace_id: str, actor: Actor, subject: metrics.Subject) -> str:

@@ -3,11 +3,12 @@ bot.services.kpis (the one place the definitions live)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
-from bot.services import kpis, rollups, teams
+from bot.services import kpis, people, periods, rollups, teams
 from bot.services.periods import Period
 from bot.services.prompt_claims import PROMPT
 from bot.store import repos
@@ -49,7 +50,7 @@ def team_subject(*, session: Session, workspace_id: str, name: str) -> Subject:
 
 
 def agent_subject(*, session: Session, workspace_id: str, slack_user_id: str) -> Subject:
-    """One agent, in their first team's zone (or UTC)."""
+    """One agent (labelled with their name), in their first team's zone (or UTC)."""
     person = repos.get_person(
         session=session, workspace_id=workspace_id, slack_user_id=slack_user_id
     )
@@ -58,7 +59,7 @@ def agent_subject(*, session: Session, workspace_id: str, slack_user_id: str) ->
     memberships = repos.teams_of(session=session, workspace_id=workspace_id, person_id=person.id)
     zone = memberships[0][0].timezone if memberships else "UTC"
     business = memberships[0][0].business_hours if memberships else False
-    return Subject(f"<@{slack_user_id}>", (person.id,), zone, business_hours=business)
+    return Subject(people.name_of(person), (person.id,), zone, business_hours=business)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,54 @@ def report(*, session: Session, workspace_id: str, subject: Subject, period: Per
         _figures(session, subject, period, now), _figures(session, subject, earlier, before),
         targets,
     )  # fmt: skip
+
+
+def goal(field: str, targets: teams.Targets) -> tuple[float, bool] | None:
+    """A KPI's target and whether higher is better, for the KPIs that have one."""
+    goals = {
+        "csat_pct": (targets.csat_pct, True), "nps": (targets.nps, True),
+        "fcr_pct": (targets.fcr_pct, True), "frt_median_s": (targets.frt_minutes * 60.0, False),
+    }  # fmt: skip
+    return goals.get(field)
+
+
+def meets(field: str, value: float | int | None, targets: teams.Targets) -> bool | None:
+    """Whether the figure meets the team's target (None: no target, or no figure)."""
+    wanted = goal(field, targets)
+    if wanted is None or value is None:
+        return None
+    target, up_good = wanted
+    return value >= target if up_good else value <= target
+
+
+@dataclass(frozen=True)
+class TeamLine:
+    """One team in an admin's overview."""
+
+    team: str
+    period: Period  # in the team's zone
+    figures: kpis.Kpis
+    met: int  # targets met, of those with a figure
+    judged: int
+
+
+def overview(
+    *, session: Session, workspace_id: str, period_text: str, now: datetime
+) -> list[TeamLine]:
+    """Every team's figures for the period (read in each team's zone) and how many of its
+    targets it meets; teams by name."""
+    found = []
+    for team in sorted(repos.list_teams(session=session, workspace_id=workspace_id),
+                       key=lambda team: team.name.lower()):  # fmt: skip
+        subject = team_subject(session=session, workspace_id=workspace_id, name=team.name)
+        period = periods.parse(period_text, now=now, zone=team.timezone)
+        shown = figures(session=session, subject=subject, period=period)
+        targets = teams.detail(session=session, team=team).targets
+        verdicts = [meets(field, getattr(shown, field), targets)
+                    for field in ("csat_pct", "nps", "fcr_pct", "frt_median_s")]  # fmt: skip
+        judged = [v for v in verdicts if v is not None]
+        found.append(TeamLine(team.name, period, shown, sum(judged), len(judged)))
+    return found
 
 
 def figures(*, session: Session, subject: Subject, period: Period) -> kpis.Kpis:

@@ -41,6 +41,12 @@ def away_status(text: str, emoji: str, expiration: int) -> tuple[str | None, dat
     return shown, datetime.fromtimestamp(expiration, UTC) if expiration > 0 else None
 
 
+def name_of(person: Person) -> str:
+    """How people read someone where a mention cannot render (a header, a CSV, the CLI): their
+    Slack full name, else their display name, else their Slack user ID."""
+    return person.real_name or person.display_name or person.slack_user_id
+
+
 class Role(StrEnum):
     """What a person may do in CX Coach, strongest first."""
 

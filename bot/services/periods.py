@@ -2,6 +2,8 @@
 
 A period is half-open `[start, end)` between local midnights in the viewer's team zone, kept as
 aware UTC instants. `Nd` is the last N days including today. Weeks start on Monday (ISO).
+Natural phrasings ("last month", "this week", "month", "last 30 days", "yesterday") are read as
+the grammar's own forms: a period, never a team name.
 """
 
 import re
@@ -11,9 +13,16 @@ from zoneinfo import ZoneInfo
 
 GRAMMAR = (
     "`7d` `30d` `90d` `this-week` `last-week` `this-month` `last-month` `YYYY-MM` `YYYY-Www` "
-    "`YYYY-MM-DD..YYYY-MM-DD`"
+    "`YYYY-MM-DD..YYYY-MM-DD` (or in words: `today`, `yesterday`, `this week`, `last month`, "
+    "`last 30 days`, `this year`)"
 )
-_DAYS = re.compile(r"^(\d{1,3})d$")
+_DAYS = re.compile(r"^(?:(?:last|past)-)?(\d{1,3})(?:d|-days?)$")
+# Natural phrasings, read as the grammar's own words (spaces become dashes first).
+_WORDS = {
+    "week": "this-week", "month": "this-month", "year": "this-year",
+    "previous-week": "last-week", "previous-month": "last-month", "previous-year": "last-year",
+    "today": "1d", "last-day": "1d",
+}  # fmt: skip
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _WEEK = re.compile(r"^(\d{4})-w(\d{2})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
@@ -64,14 +73,23 @@ def _midnight(day: date, zone: str) -> datetime:
 
 def parse(text: str, *, now: datetime, zone: str) -> Period:
     """Read a period in the grammar; PeriodError naming the forms that work otherwise."""
-    word = text.strip().lower() or "7d"
+    word = re.sub(r"\s+", "-", text.strip().lower()) or "7d"
+    word = _WORDS.get(word, word)
     today = now.astimezone(ZoneInfo(zone)).date()
     monday = today - timedelta(days=today.weekday())
+    if word == "yesterday":
+        yesterday = today - timedelta(days=1)
+        return Period(yesterday, yesterday, zone, "yesterday")
+    if word == "this-year":
+        return Period(today.replace(month=1, day=1), today, zone, "this year")
+    if word == "last-year":
+        return Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31), zone, "last year")
     if match := _DAYS.match(word):
         days = int(match[1])
         if not 1 <= days <= MAX_DAYS:
             raise PeriodError(f"`{text}`: give 1 to {MAX_DAYS} days.")
-        return Period(today - timedelta(days=days - 1), today, zone, f"last {days} days")
+        label = "today" if days == 1 else f"last {days} days"
+        return Period(today - timedelta(days=days - 1), today, zone, label)
     if word == "this-week":
         return Period(monday, monday + timedelta(days=6), zone, "this week")
     if word == "last-week":

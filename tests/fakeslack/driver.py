@@ -153,9 +153,11 @@ class SlackDriver:
         view: dict[str, Any] | None = None,
         message: tuple[str, str] = ("D0AGENT", "1.000001"),
         selected_user: str | None = None,
+        selected_option: str | None = None,
     ) -> Reply:
         """A button click, in a message (`message`: its channel and ts) or (with `view`) in a
-        modal or the home tab; with `selected_user`, a pick in a users select instead."""
+        modal or the home tab; with `selected_user`, a pick in a users select instead, with
+        `selected_option` (its value) a pick in a static select."""
         payload: dict[str, Any] = {
             "type": "block_actions",
             "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
@@ -178,6 +180,13 @@ class SlackDriver:
             payload["actions"][0] = {
                 **payload["actions"][0], "type": "users_select", "selected_user": selected_user,
             }  # fmt: skip
+        if selected_option is not None:
+            payload["actions"][0] = {
+                **payload["actions"][0], "type": "static_select",
+                "selected_option": {"value": selected_option,
+                                    "text": {"type": "plain_text", "text": selected_option}},
+            }  # fmt: skip
+            del payload["actions"][0]["value"]
         if view is not None:
             payload["view"] = view
             payload["container"] = {"type": "view", "view_id": view.get("id", "V0")}

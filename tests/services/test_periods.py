@@ -26,6 +26,17 @@ NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
         ("2026-12", date(2026, 12, 1), date(2026, 12, 31)),
         ("2026-W01", date(2025, 12, 29), date(2026, 1, 4)),
         ("2026-03-01..2026-03-31", date(2026, 3, 1), date(2026, 3, 31)),
+        # said in words, as people type them
+        ("last month", date(2026, 10, 1), date(2026, 10, 31)),
+        ("Last  Week", date(2026, 11, 16), date(2026, 11, 22)),
+        ("month", date(2026, 11, 1), date(2026, 11, 30)),
+        ("week", date(2026, 11, 23), date(2026, 11, 29)),
+        ("last 30 days", date(2026, 10, 26), date(2026, 11, 24)),
+        ("past 7 days", date(2026, 11, 18), date(2026, 11, 24)),
+        ("today", date(2026, 11, 24), date(2026, 11, 24)),
+        ("yesterday", date(2026, 11, 23), date(2026, 11, 23)),
+        ("this year", date(2026, 1, 1), date(2026, 11, 24)),
+        ("last year", date(2025, 1, 1), date(2025, 12, 31)),
     ],
 )
 def test_periods_in_the_team_zone(text: str, first: date, last: date) -> None:

@@ -3,6 +3,7 @@ team's zone, done ones for 30 days; items a lead set always, an agent's own only
 lets its leads read reflections; the team's leads and admins only."""
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -35,7 +36,7 @@ def team(engine: Engine) -> Team:
             assert person is not None
             ids[user] = person.id or 0
 
-        def item(user: str, text: str, due: date, **extra: object) -> None:
+        def item(user: str, text: str, due: date, **extra: Any) -> None:
             session.add(ActionItem(workspace_id="T0001", person_id=ids[user], text=text,
                                    due_date=due, **extra))  # fmt: skip
 
