@@ -1,6 +1,8 @@
 """`python -m bot …`: the command line, and the only place that reads the environment and
 starts threads (ARCHITECTURE §1, §7)."""
 
+from __future__ import annotations
+
 import argparse
 import logging
 import signal
@@ -8,30 +10,18 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import Engine
+from bot.cli import parsers
 
-from bot.app import create_app
-from bot.cli import UsageError
-from bot.cli import digest as cli_digest
-from bot.cli import helpdesk_import as cli_import
-from bot.cli import metrics as cli_metrics
-from bot.cli import repair as cli_repair
-from bot.cli import roster as cli_roster
-from bot.cli import schedule as cli_schedule
-from bot.cli import sync as cli_sync
-from bot.config import Settings, describe_settings_error
-from bot.deps import Deps
-from bot.scheduler import build_scheduler
-from bot.slack_client import make_web_client
-from bot.socket_mode import GuardedSocketModeHandler
-from bot.store import migrate
-from bot.store.db import database_answers, describe_url, make_engine
-from bot.store.models import utcnow
-from bot.web import HttpServer, WebApp
+# Everything else is imported where a command runs: `--help` (and a mistyped command) must not
+# wait for Slack's SDK, SQLAlchemy, numpy and the whole app to load (issue 16: ≤ 0.5 s).
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+    from sqlalchemy import Engine
+
+    from bot.config import Settings
+    from bot.deps import Deps
 
 logger = logging.getLogger("bot")
 
@@ -76,22 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply database migrations, then exit",
         description="Bring the database named by DATABASE_URL up to the newest schema.",
     )
-    cli_schedule.add_parser(commands)
-    cli_roster.add_parser(commands)
-    cli_import.add_parser(commands)
-    cli_metrics.add_parser(commands)
-    cli_digest.add_parser(commands)
-    cli_sync.add_parser(commands)
-    cli_repair.add_parser(commands)
+    parsers.add_all(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one CX Coach command and return its exit code."""
     args = build_parser().parse_args(argv)
+    from pydantic import ValidationError
+
+    from bot.config import Settings, describe_settings_error
+
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Alembic says what it does at INFO; a command's output is its report, not migration chatter.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = Settings()
     except ValidationError as error:
@@ -138,6 +128,8 @@ def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
 
 def connect(settings: Settings) -> Engine:
     """An engine for DATABASE_URL, or a StartupError if the database does not answer."""
+    from bot.store.db import database_answers, describe_url, make_engine
+
     engine = make_engine(settings.database_url)
     if not database_answers(engine):
         raise StartupError(
@@ -149,6 +141,9 @@ def connect(settings: Settings) -> Engine:
 
 def run_migrate(settings: Settings) -> int:
     """`migrate`: apply every pending migration."""
+    from bot.store import migrate
+    from bot.store.db import describe_url
+
     engine = connect(settings)
     migrate.upgrade(engine)
     print(
@@ -158,12 +153,16 @@ def run_migrate(settings: Settings) -> int:
 
 
 def _require_current_schema(engine: Engine) -> None:
+    from bot.store import migrate
+
     if not migrate.is_current(engine):
         raise StartupError("the database schema is out of date. Run `python -m bot migrate` first.")
 
 
 def check_slack_token(deps: Deps) -> None:
     """Ask Slack (auth.test) whether SLACK_BOT_TOKEN works; stop on a rejected token."""
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
     try:
         identity = deps.slack.auth_test()
     except SlackApiError as error:
@@ -184,6 +183,13 @@ def check_slack_token(deps: Deps) -> None:
 
 def run_http(settings: Settings, *, host: str, with_scheduler: bool) -> int:
     """`serve` and `web`: the HTTP server, plus the scheduler for `serve`."""
+    from bot.app import create_app
+    from bot.deps import Deps
+    from bot.scheduler import build_scheduler
+    from bot.socket_mode import GuardedSocketModeHandler
+    from bot.store import migrate
+    from bot.web import HttpServer, WebApp
+
     engine = connect(settings)
     if with_scheduler:
         migrate.upgrade(engine)
@@ -242,6 +248,10 @@ def run_http(settings: Settings, *, host: str, with_scheduler: bool) -> int:
 
 def run_schedule(settings: Settings, args: argparse.Namespace) -> int:
     """`schedule`: print one agent's coming check-ins."""
+    from bot.cli import UsageError
+    from bot.cli import schedule as cli_schedule
+    from bot.store.models import utcnow
+
     engine = connect(settings)
     _require_current_schema(engine)
     try:
@@ -254,6 +264,12 @@ def run_schedule(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_roster(settings: Settings, args: argparse.Namespace) -> int:
     """`roster import` and `roster export`."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.cli import UsageError
+    from bot.cli import roster as cli_roster
+    from bot.slack_client import make_web_client
+
     engine = connect(settings)
     _require_current_schema(engine)
     client = make_web_client(settings) if settings.slack_bot_token else None
@@ -276,6 +292,9 @@ def _run_data_command(
 ) -> int:
     """A command on the current schema, with Slack when a bot token is set; a UsageError is
     one line on stderr and exit 2."""
+    from bot.cli import UsageError
+    from bot.slack_client import make_web_client
+
     engine = connect(settings)
     _require_current_schema(engine)
     client = make_web_client(settings) if settings.slack_bot_token else None
@@ -288,6 +307,8 @@ def _run_data_command(
 
 def run_import(settings: Settings, args: argparse.Namespace) -> int:
     """`import tickets|surveys|agents FILE`."""
+    from bot.cli import helpdesk_import as cli_import
+
     return _run_data_command(
         settings,
         f"import {args.kind_of}",
@@ -297,6 +318,8 @@ def run_import(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_repair(settings: Settings, args: argparse.Namespace) -> int:
     """`repair agents`."""
+    from bot.cli import repair as cli_repair
+
     return _run_data_command(
         settings, "repair", lambda engine, client: cli_repair.run(args, engine, client)
     )
@@ -304,6 +327,10 @@ def run_repair(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_sync(settings: Settings, args: argparse.Namespace) -> int:
     """`sync zendesk|freshdesk`."""
+    from bot.cli import UsageError
+    from bot.cli import sync as cli_sync
+    from bot.slack_client import make_web_client
+
     engine = connect(settings)
     _require_current_schema(engine)
     client = make_web_client(settings) if settings.slack_bot_token else None
@@ -316,6 +343,10 @@ def run_sync(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_metrics(settings: Settings, args: argparse.Namespace) -> int:
     """`metrics`: print a team's or an agent's KPIs."""
+    from bot.cli import UsageError
+    from bot.cli import metrics as cli_metrics
+    from bot.slack_client import make_web_client
+
     engine = connect(settings)
     _require_current_schema(engine)
     client = make_web_client(settings) if settings.slack_bot_token else None
@@ -329,6 +360,10 @@ def run_metrics(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_digest(settings: Settings, args: argparse.Namespace) -> int:
     """`digest`: show a team's weekly digest, or post it."""
+    from bot.cli import UsageError
+    from bot.cli import digest as cli_digest
+    from bot.deps import Deps
+
     engine = connect(settings)
     _require_current_schema(engine)
     deps = Deps.from_settings(settings, engine=engine) if settings.slack_bot_token else None
@@ -345,6 +380,9 @@ def run_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_clock(settings: Settings) -> int:
     """`clock`: the scheduler alone, in the foreground."""
+    from bot.deps import Deps
+    from bot.scheduler import build_scheduler
+
     if settings.slack_bot_token is None:
         raise StartupError(
             "SLACK_BOT_TOKEN is required by the clock, which sends messages.", EXIT_USAGE

@@ -18,12 +18,13 @@ from bot.cli import UsageError
 from bot.cli.roster import workspace_of
 from bot.ingest import resolver
 from bot.services import csv_files, helpdesk, helpdesk_agents
+from bot.services.formats import AGENT_MAP_COLUMNS
 from bot.services.helpdesk_agents import SLACK_ID, MapRow
 from bot.store import repos
 from bot.store.db import make_session_factory
 from bot.store.models import utcnow
 
-HEADER = ("helpdesk_agent", "slack")
+HEADER = AGENT_MAP_COLUMNS
 
 
 def run(

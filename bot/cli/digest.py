@@ -19,26 +19,6 @@ from bot.store.db import make_session_factory
 from bot.store.models import utcnow
 
 
-def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Register `digest`."""
-    parser = commands.add_parser(
-        "digest",
-        help="a team's weekly digest: show it locally, or post it now",
-        description="The weekly KPI digest of a team (README → Weekly digests).",
-    )
-    parser.add_argument("--team", required=True, help="team name")
-    parser.add_argument("--week", help="ISO week like 2026-W47 (default: last week)")
-    how = parser.add_mutually_exclusive_group()
-    how.add_argument(
-        "--dry-run", action="store_true",
-        help="print it, write digest.json and trend.png; post nothing (the default)",
-    )  # fmt: skip
-    how.add_argument("--post", action="store_true", help="post it to the team's digest channel")
-    parser.add_argument("--out", default=".", help="folder for --dry-run's files (default: .)")
-    parser.add_argument("--force", action="store_true", help="with --post: post again")
-    parser.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
-
-
 def run(args: argparse.Namespace, engine: Engine, deps: Deps | None) -> str:
     """What to print; UsageError for an unknown team, a bad or future week, or no channel."""
     if args.force and not args.post:

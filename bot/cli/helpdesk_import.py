@@ -19,40 +19,6 @@ from bot.store.db import make_session_factory
 EXIT_OK, EXIT_ROWS_REJECTED = 0, 1
 
 
-def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Register `import tickets` and `import surveys`."""
-    parser = commands.add_parser(
-        "import",
-        help="import helpdesk tickets or CSAT/NPS surveys (CSV)",
-        description="Create or update helpdesk records by id (README → Helpdesk data).",
-    )
-    parser.add_argument("kind_of", metavar="kind", choices=["tickets", "surveys", "agents"])
-    parser.add_argument("file", help="the CSV file")
-    parser.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
-    parser.add_argument("--strict", action="store_true", help="import nothing if a line is bad")
-    parser.add_argument(
-        "--map", action="append", default=[], metavar="OLD=NEW",
-        help="rename a column of your helpdesk's export, e.g. --map 'Ticket ID=ticket_id'",
-    )  # fmt: skip
-    parser.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
-    parser.add_argument(
-        "--source", choices=presets.SOURCES, default="csv",
-        help="whose export the file is (README → Helpdesk exports); csv: CX Coach's own format",
-    )  # fmt: skip
-    parser.add_argument(
-        "--timezone", metavar="ZONE",
-        help="the IANA zone of times written without an offset (zendesk and freshdesk exports "
-        "need it; csv default: UTC)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--kind", choices=["csat", "nps"], help="surveys: their kind, if no column says it"
-    )
-    parser.add_argument(
-        "--encoding", help="the file's encoding (default: UTF-8 with or without BOM, UTF-16, "
-        "else Windows-1252, said on stderr)",
-    )  # fmt: skip
-
-
 def _renames(pairs: list[str]) -> dict[str, str]:
     renames: dict[str, str] = {}
     for pair in pairs:

@@ -14,24 +14,6 @@ from bot.store.db import make_session_factory
 from bot.store.models import utcnow
 
 
-def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Register `metrics`."""
-    parser = commands.add_parser(
-        "metrics",
-        help="KPIs of a team or an agent for a period",
-        description="CSAT, NPS, FCR, first response and resolution times, tickets solved and "
-        "reflection participation, as defined in ARCHITECTURE §5.",
-    )
-    who = parser.add_mutually_exclusive_group(required=True)
-    who.add_argument("--team", help="team name")
-    who.add_argument("--agent", help="Slack user ID")
-    parser.add_argument("--period", help=f"one of {periods.GRAMMAR} (default 7d)")
-    parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (with --to)")
-    parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (included)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
-
-
 def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> str:
     """The text (or JSON) to print; UsageError for an unknown subject or a bad period."""
     if (args.start is None) != (args.end is None):

@@ -12,22 +12,8 @@ from sqlalchemy import Engine
 from bot.cli.roster import workspace_of
 from bot.ingest import resolver
 from bot.services import invented_people
+from bot.services.wording import plural
 from bot.store.db import make_session_factory
-
-
-def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Register `repair`."""
-    parser = commands.add_parser(
-        "repair",
-        help="give tickets held by people made up from agent names to the right person",
-        description="Older imports turned an agent's name into a person. This finds them (a "
-        "Slack user id that is no Slack id, found in nothing but helpdesk rows), hands their "
-        "tickets and ratings to the person the agent map or the name proves, keeps the rest "
-        "waiting for a map entry, and removes the made-up people.",
-    )
-    parser.add_argument("what", choices=["agents"])
-    parser.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
-    parser.add_argument("--dry-run", action="store_true", help="show, change nothing")
 
 
 def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> int:
@@ -51,11 +37,13 @@ def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> i
             if invented.held_elsewhere
             else ""
         )
-        print(f"`{invented.name}`: {invented.tickets} tickets, {invented.surveys} ratings{held}")
+        print(f"`{invented.name}`: {plural(invented.tickets, 'ticket')}, "
+              f"{plural(invented.surveys, 'rating')}{held}")  # fmt: skip
     removed = sum(1 for invented in report.invented if not invented.held_elsewhere)
     print(
         ("Dry run, nothing written. Would remove" if args.dry_run else "Removed")
-        + f" {removed} made-up people; {report.attached} rows count for their agents, "
-        f"{report.waiting} wait for an agent (map them: python -m bot import agents FILE.csv)."
+        + f" {plural(removed, 'made-up person', 'made-up people')}; "
+        f"{plural(report.attached, 'row')} count for their agents, "
+        f"{report.waiting:,} wait for an agent (map them: python -m bot import agents FILE.csv)."
     )
     return 1 if report.waiting else 0

@@ -2,7 +2,6 @@
 
 import argparse
 import sys
-from pathlib import Path
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -17,32 +16,6 @@ from bot.store.db import make_session_factory
 
 EXIT_OK, EXIT_ROWS_REJECTED = 0, 1
 PROGRESS_EVERY = 100
-
-
-def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Register `roster import` and `roster export` on the top-level parser."""
-    parser = commands.add_parser(
-        "roster",
-        help="import or export people, teams, roles and shifts (CSV)",
-        description="Columns: agent, team, role, timezone, shift_days, shift_end (README → "
-        "Roster). `agent` is a Slack user ID or an email.",
-    )
-    actions = parser.add_subparsers(dest="roster_action", metavar="ACTION", required=True)
-    load = actions.add_parser(
-        "import",
-        help="create or update everyone in a CSV file",
-        description="Create or update people, teams and memberships from FILE. Re-importing the "
-        "same file changes nothing. Bad lines are reported with their line number; the good ones "
-        "land (exit code 1 if any line was rejected) unless --strict.",
-    )
-    load.add_argument("file", type=Path, help="the roster CSV")
-    load.add_argument("--dry-run", action="store_true", help="show what would change; write none")
-    load.add_argument("--strict", action="store_true", help="reject the whole file on any bad line")
-    load.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
-    dump = actions.add_parser(
-        "export", help="print the roster as CSV", description="Print every membership as CSV."
-    )
-    dump.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
 
 
 def workspace_of(args: argparse.Namespace, client: WebClient | None, engine: Engine) -> str:
@@ -87,36 +60,29 @@ def run_import(args: argparse.Namespace, engine: Engine, client: WebClient | Non
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot read {args.file}: {error}") from None
-    rows, errors = roster.read(text)
-    for problem in errors:
-        print(problem, file=sys.stderr)
-    if errors and args.strict:
-        print(f"--strict: {len(errors)} bad lines, nothing imported.", file=sys.stderr)
-        return 2
     workspace_id = workspace_of(args, client, engine)
-    total = len(rows)
 
-    def progress(done: int) -> None:
+    def progress(done: int, total: int) -> None:
         if done % PROGRESS_EVERY == 0 or done == total:
             print(f"… {done}/{total} rows", file=sys.stderr)
 
     with make_session_factory(engine)() as session:
-        report = roster.apply(
-            session=session,
-            workspace_id=workspace_id,
-            rows=rows,
-            resolve=slack_resolver(client),
-            progress=progress,
-        )
+        report, readable = roster.import_text(
+            session=session, workspace_id=workspace_id, text=text,
+            resolve=slack_resolver(client), progress=progress,
+        )  # fmt: skip
         for problem in report.errors:
             print(problem, file=sys.stderr)
-        report.errors = errors + report.errors
+        if not readable:
+            session.rollback()
+            return 2
         rejected = bool(report.errors)
         if rejected and args.strict:
             session.rollback()
             print(
-                f"--strict: {len(report.errors)} rows rejected, nothing imported.", file=sys.stderr
-            )
+                f"--strict: {len(report.errors)} of {report.rows} rows rejected, nothing "
+                "imported.", file=sys.stderr,
+            )  # fmt: skip
             return 2
         if args.dry_run:
             session.rollback()

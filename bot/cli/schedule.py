@@ -13,23 +13,6 @@ from bot.store import repos
 from bot.store.db import make_session_factory
 
 
-def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Register `schedule` on the top-level parser."""
-    parser = commands.add_parser(
-        "schedule",
-        help="coming check-ins of one agent, with skipped days and why",
-        description="List one agent's check-in times (UTC and their local time) for the coming "
-        "days, and the days skipped: day off, holiday, away. The scheduler uses the same function.",
-    )
-    parser.add_argument("--agent", required=True, help="Slack user ID, e.g. U012ABCDEF")
-    parser.add_argument("--workspace", help="Slack team ID, if the agent is in several")
-    parser.add_argument(
-        "--from", dest="start", type=_iso_date, help="first local date (default: today)"
-    )
-    parser.add_argument("--days", type=int, default=14, help="how many days (default 14)")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-
-
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)

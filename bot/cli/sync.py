@@ -3,7 +3,7 @@ from where the last sync stopped (README → Live sync)."""
 
 import argparse
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
@@ -16,23 +16,6 @@ from bot.sync import runner
 from bot.sync.api import ApiError, AuthRejected
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Register `sync`."""
-    parser = commands.add_parser(
-        "sync",
-        help="pull tickets and satisfaction ratings from Zendesk's or Freshdesk's API",
-        description="Incremental: resumes where the last sync stopped (the cursor is kept in "
-        "the database). Needs ZENDESK_URL, ZENDESK_EMAIL and ZENDESK_API_TOKEN, or "
-        "FRESHDESK_URL and FRESHDESK_API_KEY.",
-    )
-    parser.add_argument("source", choices=["zendesk", "freshdesk"])
-    parser.add_argument(
-        "--since", type=date.fromisoformat, metavar="YYYY-MM-DD",
-        help="where a first sync starts (default: 90 days ago); later syncs resume instead",
-    )  # fmt: skip
-    parser.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
 
 
 def run(

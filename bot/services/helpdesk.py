@@ -16,6 +16,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlmodel import Session, SQLModel
 
 from bot.services import rollup_writes, rollups
+from bot.services.formats import SURVEY_COLUMNS, SURVEY_HEADER, TICKET_COLUMNS, TICKET_HEADER
 from bot.services.helpdesk_agents import Resolved
 from bot.services.helpdesk_values import BUSINESS_COLUMNS as BUSINESS_COLUMNS
 from bot.services.helpdesk_values import NOT_RATED as NOT_RATED
@@ -33,18 +34,9 @@ from bot.store import bulk
 from bot.store.models import utcnow
 
 Kind = Literal["tickets", "surveys"]
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "tickets": (
-        "ticket_id", "agent", "created_at", "first_response_at", "solved_at", "agent_replies",
-        "reopened", "channel", "first_response_business_minutes", "resolution_business_minutes",
-    ),
-    "surveys": ("response_id", "ticket_id", "agent", "kind", "score", "comment", "submitted_at"),
-}  # fmt: skip
+COLUMNS: dict[str, tuple[str, ...]] = {"tickets": TICKET_COLUMNS, "surveys": SURVEY_COLUMNS}
 # The header must name these (a row may leave them empty: an unassigned ticket is kept).
-HEADER: dict[str, tuple[str, ...]] = {
-    "tickets": ("ticket_id", "agent", "created_at"),
-    "surveys": ("response_id", "agent", "kind", "score", "submitted_at"),
-}
+HEADER: dict[str, tuple[str, ...]] = {"tickets": TICKET_HEADER, "surveys": SURVEY_HEADER}
 BATCH = 1000
 
 Resolve = Callable[[str], Resolved]

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.services.formats import SOURCES as SOURCES
 from bot.services.helpdesk import TIME_FIELDS, Kind, RecordError, local_time
 
-SOURCES = ("csv", "zendesk", "freshdesk", "intercom")
 ZONE_IN_HEADER = re.compile(r"^(?P<name>.*?)\s*\((?P<zone>[A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)*)\)$")
 
 
