@@ -1,5 +1,5 @@
 """Weekly digests: what they say, claimed once per team and week by two clocks, posted with the
-trend chart in the thread through the fake Slack, skipped when too late; and milestones."""
+trend chart in the thread through the fake Slack, skipped when too late."""
 
 import dataclasses
 import json
@@ -16,20 +16,18 @@ from bot import delivery
 from bot.__main__ import main
 from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
-from bot.scheduler import run_checkins, run_digests, run_milestones
+from bot.scheduler import run_checkins, run_digests
 from bot.services import (
     digest,
     digest_claims,
     helpdesk,
-    milestones,
-    outbox,
     teams,
     trend_chart,
 )
 from bot.services.helpdesk_agents import Resolved
 from bot.store import repos
 from bot.store.db import make_engine, make_session_factory
-from bot.store.models import Outbox, OutboxStatus, Person, Reflection, Team
+from bot.store.models import Outbox, Team
 from tests.checkin_helpers import add_agents
 from tests.fakeslack import FakeSlack
 
@@ -277,84 +275,6 @@ def test_dry_run_writes_the_digest_and_the_chart(
     assert main(["digest", "--team", "Nope", "--workspace", "T0001"]) == 2
     assert main([*args[:3], "--week", "2030-W01", "--workspace", "T0001"]) == 2
     assert "has not ended" in capsys.readouterr().err
-
-
-def test_milestones_are_posted_once_and_respect_opt_outs(tier1: Team, engine: Engine) -> None:
-    """CSAT target met last week is celebrated once; 5 top scores name the agent unless they
-    opted out."""
-    monday = datetime(2026, 11, 24, 12, tzinfo=UTC)
-    for _ in range(2):
-        with Session(engine) as session:
-            milestones.claim_due(session=session, now=monday)
-            session.commit()
-    posts = _rows(engine, "milestone")
-    keys = sorted(r.key for r in posts)
-    assert f"milestone:{tier1.id}:{WEEK}:csat" in keys
-    assert any(k.endswith(f"{WEEK}:top_csat") for k in keys)
-    assert len(keys) == len(set(keys))
-    with Session(engine) as session:
-        for row in session.exec(select(Outbox).where(Outbox.kind == "milestone")).all():
-            session.delete(row)
-        ana = session.exec(select(Person).where(Person.slack_user_id == "U0ANA")).one()
-        ana.milestones_opt_out = True
-        session.add(ana)
-        session.commit()
-        milestones.claim_due(session=session, now=monday)
-        session.commit()
-    assert not any("U0ANA" in r.payload for r in _rows(engine, "milestone"))
-
-
-def _reflected(engine: Engine, agent: str, shifts: int, before: datetime) -> None:
-    """`shifts` answered check-ins on consecutive days before `before` (prompt sent, answered)."""
-    with Session(engine) as session:
-        person = session.exec(select(Person).where(Person.slack_user_id == agent)).one()
-        assert person.id is not None
-        for n in range(1, shifts + 1):
-            day = (before - timedelta(days=n)).date()
-            outbox.claim(
-                session, key=f"prompt:{person.id}:{day}", kind="prompt", workspace_id="T0001",
-                channel=agent, person_id=person.id, payload={"shift_date": day.isoformat()},
-                due=before - timedelta(days=n), now=before, status=OutboxStatus.SENT,
-                shift_date=day,
-            )  # fmt: skip
-            session.add(Reflection(workspace_id="T0001", person_id=person.id, shift_date=day))
-        session.commit()
-
-
-def test_milestones_reach_the_celebration_channel_once_and_escaped(
-    tier1: Team, engine: Engine, deps: Deps, fake_slack: FakeSlack, db_url: str
-) -> None:
-    """Targets met, five top scores and a 10-shift streak are each posted once through Slack, with
-    two clocks claiming; a team name cannot ping the channel."""
-    monday = datetime(2026, 11, 24, 12, tzinfo=UTC)
-    with Session(engine) as session:
-        team = session.get(Team, tier1.id)
-        assert team is not None
-        team.name = "Tier 1 <!channel>"
-        session.add(team)
-        session.commit()
-    _reflected(engine, "U0BEN", 10, monday)
-    second = make_engine(db_url)
-    for clock in (engine, second, engine):
-        run_milestones(
-            dataclasses.replace(
-                deps, engine=clock, session=make_session_factory(clock), clock=lambda: monday
-            )
-        )
-        delivery.deliver_due(dataclasses.replace(deps, clock=lambda: monday), RENDERERS)
-    second.dispose()
-    posted = [json.dumps(m, ensure_ascii=False) for m in fake_slack.messages_to("C0CELEB")]
-    assert len(posted) == 4
-    target, fcr, top, streak = (
-        next(p for p in posted if words in p)
-        for words in ("met its CSAT", "met its first-contact", "top CSAT scores", "in a row")
-    )
-    assert "resolution target last week: 100 % (target 70 %)" in fcr
-    assert "Tier 1 &lt;!channel&gt; met its CSAT target last week: 100 % (target" in target
-    assert "<!channel>" not in " ".join(posted)
-    assert "<@U0ANA> collected 5 top CSAT scores" in top
-    assert "<@U0BEN> has reflected on 10 shifts in a row" in streak
-    assert {r.status for r in _rows(engine, "milestone")} == {"sent"}
 
 
 def test_the_digest_fallback_text_is_escaped_like_its_blocks(

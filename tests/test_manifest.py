@@ -74,6 +74,16 @@ def test_every_manifest_event_reaches_a_listener(
             "subtype": "message_changed",
         },
         "user_change": {"type": "user_change", "user": {"id": "U0NOBODY", "tz": "UTC"}},
+        **{
+            name: {
+                "type": name,
+                "user": "U0AGENT",
+                "reaction": "thumbsup",
+                "item_user": "U0LEAD",
+                "item": {"type": "message", "channel": "C0GENERAL", "ts": "1.000001"},
+            }
+            for name in ("reaction_added", "reaction_removed")
+        },
     }
     for name in manifest["settings"]["event_subscriptions"]["bot_events"]:
         assert dispatch.event(samples[name]).status == 200, name

@@ -10,6 +10,7 @@ from bot.blocks.dm import dm_reply_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
 from bot.listeners.profiles import profile_from_users_info
+from bot.listeners.reactions import handle_reaction_added, handle_reaction_removed
 from bot.services import people
 from bot.store import repos
 
@@ -65,6 +66,8 @@ EVENT_HANDLERS: dict[str, tuple[str, Callable[..., None]]] = {
     "app_home_opened": ("app_home_opened", handle_app_home_opened),
     "message.im": ("message", handle_direct_message),
     "user_change": ("user_change", handle_user_change),
+    "reaction_added": ("reaction_added", handle_reaction_added),
+    "reaction_removed": ("reaction_removed", handle_reaction_removed),
 }
 
 

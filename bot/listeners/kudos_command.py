@@ -18,7 +18,8 @@ from bot.services import kudos, periods
 from bot.store import repos
 from bot.store.models import Person
 
-PERIODS = {"week": "this-week", "month": "this-month", "all": None}
+PERIODS = {"week": "this-week", "month": "this-month", "ever": None}
+LABELS = {"week": "this week", "month": "this month", "ever": "of all time"}
 
 
 def handle_kudos_command(
@@ -53,17 +54,27 @@ def handle_kudos_command(
 
 
 def _top(deps: Deps, workspace_id: str, me: Person, words: list[str], say: Any) -> None:
-    word = words[0].lower() if words else "week"
-    if word not in PERIODS:
-        say("Say `top week`, `top month` or `top all`.")
+    """`top [week|month|ever] [all]`: your teams' board (`all`: the workspace's)."""
+    asked = [word.lower() for word in words]
+    everyone = "all" in asked
+    rest = [word for word in asked if word != "all"]
+    word = rest[0] if rest else "week"
+    if word not in PERIODS or len(rest) > 1:
+        say("Say `top`, `top month` or `top ever`, and add `all` for every team: "
+            "`/cx-kudos top month all`.")  # fmt: skip
         return
     zone = me.timezone_override or me.timezone or "UTC"
     grammar = PERIODS[word]
     period = periods.parse(grammar, now=deps.clock(), zone=zone) if grammar else None
     with deps.session() as session:
-        board = kudos.leaderboard(session=session, workspace_id=workspace_id, period=period)
-    label = {"week": "this week", "month": "this month", "all": "of all time"}[word]
-    say(f"Kudos {label}", blocks=[b.to_dict() for b in blocks.board_blocks(board, label)])
+        mine = repos.team_list_of(session=session, person=repos.fresh(session, me))
+        scope = None if everyone or not mine else [t.id for t in mine if t.id is not None]
+        board = kudos.leaderboard(session=session, workspace_id=workspace_id, period=period,
+                                  team_ids=scope)  # fmt: skip
+        names = ", ".join(t.name for t in mine)
+    where = "everyone" if scope is None else names
+    label = f"{LABELS[word]}, {where}"
+    say(f"Kudos {escape(label)}", blocks=[b.to_dict() for b in blocks.board_blocks(board, label)])
 
 
 def _opt(deps: Deps, me: Person, what: str, words: list[str], say: Any) -> None:

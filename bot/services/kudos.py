@@ -15,7 +15,7 @@ from bot.services.feedback import claim
 from bot.services.people import MENTIONS
 from bot.services.periods import Period
 from bot.store import repos
-from bot.store.models import Kudos, KudosRecipient, Person, Team
+from bot.store.models import Kudos, KudosRecipient, Membership, Person, Team
 
 MIN_REASON = 10
 MAX_REASON = 500
@@ -49,6 +49,29 @@ def _plain(text: str, channels: list[str]) -> str:
     return PLACEHOLDER.sub(lambda found: channels[int(found[1])], text)
 
 
+def _channels_aside(text: str) -> tuple[str, list[str]]:
+    """Slack writes a channel mention as <#C…|name>: not a #value. Set them aside first (as
+    placeholders `_plain` puts back as #name)."""
+    channels: list[str] = []
+
+    def aside(found: re.Match[str]) -> str:
+        channels.append(f"#{found[2] or found[1]}")
+        return f"\x00{len(channels) - 1}\x00"
+
+    return CHANNEL.sub(aside, text), channels
+
+
+def from_message(text: str) -> tuple[str, list[str]]:
+    """A Slack message as a kudos reason (the words people see, cut to MAX_REASON) and the
+    #values written in it (channel names are not values)."""
+    rest, channels = _channels_aside(text)
+    values = [value.lower() for value in VALUE.findall(rest)]
+    reason = " ".join(_plain(rest, channels).split())
+    if len(reason) > MAX_REASON:
+        reason = reason[: MAX_REASON - 1].rstrip() + "…"
+    return reason or "(a message with no text)", values
+
+
 def parse(text: str) -> Parsed:
     """`@a @b for <reason> #value` → the people, the reason and the value (or KudosError)."""
     rest = text.strip()
@@ -58,14 +81,7 @@ def parse(text: str) -> Parsed:
         rest = rest[found.end() :].strip()
     if not users:
         raise KudosError("Say who you're thanking: `/cx-kudos @agent for <reason> [#value]`.")
-    # Slack writes a channel mention as <#C…|name>: not a #value. Set them aside first.
-    channels: list[str] = []
-
-    def aside(found: re.Match[str]) -> str:
-        channels.append(f"#{found[2] or found[1]}")
-        return f"\x00{len(channels) - 1}\x00"
-
-    rest = CHANNEL.sub(aside, rest)
+    rest, channels = _channels_aside(rest)
     values = VALUE.findall(rest)
     reason = _plain(VALUE.sub("", rest), channels).strip()
     reason = re.sub(r"^for\b", "", reason, flags=re.IGNORECASE).strip(" :-—")
@@ -156,8 +172,9 @@ class Board:
 
 
 def leaderboard(*, session: Session, workspace_id: str, period: Period | None,
-                top: int = 10) -> Board:  # fmt: skip
-    """The workspace's leaderboard for a period (None: all time)."""
+                top: int = 10, team_ids: list[int] | None = None) -> Board:  # fmt: skip
+    """The leaderboard for a period (None: all time): of the people on `team_ids` (kudos they
+    received and gave), or of the whole workspace (None)."""
     query = select(Kudos).where(Kudos.workspace_id == workspace_id)
     if period is not None:
         query = query.where(col(Kudos.created_at) >= period.start,
@@ -176,6 +193,18 @@ def leaderboard(*, session: Session, workspace_id: str, period: Period | None,
         ).all()
     }
     hidden = {pid for pid, p in people.items() if p.leaderboard_opt_out}
+    if team_ids is not None:
+        members = set(
+            session.exec(
+                select(Membership.person_id).where(col(Membership.team_id).in_(team_ids))
+            ).all()
+        )
+        hidden_here = {pid for pid in hidden if pid in members}
+        counted = members - hidden
+        received = Counter(people[r.person_id].slack_user_id for r in recipients
+                           if r.person_id in counted)  # fmt: skip
+        given = Counter(people[k.giver_id].slack_user_id for k in found if k.giver_id in counted)
+        return Board(received.most_common(top), given.most_common(top), len(hidden_here))
     received = Counter(people[r.person_id].slack_user_id for r in recipients
                        if r.person_id not in hidden)  # fmt: skip
     given = Counter(people[k.giver_id].slack_user_id for k in found if k.giver_id not in hidden)

@@ -1,20 +1,27 @@
-"""Milestones, posted once each (a unique key per milestone) to the team's celebration channel:
-the team met its CSAT or FCR target last week; an agent got 5+ top CSAT scores (5 of 5) last
-week; reflection streaks of 10, 25 and 50 shifts. Agents who opted out are never named."""
+"""Milestones, each reached once ever (a unique key per milestone): the team met its CSAT or FCR
+target last week; an agent got the team's number (default 5) of top CSAT scores (5 of 5) last
+week; reflection streaks of 10, 25 and 50 shifts. A team's milestones reached in a day go out
+together in one celebration post to its channel — one post per team per day. Nothing is
+celebrated about a week that began before the team existed, or before the agent joined it.
+Agents who opted out are never named."""
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import func, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.services import digest, history, metrics, outbox
 from bot.services.periods import Period
-from bot.store.models import OutboxStatus, Person, SurveyResponse, Team
+from bot.store.models import Membership, Milestone, Person, SurveyResponse, Team, TeamRole
 
-KIND = "milestone"
-TOP_SCORES = 5
+KIND = "milestone"  # a milestone's key prefix (and the kind of the one-post-each of old)
+POST = "celebration"  # the outbox kind of a team's day's post
+SKIPPED = "skipped"  # post_key of a milestone recorded but never posted (a lower streak)
 STREAKS = (10, 25, 50)
 
 
@@ -45,18 +52,57 @@ def claim_due(*, session: Session, now: datetime, team_ids: list[int] | None = N
     for team in teams:
         claimed += _team_targets(session, team, now) + _top_scores(session, team, now)
         claimed += _streaks(session, team, now)
+        _claim_post(session, team, now)
     return claimed
 
 
 def _post(session: Session, team: Team, key: str, payload: dict[str, Any], now: datetime,
-          status: OutboxStatus = OutboxStatus.PENDING) -> int:  # fmt: skip
-    """Claim one milestone shout-out (bot.blocks.kudos renders it from `payload`)."""
-    assert team.celebration_channel_id is not None
-    return len(outbox.claim(
-        session, key=key, kind=KIND, workspace_id=team.workspace_id,
+          skipped: bool = False) -> int:  # fmt: skip
+    """Record one milestone unless its key was reached before (1, else 0); it waits for the
+    team's next celebration post (or, `skipped`, is only recorded)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(Milestone)
+        .values(
+            workspace_id=team.workspace_id,
+            team_id=team.id,
+            key=key,
+            payload=json.dumps({"team": team.name, **payload}),
+            reached_at=now,
+            post_key=SKIPPED if skipped else None,
+        )
+        .on_conflict_do_nothing()
+        .returning(col(Milestone.id))
+    )
+    return len(session.execute(statement).all())
+
+
+def _claim_post(session: Session, team: Team, now: datetime) -> int:
+    """The team's one celebration post of the day (its zone), listing the milestones waiting;
+    a second clock (or a later run the same day) posts nothing, and what it missed waits for
+    tomorrow's."""
+    waiting = session.exec(
+        select(Milestone)
+        .where(Milestone.team_id == team.id, col(Milestone.post_key).is_(None))
+        .order_by(col(Milestone.id))
+    ).all()
+    if not waiting or team.celebration_channel_id is None:
+        return 0
+    day = now.astimezone(ZoneInfo(team.timezone)).date()
+    key = f"{POST}:{team.id}:{day.isoformat()}"
+    items = [json.loads(m.payload) for m in waiting]
+    claimed = outbox.claim(
+        session, key=key, kind=POST, workspace_id=team.workspace_id,
         channel=team.celebration_channel_id, person_id=None,
-        payload={"team": team.name, **payload}, due=now, now=now, status=status,
-    ))  # fmt: skip
+        payload={"team": team.name, "items": items}, due=now, now=now,
+    )  # fmt: skip
+    if claimed:
+        session.execute(
+            update(Milestone)
+            .where(col(Milestone.id).in_([m.id for m in waiting]))
+            .values(post_key=key)
+        )
+    return len(claimed)
 
 
 def _week_key(week: Period) -> str:
@@ -82,7 +128,16 @@ def _team_targets(session: Session, team: Team, now: datetime) -> int:
 
 def _top_scores(session: Session, team: Team, now: datetime) -> int:
     week = last_week(team, now)
+    if week.start < team.created_at:
+        return 0
     subject = digest.subject_of(session, team)
+    joined = dict(
+        session.exec(
+            select(Membership.person_id, Membership.created_at).where(
+                Membership.team_id == team.id, Membership.role == TeamRole.AGENT.value
+            )
+        ).all()
+    )
     rows = session.exec(
         select(SurveyResponse.person_id, func.count())
         .where(
@@ -97,8 +152,11 @@ def _top_scores(session: Session, team: Team, now: datetime) -> int:
     claimed = 0
     for person_id, count in rows:
         person = session.get(Person, person_id)
-        if person is None or person.milestones_opt_out or count < TOP_SCORES:
+        if person is None or person.milestones_opt_out or count < team.top_csat_scores:
             continue
+        since = joined.get(person.id or 0)
+        if since is None or since > week.start:
+            continue  # not on the team all that week: not the team's to celebrate
         key = f"{KIND}:{person.id}:{_week_key(week)}:top_csat"
         payload = {"what": "top_csat", "user": person.slack_user_id, "count": count}
         claimed += _post(session, team, key, payload, now)
@@ -117,7 +175,7 @@ def _streaks(session: Session, team: Team, now: datetime) -> int:
         streak = found[person.id]
         reached = [n for n in STREAKS if streak >= n]
         for n in reached:  # only the highest new one is posted; lower ones are just recorded
-            status = OutboxStatus.PENDING if n == reached[-1] else OutboxStatus.MISSED
             payload = {"what": "streak", "user": person.slack_user_id, "count": n}
-            claimed += _post(session, team, f"{KIND}:{person.id}:streak:{n}", payload, now, status)
+            claimed += _post(session, team, f"{KIND}:{person.id}:streak:{n}", payload, now,
+                             skipped=n != reached[-1])  # fmt: skip
     return claimed

@@ -88,6 +88,8 @@ class Team(SQLModel, table=True):
     holiday_subdivision: str | None = Field(default=None, max_length=16)
     # KPI targets; defaults and their sources in bot/services/team_settings.py (DEFAULT_TARGETS).
     csat_target_pct: float = 85.0
+    top_csat_scores: int = 5  # top CSAT scores (5 of 5) in a week that make a milestone
+    kudos_emoji: str = Field(default="star2", max_length=64)  # reacting with it gives kudos
     nps_target: float = 30.0
     fcr_target_pct: float = 70.0
     frt_target_minutes: int = 240
@@ -196,6 +198,22 @@ class Outbox(SQLModel, table=True):
     sent_at: datetime | None = None
     message_ts: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Milestone(SQLModel, table=True):
+    """A milestone reached (once, ever: its key), waiting for or part of its team's day's
+    celebration post (`post_key`: that post's outbox key; "skipped": recorded, never posted)."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=32)
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="CASCADE",
+                                index=True)  # fmt: skip
+    key: str = Field(max_length=200)
+    payload: str = Field(default="{}", sa_type=Text)  # JSON, as bot.blocks.kudos shows it
+    reached_at: datetime
+    post_key: str | None = Field(default=None, max_length=200)
 
 
 class Reflection(SQLModel, table=True):
@@ -435,6 +453,8 @@ class FeedbackAnswer(SQLModel, table=True):
 class Kudos(SQLModel, table=True):
     """A shout-out: who thanked whom (KudosRecipient), for what, with which team value."""
 
+    __table_args__ = (UniqueConstraint("workspace_id", "source_key"),)
+
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=32)
     giver_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
@@ -443,6 +463,8 @@ class Kudos(SQLModel, table=True):
     value: str | None = Field(default=None, max_length=40)
     given_on: date  # the giver's local date, for the daily cap
     created_at: datetime = Field(index=True)
+    # A kudos given by reacting to a message: "reaction:<channel>:<ts>:<reactor>" (once each).
+    source_key: str | None = Field(default=None, max_length=120)
 
 
 class KudosRecipient(SQLModel, table=True):

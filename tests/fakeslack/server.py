@@ -99,6 +99,8 @@ class FakeSlack:
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
+            "chat.delete": self._chat_delete,
+            "conversations.replies": self._conversations_replies,
             "views.open": self._views_open,
             "views.publish": self._views_publish,
             "views.update": self._views_update,
@@ -231,6 +233,14 @@ class FakeSlack:
         """Every call so far, oldest first."""
         with self._lock:
             return list(self._calls)
+
+    def add_message(self, channel: str, user: str, text: str) -> str:
+        """A message a person wrote in a channel (for reactions to it); its ts."""
+        ts = f"{int(time.time())}.{next(self._ids):06d}"
+        with self._lock:
+            self._messages[(channel, ts)] = {"type": "message", "user": user, "text": text,
+                                             "ts": ts}  # fmt: skip
+        return ts
 
     def messages_to(self, channel: str) -> list[Params]:
         """Messages posted (and not faulted) in a channel; a user ID means their DM."""
@@ -444,6 +454,33 @@ class FakeSlack:
             _validate_blocks(params["blocks"])
         self._messages[key].update(text=params.get("text"), blocks=params.get("blocks"))
         return {"channel": key[0], "ts": key[1]}
+
+    def _chat_delete(self, params: Params) -> Params:
+        key = (params["channel"], params["ts"])
+        with self._lock:
+            if key not in self._messages:
+                raise SlackError("message_not_found")
+            del self._messages[key]
+        return {"channel": key[0], "ts": key[1]}
+
+    def _conversations_replies(self, params: Params) -> Params:
+        """The thread of `ts` (or, with `latest` = `oldest` = `ts` and inclusive, just that
+        message): messages people wrote (add_message) and the app posted."""
+        channel = params["channel"]
+        if channel not in self.channels and not channel.startswith("D"):
+            raise SlackError("channel_not_found")
+        ts = str(params["ts"])
+        with self._lock:
+            found = [
+                m for (where, at), m in self._messages.items()
+                if where == channel and (at == ts or m.get("thread_ts") == ts)
+            ]  # fmt: skip
+        if not found:
+            raise SlackError("thread_not_found")
+        if params.get("latest") and params.get("oldest"):
+            low, high = float(params["oldest"]), float(params["latest"])
+            found = [m for m in found if low <= float(m["ts"]) <= high]
+        return {"messages": sorted(found, key=lambda m: float(m["ts"])), "has_more": False}
 
     def _validated_view(self, view: Params) -> Params:
         View(**view).validate_json()

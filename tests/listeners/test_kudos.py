@@ -115,19 +115,46 @@ def test_the_daily_cap(team: None, slack: SlackDriver, fake_slack: FakeSlack) ->
 def test_leaderboard_counts_and_respects_opt_out(
     team: None, slack: SlackDriver, fake_slack: FakeSlack
 ) -> None:
-    """`top week` lists kudos received and given; someone who opted out is left off."""
+    """`top` lists kudos received and given this week; someone who opted out is left off."""
     slack.command("/cx-kudos", "<@U0BEN> for calming a furious customer", user_id="U0ANA")
     slack.command("/cx-kudos", "<@U0BEN> for a brilliant macro", user_id="U0CAT")
     _posts(fake_slack, 2)
-    slack.command("/cx-kudos", "top week", user_id="U0ANA")
+    slack.command("/cx-kudos", "top", user_id="U0ANA")
     board = _said(fake_slack, 3)
     assert "1. <@U0BEN> — 2" in board
+    assert "Kudos this week, Tier 1" in board
     slack.command("/cx-kudos", "leaderboard off", user_id="U0BEN")
     assert "off the kudos leaderboards" in _said(fake_slack, 4)
-    slack.command("/cx-kudos", "top all", user_id="U0ANA")
+    slack.command("/cx-kudos", "top ever", user_id="U0ANA")
     board = _said(fake_slack, 5)
     assert "<@U0BEN>" not in board
-    assert "1 people chose to stay off" in board
+    assert "1 person chose to stay off" in board
+
+
+def test_the_leaderboard_is_your_teams_unless_you_ask_for_all(
+    team: None, slack: SlackDriver, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """Billing's Dan thanked by Billing's Eve stays off Tier 1's board; `top all` shows both
+    teams."""
+    add_agents(engine, fake_slack, dict.fromkeys(("U0DAN", "U0EVE"), "UTC"), team="Billing")
+    with Session(engine) as session:
+        billing = teams.find(session=session, workspace_id="T0001", name="Billing")
+        assert billing is not None
+        billing.celebration_channel_id = CHANNEL
+        session.add(billing)
+        session.commit()
+    slack.command("/cx-kudos", "<@U0BEN> for calming a furious customer", user_id="U0ANA")
+    slack.command("/cx-kudos", "<@U0DAN> for untangling the invoices", user_id="U0EVE")
+    _posts(fake_slack, 2)
+    slack.command("/cx-kudos", "top", user_id="U0ANA")
+    mine = _said(fake_slack, 3)
+    assert "<@U0BEN>" in mine
+    assert "U0DAN" not in mine
+    assert "U0EVE" not in mine
+    slack.command("/cx-kudos", "top all", user_id="U0ANA")
+    everyone = _said(fake_slack, 4)
+    assert "<@U0DAN>" in everyone
+    assert "Kudos this week, everyone" in everyone
 
 
 def _home(slack: SlackDriver, fake: FakeSlack, user: str) -> str:

@@ -180,3 +180,29 @@ def test_a_stale_copy_of_a_person_does_not_undo_a_newer_change(engine: Engine) -
         session.commit()
         session.refresh(person)
         assert (person.display_name, person.leaderboard_opt_out) == ("Ana", True)
+
+
+def test_milestones_celebrated_before_the_daily_post_are_not_celebrated_again(
+    db_url: str,
+) -> None:
+    """Upgrading from one post per milestone: each milestone already posted is recorded as
+    reached and posted, so the new daily post never repeats it."""
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "0014")
+    now = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO workspace (id, created_at) VALUES ('T0001', :now)"),
+                           {"now": now})  # fmt: skip
+        connection.execute(
+            text(
+                "INSERT INTO outbox (workspace_id, key, kind, channel, payload, due_at, status, "
+                "attempts, next_attempt_at, created_at) VALUES ('T0001', 'milestone:7:streak:10', "
+                "'milestone', 'C0CELEB', '{}', :now, 'sent', 1, :now, :now)"
+            ),
+            {"now": now},
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT key, post_key FROM milestone")).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [("milestone:7:streak:10", "milestone:7:streak:10")]
