@@ -30,6 +30,7 @@ from bot.services import (
     one_on_one_schedule,
     prompt_claims,
     summaries,
+    welcome,
 )
 from bot.store import repos
 from bot.store.models import ClockHeartbeat, Team
@@ -92,6 +93,7 @@ def claim_checkins(deps: Deps) -> None:
         session.commit()
     with deps.session() as session:
         reminders += alerts.claim_due(session=session, now=now)
+        reminders += welcome.claim_due(session=session, now=now)
         session.commit()
     if report.claimed or report.missed or reminders:
         logger.info(

@@ -3,7 +3,9 @@
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -13,14 +15,17 @@ from slack_sdk.models.views import View
 
 from bot.blocks.actions import home_action_blocks
 from bot.blocks.checkins import home_history_blocks
-from bot.blocks.common import escape, section
+from bot.blocks.common import escape, plural, section
 from bot.blocks.shifts import home_schedule_blocks
 from bot.blocks.team_view import delivery_problem_blocks, team_week_blocks
 from bot.blocks.teams import home_teams_blocks
+from bot.blocks.welcome import TEST_CHECKIN
 from bot.services.history import History
 from bot.services.people import Role, Standing
+from bot.services.setup_checklist import Step
 from bot.services.shifts import ShiftOverview
 from bot.services.team_view import DeliveryProblem, TeamWeek
+from bot.services.templates import DEFAULT
 from bot.store.models import ActionItem, Team
 
 MAX_HOME_BLOCKS = 100
@@ -46,11 +51,11 @@ def _role_line(standing: Standing) -> str:
     return " ".join(parts)
 
 
-def _what_next(standing: Standing) -> list[str]:
+def _what_next(standing: Standing, questions: Sequence[str]) -> list[str]:
+    asked = "\n".join(f"  • {escape(q)}" for q in questions)
     lines = [
-        "*At the end of each shift* I'll DM you three questions: what went well, what you'd do "
-        "differently, and what training would help. Your answers build a private history, "
-        "streaks and action items.",
+        f"*At the end of each shift* I'll DM you {plural(len(questions), 'question')}:\n"
+        f"{asked}\nYour answers build a private history, streaks and action items.",
         "*Peer feedback*: ask colleagues how you're doing with `/cx-feedback`, "
         "anonymously if they prefer.",
         "*Your numbers*: CSAT, NPS, first-contact resolution and response times with "
@@ -63,9 +68,26 @@ def _what_next(standing: Standing) -> list[str]:
             "your team allows it — their latest reflections here; `/cx-1on1 @agent` gives you "
             "a 1:1 agenda."
         )
-    if standing.role is Role.ADMIN:
-        lines.append("*As an admin* start with `/cx-team` to create teams and add people.")
     return lines
+
+
+def checklist_blocks(steps: Sequence[Step]) -> list[Block]:
+    """An admin's set-up checklist, ticked from what is done; nothing once all is."""
+    if all(step.done for step in steps):
+        return []
+    done = sum(1 for step in steps if step.done)
+    lines = [
+        f"{':white_check_mark:' if step.done else ':white_large_square:'} "
+        + (f"~{step.what}~" if step.done else f"*{step.what}* — {step.how}")
+        for step in steps
+    ]
+    return [
+        section(f"*Set up CX Coach* ({done} of {len(steps)} done)\n" + "\n".join(lines)),
+        ActionsBlock(elements=[
+            ButtonElement(text="Send me a test check-in", action_id=TEST_CHECKIN, value="test")
+        ]),
+        DividerBlock(),
+    ]  # fmt: skip
 
 
 def view(
@@ -78,10 +100,13 @@ def view(
     action_items: Sequence[ActionItem] | None = None,
     received: Sequence[Block] = (),
     reading: Sequence[Block] = (),
+    questions: Sequence[str] = (),
+    checklist: Sequence[Step] = (),
 ) -> View:
     """The home tab for one person: their history and action items, feedback and kudos
     (`received`), their schedule when known, and the teams they manage; `reading`: who read
-    their reflections, and for a lead the team's latest reflections."""
+    their reflections, and for a lead the team's latest reflections; `questions`: those the
+    person answers; `checklist`: an admin's set-up steps (shown until all are done)."""
     admin = standing.role is Role.ADMIN
     team_section = home_teams_blocks(managed, admin=admin) if admin or managed else []
     zone = escape(standing.timezone) if standing.timezone else "not set in your Slack profile"
@@ -90,6 +115,7 @@ def view(
         section(f"Hi <@{standing.slack_user_id}>! {_role_line(standing)}"),
         ContextBlock(elements=[MarkdownTextObject(text=f"Your time zone: {zone}")]),
         DividerBlock(),
+        *(checklist_blocks(checklist) if admin and checklist else []),
         *(home_history_blocks(history) if history is not None else []),
         *reading,
         *(home_action_blocks(action_items) if action_items is not None else []),
@@ -101,7 +127,7 @@ def view(
         *team_section,
         *([DividerBlock()] if team_section else []),
         section("*What CX Coach will do for you*"),
-        *(section(line) for line in _what_next(standing)),
+        *(section(line) for line in _what_next(standing, questions or [q.text for q in DEFAULT])),
         DividerBlock(),
         ContextBlock(
             elements=[

@@ -14,6 +14,7 @@ from bot.listeners import (
     reading,
     summary,
     team_admin,
+    welcome,
 )
 
 
@@ -30,3 +31,4 @@ def register_listeners(app: App) -> None:
     reading.register(app)
     one_on_one.register(app)
     summary.register(app)
+    welcome.register(app)

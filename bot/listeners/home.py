@@ -24,7 +24,9 @@ from bot.services import (
     kudos,
     people,
     reading,
+    reflections,
     schedule,
+    setup_checklist,
     shifts,
     team_view,
 )
@@ -78,9 +80,16 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
                 read += lead_home_blocks(
                     team, reading.latest_for_team(session=session, team=team, now=now)
                 )
+        questions, _ = reflections.template_of(session=session, person=person)
+        checklist = (
+            setup_checklist.steps(session=session, workspace_id=workspace_id)
+            if actor.is_admin
+            else []
+        )
     view = home.view(
-        standing, overview, managed, past, weeks, problems, items, [*feedback, *thanked], read
-    )
+        standing, overview, managed, past, weeks, problems, items, [*feedback, *thanked], read,
+        questions=[q.text for q in questions], checklist=checklist,
+    )  # fmt: skip
     client.views_publish(user_id=user_id, view=view)
 
 
