@@ -18,9 +18,18 @@ def load_manifest(path: Path = MANIFEST_PATH) -> dict[str, Any]:
     return manifest
 
 
+def base_url(public_url: str) -> str:
+    """The app's address as operators paste it (with or without a trailing slash or the
+    `/slack/events` path itself), reduced to what comes before that path."""
+    url = public_url.strip().rstrip("/")
+    if url.endswith("/slack/events"):
+        url = url[: -len("/slack/events")].rstrip("/")
+    return url
+
+
 def for_http_mode(manifest: dict[str, Any], public_url: str) -> dict[str, Any]:
     """The same app, receiving requests at `public_url`/slack/events instead of over Socket Mode."""
-    endpoint = public_url.rstrip("/") + "/slack/events"
+    endpoint = base_url(public_url) + "/slack/events"
     http: dict[str, Any] = json.loads(json.dumps(manifest))  # a deep copy
     http["settings"]["socket_mode_enabled"] = False
     http["settings"]["event_subscriptions"]["request_url"] = endpoint

@@ -4,7 +4,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from bot.config import Settings
-from bot.manifest import MANIFEST_PATH, for_http_mode, load_manifest, new_app_link
+from bot.manifest import MANIFEST_PATH, base_url, for_http_mode, load_manifest, new_app_link
 
 STEPS = (
     "Open the link above, pick your workspace, review and click <b>Create</b>.",
@@ -17,6 +17,18 @@ STEPS = (
     "HTTP mode instead: set <code>SLACK_SIGNING_SECRET</code> from <b>Basic Information</b>.",
     "Restart CX Coach (<code>make run</code>).",
 )
+
+
+def url_problem(public_url: str) -> str | None:
+    """Why a pasted public URL cannot receive Slack's requests, or None when it can."""
+    parts = urlsplit(public_url.strip())
+    if parts.scheme == "http":
+        return (f"{public_url} starts with http://: Slack sends requests only to https:// "
+                "addresses. Put CX Coach behind HTTPS, or use Socket Mode.")  # fmt: skip
+    if parts.scheme != "https" or not parts.hostname or " " in public_url.strip():
+        return (f"{public_url} is not a web address; paste it as https://your-host "
+                "(for example https://cx.example.com).")  # fmt: skip
+    return None
 
 
 def render(settings: Settings, public_url: str | None = None) -> str:
@@ -32,13 +44,16 @@ def render(settings: Settings, public_url: str | None = None) -> str:
         links = [
             f'<a href="{escape(new_app_link(manifest))}">Create the Slack app (Socket Mode)</a>'
         ]
-        if public_url and urlsplit(public_url).scheme == "https":
+        problem = url_problem(public_url) if public_url else None
+        if public_url and problem is None:
             http_link = new_app_link(for_http_mode(manifest, public_url))
             links.append(
                 f'<a href="{escape(http_link)}">Create the Slack app (HTTP mode, '
-                f"requests to {escape(public_url)}/slack/events)</a>"
+                f"requests to {escape(base_url(public_url))}/slack/events)</a>"
             )
         link_html = "<p>" + "<br>".join(links) + "</p>"
+        if problem:
+            link_html += f'<p role="alert"><b>{escape(problem)}</b></p>'
     steps = "".join(f"<li>{step}</li>" for step in STEPS)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CX Coach — setup</title>

@@ -103,6 +103,35 @@ def test_setup_page_builds_an_http_mode_link(setup_server: HttpServer) -> None:
     }
 
 
+def test_a_pasted_events_url_is_not_doubled(setup_server: HttpServer) -> None:
+    """Pasting the full https://host/slack/events (with a slash after it) gives the same app
+    as pasting the host."""
+    pasted = "https%3A%2F%2Fcx.example.com%2Fslack%2Fevents%2F"
+    _, page = _get(f"{setup_server.url}/?public_url={pasted}")
+    http_links = [link for link in _links(page) if "slack/events" in unquote(link)]
+    manifest = json.loads(parse_qs(urlsplit(http_links[0]).query)["manifest_json"][0])
+    assert manifest["settings"]["event_subscriptions"]["request_url"] == (
+        "https://cx.example.com/slack/events"
+    )
+    assert "requests to https://cx.example.com/slack/events)" in page
+
+
+@pytest.mark.parametrize(
+    ("pasted", "said"),
+    [("http%3A%2F%2Fcx.example.com", "Slack sends requests only to https://"),
+     ("cx.example.com", "is not a web address"),
+     ("%3Cscript%3E", "&lt;script&gt; is not a web address")],
+)  # fmt: skip
+def test_a_url_slack_cannot_reach_is_explained_on_the_page(
+    setup_server: HttpServer, pasted: str, said: str
+) -> None:
+    """No HTTP-mode link for it, and a visible line saying why (escaped)."""
+    _, page = _get(f"{setup_server.url}/?public_url={pasted}")
+    assert said in page
+    assert 'role="alert"' in page
+    assert not [link for link in _links(page) if "slack/events" in unquote(link)]
+
+
 def test_slack_endpoint_in_setup_mode_is_unavailable(setup_server: HttpServer) -> None:
     """Before Slack is configured, POST /slack/events answers 503 instead of crashing."""
     status, _ = _get(f"{setup_server.url}/slack/events", method="POST")

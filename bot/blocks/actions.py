@@ -16,6 +16,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.common import escape, message_blocks, section
 from bot.delivery import Rendered, payload_of
+from bot.services.wording import short_date
 from bot.store.models import ActionItem, Outbox
 
 ADD_ACTION = "action_add"  # button (value: the reflection's shift date, or "") → ACTION_MODAL
@@ -85,7 +86,7 @@ def settled_message(item: ActionItem) -> Rendered:
     if item.status == "done":
         text = f":white_check_mark: Done: {escape(item.text)}"
     else:
-        text = f":zzz: Snoozed to {item.due_date:%a %d %b}: {escape(item.text)}"
+        text = f":zzz: Snoozed to {short_date(item.due_date)}: {escape(item.text)}"
     return text, message_blocks([section(text)])
 
 
@@ -95,7 +96,7 @@ def home_action_blocks(items: Sequence[ActionItem]) -> list[Block]:
     if not items:
         blocks.append(section("None open."))
     for item in items[:10]:
-        blocks.append(section(f"*{item.due_date:%a %d %b}* — {escape(item.text)}"))
+        blocks.append(section(f"*{short_date(item.due_date)}* — {escape(item.text)}"))
         blocks.append(item_buttons(item.id))
     blocks.append(ActionsBlock(elements=[add_button()]))
     return blocks

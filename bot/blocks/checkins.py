@@ -23,11 +23,14 @@ from bot.blocks.common import escape, message_blocks, section
 from bot.delivery import Rendered, Renderer, payload_of
 from bot.services.history import History
 from bot.services.templates import DEFAULT, Question
+from bot.services.wording import plural, short_date
 from bot.store.models import Outbox
 
 REFLECT_NOW = "reflect_open"  # button (value: shift date) → REFLECT_MODAL
 SKIP_TODAY = "reflect_skip"  # button (value: shift date)
 REFLECT_MODAL = "reflect_modal"  # private_metadata: shift date
+TEST_MODAL = "test_reflect_modal"  # a test check-in's modal: nothing it holds is saved
+TEST_NOTE = "This is a test check-in: nothing you write here is saved or counted."
 MAX_ANSWER = 3000  # Slack's limit for a plain-text input
 
 CONFIDENCE = "confidence"
@@ -38,7 +41,7 @@ SCALE = ("not at all", "a little", "somewhat", "quite", "very")
 
 def prompt_message(shift_date: date, *, reminder: bool = False) -> Rendered:
     """The end-of-shift DM (or its one reminder): notification text, blocks with two buttons."""
-    day = f"{shift_date:%a %d %b}"
+    day = f"{short_date(shift_date)}"
     text = (
         f"Reminder: there's still time for your reflection on {day}."
         if reminder
@@ -80,7 +83,7 @@ RENDERERS: dict[str, Renderer] = {
 
 def answered_message(shift_date: date, *, skipped: bool = False) -> Rendered:
     """What the prompt DM becomes once answered (or skipped)."""
-    day = f"{shift_date:%a %d %b}"
+    day = f"{short_date(shift_date)}"
     text = (
         f"Skipped your reflection for {day}. See you next shift."
         if skipped
@@ -97,18 +100,27 @@ def reflect_modal(
     answers: dict[str, Any] | None = None,
     *,
     leads_read: bool = True,
+    test: bool = False,
 ) -> View:
-    """The team's questions, filled with earlier answers when editing, and who reads them."""
-    answers = answers or {}
-    blocks: list[Block] = [_input(question, answers.get(question.id)) for question in questions]
+    """The team's questions for the shift of `shift_date` (said at the top), filled with
+    earlier answers when editing (and saying so), and who reads them; `test`: a test check-in's,
+    which saves nothing."""
+    head = f"*Your shift of {short_date(shift_date)}*"
+    if test:
+        head = f":test_tube: {TEST_NOTE}"
+    elif answers:
+        head += " · you're editing the answers you saved earlier; saving replaces them."
+    earlier = answers or {}
+    blocks: list[Block] = [section(head)]
+    blocks += [_input(question, earlier.get(question.id)) for question in questions]
     blocks.append(
         ContextBlock(elements=[MarkdownTextObject(text=PRIVACY if leads_read else PRIVATE)])
     )
     return View(
         type="modal",
-        callback_id=REFLECT_MODAL,
+        callback_id=TEST_MODAL if test else REFLECT_MODAL,
         private_metadata=str(shift_date),
-        title="Your shift",
+        title="Test check-in" if test else "Your shift",
         submit="Save",
         close="Later",
         blocks=blocks,
@@ -120,6 +132,7 @@ def _input(question: Question, earlier: Any) -> InputBlock:
         element: Any = PlainTextInputElement(
             action_id=question.id, multiline=True, max_length=MAX_ANSWER,
             initial_value=str(earlier) if earlier else None,
+            placeholder="A sentence or two is plenty" if question.required else "Optional",
         )  # fmt: skip
     else:
         labels = (
@@ -131,7 +144,10 @@ def _input(question: Question, earlier: Any) -> InputBlock:
         options = [Option(value=v[:75], text=t[:75]) for v, t in zip(values, labels, strict=True)]
         chosen = [o for o in options if earlier is not None and o.value == str(earlier)]
         element = StaticSelectElement(
-            action_id=question.id, options=options, initial_option=chosen[0] if chosen else None
+            action_id=question.id,
+            options=options,
+            initial_option=chosen[0] if chosen else None,
+            placeholder="Pick one",
         )
     return InputBlock(
         block_id=question.id, label=question.text, optional=not question.required, element=element
@@ -170,17 +186,17 @@ def home_history_blocks(history: History) -> list[Block]:
     """The "Your reflections" section of the App Home: streak, participation, the latest five."""
     pct = history.participation_pct
     participation = (
-        f"{pct:.0f} % ({history.answered} of {history.prompts} shifts)"
+        f"{pct:.0f} % ({history.answered} of {plural(history.prompts, 'shift')})"
         if pct is not None
         else "no data yet"
     )
-    lines = [f":fire: Streak: *{history.streak}* shifts · Last 30 days: {participation}"]
+    lines = [f":fire: Streak: *{plural(history.streak, 'shift')}* · Last 30 days: {participation}"]
     for item in history.recent:
         if item.status == "skipped":
-            lines.append(f"• {item.shift_date:%a %d %b} — skipped")
+            lines.append(f"• {short_date(item.shift_date)} — skipped")
         else:
             snippet = item.went_well if len(item.went_well) <= 80 else item.went_well[:79] + "…"
-            lines.append(f"• {item.shift_date:%a %d %b} — {escape(snippet)}")
+            lines.append(f"• {short_date(item.shift_date)} — {escape(snippet)}")
     if not history.recent:
         lines.append("No reflections yet: your first prompt comes at the end of your next shift.")
     return [HeaderBlock(text="Your reflections"), section("\n".join(lines))]

@@ -4,6 +4,9 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
+from bot.services.wording import plural as plural
+from bot.services.wording import short_date as short_date
+
 # slack_sdk validates per-block limits but not the per-message block count.
 MAX_BLOCKS_PER_MESSAGE = 50
 SECTION_LIMIT = 3000  # characters of a section's text
@@ -48,8 +51,3 @@ def message_blocks(blocks: Sequence[Block]) -> list[dict[str, object]]:
             f"a message holds at most {MAX_BLOCKS_PER_MESSAGE} blocks, got {len(blocks)}"
         )
     return [block.to_dict() for block in blocks]
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """ "1 shift", "2 shifts", "1 person" / "3 people" (with `many`), with thousands separated."""
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"

@@ -19,6 +19,7 @@ from bot.blocks.feedback import ASK_BUTTON, CANCEL, DECLINE, GIVE, about, ask_me
 from bot.delivery import Rendered, Renderer, payload_of
 from bot.services.feedback import ANONYMITY_MINIMUM
 from bot.services.feedback_life import Received, RequestStatus, Waiting
+from bot.services.wording import plural, short_date
 from bot.store.models import Outbox
 
 
@@ -39,7 +40,7 @@ def answers_message(payload: dict[str, Any], *, batch: bool) -> Rendered:
     about = "you" if payload["kind"] != "360" else f"<@{payload['subject']}>"
     count = len(payload["answers"])
     text = (
-        f"{count} anonymous answers about {about}, shared together"
+        f"{plural(count, 'anonymous answer')} about {about}, shared together"
         if batch
         else f"New feedback about {about}"
     )
@@ -62,8 +63,8 @@ def closed_message(payload: dict[str, Any]) -> Rendered:
         lines.append("No answer from " + ", ".join(f"<@{u}>" for u in payload["unanswered"]))
     if payload["withheld"]:
         lines.append(
-            f"{payload['withheld']} anonymous answer(s) could not be shared: anonymous answers "
-            f"are shared only in groups of at least {ANONYMITY_MINIMUM}."
+            f"{plural(payload['withheld'], 'anonymous answer')} could not be shared: anonymous "
+            f"answers are shared only in groups of at least {ANONYMITY_MINIMUM}."
         )
     return text, message_blocks([section("\n".join(lines))])
 
@@ -93,7 +94,7 @@ def status_blocks(statuses: Sequence[RequestStatus]) -> list[Block]:
     for status in statuses[:12]:
         request = status.request
         about = "you" if request.kind == "request" else f"<@{status.subject}>"
-        head = f"*Feedback about {about}* ({request.created_at:%d %b}, {request.status})"
+        head = f"*Feedback about {about}* ({short_date(request.created_at)}, {request.status})"
         if request.topic:
             head += f" — {escape(request.topic)}"
         lines = [head]
@@ -105,11 +106,11 @@ def status_blocks(statuses: Sequence[RequestStatus]) -> list[Block]:
             lines.append("Not answered yet: " + ", ".join(f"<@{u}>" for u in status.pending))
         if status.anonymous_waiting:
             lines.append(
-                f"{status.anonymous_waiting} anonymous answer(s) waiting: they are shared "
+                f"{plural(status.anonymous_waiting, 'anonymous answer')} waiting: they are shared "
                 f"together once there are {ANONYMITY_MINIMUM}."
             )
         if status.anonymous_shared:
-            lines.append(f"{status.anonymous_shared} anonymous answer(s) shared.")
+            lines.append(f"{plural(status.anonymous_shared, 'anonymous answer')} shared.")
         blocks.append(section("\n".join(lines)))
         if request.status == "open":
             blocks.append(

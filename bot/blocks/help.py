@@ -7,6 +7,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.blocks.common import escape, section
+from bot.services.wording import EXAMPLE, example_date
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,10 @@ COMMANDS: dict[str, CommandHelp] = {
                     "@agent [@agent2] for <reason> [#value]",
                     "celebrate someone (reason: 10+ characters)",
                 ),
-                ("top [week|month|all]", "the recognition leaderboard"),
+                (
+                    "top [week|month|ever] [all]",
+                    "your teams' recognition leaderboard (`all`: every team)",
+                ),
                 ("leaderboard off|on", "leave (or rejoin) the leaderboards"),
                 ("milestones off|on", "not be named (or be named) in milestone shout-outs"),
             ),
@@ -95,7 +99,7 @@ COMMANDS: dict[str, CommandHelp] = {
             usage=(
                 ("", "your schedule and the next 3 check-in times"),
                 ("mon-fri 17:30", "set your shift days and end time (your local time)"),
-                ("away until 2026-12-02", "pause check-ins until a date"),
+                (f"away until {EXAMPLE}", "pause check-ins until a date"),
                 ("back", "resume check-ins"),
                 ("tz Europe/London | tz slack", "use another time zone, or your Slack one again"),
                 ("@agent [mon-fri 17:30 | away until … | back]", "leads: see or set a member's"),
@@ -144,23 +148,30 @@ COMMANDS: dict[str, CommandHelp] = {
 def usage_blocks(command: str, problem: str | None = None) -> list[Block]:
     """The usage of `command`, led by what was wrong with the last call if anything was."""
     help_ = COMMANDS[command]
+    example = example_date()
     blocks: list[Block] = []
     if problem:
         blocks.append(section(f":warning: {problem}"))
     blocks.append(HeaderBlock(text=help_.command))
     blocks.append(section(help_.summary))
     lines = [
-        f"• `{help_.command}{' ' + args if args else ''}` — {what}" for args, what in help_.usage
+        f"• `{help_.command}{' ' + args.replace(EXAMPLE, example) if args else ''}` — {what}"
+        for args, what in help_.usage
     ]
     lines.append(f"• `{help_.command} help` — this message")
     blocks.append(section("\n".join(lines)))
     return blocks
 
 
-@functools.cache
 def help_blocks_json(command: str) -> tuple[dict[str, Any], ...]:
-    """`usage_blocks(command)` as JSON dicts, built and validated once: `help` is answered in the
-    ack, where every tenth of a millisecond counts."""
+    """`usage_blocks(command)` as JSON dicts, built and validated once a day (its example date
+    moves with today): `help` is answered in the ack, where every tenth of a millisecond
+    counts."""
+    return _help_json(command, example_date())
+
+
+@functools.lru_cache(maxsize=64)
+def _help_json(command: str, _example: str) -> tuple[dict[str, Any], ...]:
     return tuple(block.to_dict() for block in usage_blocks(command))
 
 

@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.blocks.common import escape, message_blocks, section
+from bot.blocks.common import escape, fit, message_blocks, plural, section, short_date
 from bot.delivery import Rendered, Renderer, payload_of
 from bot.services.kudos import Board, Thanks
 from bot.store.models import Person
@@ -58,7 +58,7 @@ def board_blocks(board: Board, label: str) -> list[Block]:
         "Leaderboards count visibility, not performance. `/cx-kudos leaderboard off` leaves them."
     )
     if board.hidden:
-        note = f"{board.hidden} people chose to stay off leaderboards. " + note
+        note = f"{plural(board.hidden, 'person', 'people')} chose to stay off leaderboards. " + note
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
     return blocks
 
@@ -72,7 +72,7 @@ def home_kudos_blocks(person: Person, total: int, latest: list[Thanks]) -> list[
         for thanks in latest:
             value = f" #{escape(thanks.value)}" if thanks.value else ""
             day = thanks.created_at.astimezone(zone)
-            lines.append(f"<@{thanks.giver}> · {day:%d %b}{value}\n> {escape(thanks.reason)}")
+            lines.append(f"<@{thanks.giver}> · {short_date(day)}{value}\n> {escape(thanks.reason)}")
         blocks.append(section("\n".join(lines)))
     else:
         blocks.append(section("No kudos received yet."))
@@ -102,8 +102,7 @@ def home_kudos_blocks(person: Person, total: int, latest: list[Thanks]) -> list[
     return blocks
 
 
-def milestone_message(payload: dict[str, Any]) -> Rendered:
-    """A milestone shout-out."""
+def _milestone_line(payload: dict[str, Any]) -> str:
     team = escape(payload["team"])
     if payload["what"] == "target":
         text = (
@@ -116,11 +115,27 @@ def milestone_message(payload: dict[str, Any]) -> Rendered:
         )
     else:
         text = f"<@{payload['user']}> has reflected on {payload['count']} shifts in a row. :fire:"
+    return text
+
+
+def milestone_message(payload: dict[str, Any]) -> Rendered:
+    """A milestone shout-out of old (one post each; claimed before an upgrade)."""
+    text = _milestone_line(payload)
     return text, message_blocks([section(f":trophy: {text}")])
+
+
+def celebration_message(payload: dict[str, Any]) -> Rendered:
+    """A team's one celebration post of the day: every milestone it reached, a line each."""
+    lines = [_milestone_line(item) for item in payload["items"]]
+    head = f"Celebrating {escape(payload['team'])} today"
+    text = fit(f"{head}: " + " · ".join(lines))
+    body = "\n".join(f"• {line}" for line in lines)
+    return text, message_blocks([section(f":trophy: *{head}*"), section(fit(body))])
 
 
 RENDERERS: dict[str, Renderer] = {
     "kudos_post": lambda row: post_message(payload_of(row)),
     "kudos_dm": lambda row: dm_message(payload_of(row)),
     "milestone": lambda row: milestone_message(payload_of(row)),
+    "celebration": lambda row: celebration_message(payload_of(row)),
 }

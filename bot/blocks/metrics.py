@@ -10,6 +10,7 @@ from bot.services import metrics
 from bot.services.kpis import Kpis
 from bot.services.periods import Period
 from bot.services.team_settings import Targets
+from bot.services.wording import short_date
 
 
 class Better(StrEnum):
@@ -123,8 +124,9 @@ def metrics_blocks(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"{period.first:%d %b} – {period.last:%d %b %Y} ({escape(period.zone)}); "
-                    "changes against the previous period of the same length."
+                    text=f"{short_date(period.first)} – {short_date(period.last, year=True)} "
+                    f"({escape(period.zone)}); changes against the previous period of the same "
+                    "length."
                 )
             ]
         ),

@@ -24,6 +24,7 @@ from bot.blocks.common import (
 from bot.blocks.reading import kpi_line, shown_text
 from bot.delivery import Rendered
 from bot.services.one_on_ones import Agenda
+from bot.services.wording import short_date
 from bot.store.models import SurveyResponse
 
 HELD = "one_on_one_held"  # button (value: the agent's Slack id) → HELD_MODAL
@@ -35,7 +36,7 @@ NOTES = "notes"
 def agenda_message(agenda: Agenda, when: str | None = None) -> Rendered:
     """The agenda, with *Mark as held*; `when`: the scheduled 1:1's date and time."""
     since = (
-        f"since your last 1:1 ({agenda.last_held.held_at:%a %d %b})"
+        f"since your last 1:1 ({short_date(agenda.last_held.held_at)})"
         if agenda.last_held
         else "(no 1:1 recorded yet)"
     )
@@ -59,7 +60,7 @@ def agenda_message(agenda: Agenda, when: str | None = None) -> Rendered:
         trend = " → ".join(f"{score}" for _, score in agenda.confidence)
         blocks.append(section(f"*Confidence, oldest to newest:* {trend}"))
     items = "\n".join(
-        f"• {i.due_date:%a %d %b} — {escape(i.text)}" for i in agenda.open_items[:8]
+        f"• {short_date(i.due_date)} — {escape(i.text)}" for i in agenda.open_items[:8]
     ) or "none"  # fmt: skip
     overdue = f" ({agenda.overdue} overdue)" if agenda.overdue else ""
     blocks.append(section(f"*Open action items{overdue}:*\n{items}"))
@@ -84,7 +85,7 @@ def rating_text(survey: SurveyResponse) -> str:
     ticket = f" on ticket {escape(survey.ticket_id)}" if survey.ticket_id else ""
     return (
         f"A customer rated *{survey.score}/{scale}* ({survey.kind.upper()}){ticket}, "
-        f"{survey.submitted_at:%a %d %b}: “{escape((survey.comment or '')[:500])}”"
+        f"{short_date(survey.submitted_at)}: “{escape((survey.comment or '')[:500])}”"
     )
 
 
@@ -105,7 +106,7 @@ def held_modal(agent: str) -> View:
 def agent_note(lead: str, when: str, agenda: Agenda) -> Rendered:
     """The agent's heads-up the working day before a scheduled 1:1: what to bring."""
     items = "\n".join(
-        f"• {i.due_date:%a %d %b} — {escape(i.text)}" for i in agenda.open_items[:8]
+        f"• {short_date(i.due_date)} — {escape(i.text)}" for i in agenda.open_items[:8]
     ) or "none"  # fmt: skip
     text = f"Your 1:1 with <@{lead}> is on {when}."
     marked = len(agenda.flagged)

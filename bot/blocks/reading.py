@@ -27,6 +27,7 @@ from bot.services.kpis import Kpis
 from bot.services.reading import PersonFile, Shown
 from bot.services.replies import MAX_REPLY, Sent
 from bot.services.team_settings import Targets
+from bot.services.wording import plural, short_date
 from bot.store.models import ActionItem, Team
 
 OPEN_PERSON = "reading_open"  # button (value: Slack user id) → PERSON_MODAL
@@ -43,7 +44,7 @@ ANSWER_SHOWN = 500  # characters of one answer in a listing
 
 def shown_text(item: Shown) -> str:
     """One reflection as mrkdwn: who, when, confidence, each answer under its question."""
-    head = f"*<@{item.author}>* · {item.shift_date:%a %d %b}"
+    head = f"*<@{item.author}>* · {short_date(item.shift_date)}"
     if item.confidence is not None:
         head += f" · confidence {item.confidence}/5"
     if item.status != "answered":
@@ -58,7 +59,9 @@ def shown_text(item: Shown) -> str:
 def _thread(item: Shown) -> list[Block]:
     if not item.replies:
         return []
-    lines = [f"<@{r.author}> ({r.created_at:%d %b}): {escape(r.text)}" for r in item.replies[-5:]]
+    lines = [
+        f"<@{r.author}> ({short_date(r.created_at)}): {escape(r.text)}" for r in item.replies[-5:]
+    ]
     return [ContextBlock(elements=[MarkdownTextObject(text=fit("\n".join(lines), 2000))])]
 
 
@@ -110,7 +113,7 @@ def kpi_line(mine: Kpis | None, team: Kpis | None, targets: Targets | None) -> s
 def _items(title: str, items: Sequence[ActionItem]) -> str:
     if not items:
         return f"*{title}:* none"
-    lines = [f"• {i.due_date:%a %d %b} — {escape(i.text)}" for i in items[:8]]
+    lines = [f"• {short_date(i.due_date)} — {escape(i.text)}" for i in items[:8]]
     return f"*{title}:*\n" + "\n".join(lines)
 
 
@@ -122,7 +125,9 @@ def person_modal(file: PersonFile, today: date) -> View:
         f"\n• <@{t.giver}>: {escape(t.reason[:150])}" for t in file.kudos_latest
     )
     blocks: list[Block] = [
-        section(f"<@{subject}>" + (f" · {len(overdue)} overdue item(s)" if overdue else "")),
+        section(
+            f"<@{subject}>" + (f" · {plural(len(overdue), 'overdue item')}" if overdue else "")
+        ),
         section(kpi_line(file.kpis, file.team_kpis, file.targets)),
         section(_items("Open action items", file.open_items)),
         section(_items("Done lately", file.done_items)),
@@ -177,7 +182,7 @@ def assign_modal(subject: str, today: date) -> View:
 
 def reply_dm(sent: Sent, to: str) -> Rendered:
     """The DM that carries a reply: to the agent from a lead, or to a lead from the agent."""
-    day = f"{sent.reflection.shift_date:%a %d %b}"
+    day = f"{short_date(sent.reflection.shift_date)}"
     if to == sent.subject:
         text = f"<@{sent.author}> replied to your reflection of {day}: {escape(sent.text)}"
     else:
@@ -191,7 +196,9 @@ def reply_dm(sent: Sent, to: str) -> Rendered:
 
 def assigned_dm(lead: str, item: ActionItem) -> Rendered:
     """The agent hears of an item their lead gave them, with Done and Snooze."""
-    text = f"<@{lead}> gave you an action item, due {item.due_date:%a %d %b}: {escape(item.text)}"
+    text = (
+        f"<@{lead}> gave you an action item, due {short_date(item.due_date)}: {escape(item.text)}"
+    )
     return text, message_blocks([section(f":dart: {text}"), item_buttons(item.id)])
 
 
@@ -203,7 +210,7 @@ def reads_blocks(me: str, reads: Sequence[tuple[str, datetime]], *, readable: bo
     elif not reads:
         text = "No lead has opened your reflections in the last 30 days."
     else:
-        who = ", ".join(f"<@{user}> ({when:%a %d %b})" for user, when in reads[:10])
+        who = ", ".join(f"<@{user}> ({short_date(when)})" for user, when in reads[:10])
         text = f"Read by your leads in the last 30 days: {who}"
     return [
         ActionsBlock(elements=[

@@ -21,12 +21,13 @@ from slack_sdk.models.views import View
 from bot.blocks.common import escape, section
 from bot.services.schedule import PlannedDay, Shift
 from bot.services.shifts import ShiftOverview
+from bot.services.wording import example_date, short_date
 
 
 def when(day: PlannedDay) -> str:
     """ "Mon 30 Nov, 17:30 EST" in the agent's zone."""
     assert day.local is not None
-    return f"{day.local:%a %d %b, %H:%M} {day.local.tzname()}"
+    return f"{short_date(day.local)}, {day.local:%H:%M} {day.local.tzname()}"
 
 
 def overview_text(view: ShiftOverview, *, own: bool) -> str:
@@ -44,12 +45,13 @@ def overview_blocks(view: ShiftOverview, *, own: bool, changed: str | None = Non
         blocks.append(section(f":white_check_mark: {changed}"))
     blocks.append(section(f"*{overview_text(view, own=own)}*"))
     if view.away_until is not None:
-        blocks.append(section(f":palm_tree: Away until {view.away_until:%a %d %b %Y}."))
+        blocks.append(section(f":palm_tree: Away until {short_date(view.away_until, year=True)}."))
     if view.away_status is not None:
         ends = view.away_status_until
+        local_end = ends.astimezone(ZoneInfo(view.timezone)) if ends else None
         until = (
-            f"until Slack clears it on {ends.astimezone(ZoneInfo(view.timezone)):%a %d %b, %H:%M}"
-            if ends
+            f"until Slack clears it on {short_date(local_end)}, {local_end:%H:%M}"
+            if local_end
             else "until it changes"
         )
         whose = "Your" if own else "Their"
@@ -62,11 +64,11 @@ def overview_blocks(view: ShiftOverview, *, own: bool, changed: str | None = Non
     elif view.shift is not None and view.away_status is None:
         blocks.append(section("No check-ins in the coming year."))
     if view.skipped:
-        lines = "\n".join(f"• {day.day:%a %d %b}: {escape(day.reason)}" for day in view.skipped)
+        lines = "\n".join(f"• {short_date(day.day)}: {escape(day.reason)}" for day in view.skipped)
         blocks.append(section(f"*Skipped this week*\n{lines}"))
     if own:
         hint = (
-            "Change it: `/cx-shift mon-fri 17:30` · `/cx-shift away until 2026-12-02` · "
+            f"Change it: `/cx-shift mon-fri 17:30` · `/cx-shift away until {example_date()}` · "
             "`/cx-shift back`"
         )
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=hint)]))

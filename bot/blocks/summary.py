@@ -10,6 +10,7 @@ from bot.blocks.common import escape, message_blocks, section
 from bot.blocks.metrics import show
 from bot.delivery import Rendered, Renderer, payload_of
 from bot.services.summaries import SUMMARY
+from bot.services.wording import plural
 
 SUMMARY_OFF = "summary_off"  # button: no more weekly summaries
 SUMMARY_ON = "summary_on"  # button: weekly summaries again
@@ -31,7 +32,9 @@ def summary_message(payload: dict[str, Any]) -> Rendered:
             f"target {show(target, unit)}"
         )
     answered = show(payload["participation_pct"], "%")
-    lines.append(f"*Reflections answered:* {answered} · streak {payload['streak']} shifts")
+    lines.append(
+        f"*Reflections answered:* {answered} · streak {plural(payload['streak'], 'shift')}"
+    )
     lines.append(
         f"*Kudos received:* {payload['kudos']} · *feedback received:* {payload['feedback']}"
     )

@@ -21,6 +21,7 @@ from bot.blocks.team_coaching import coaching_setting_blocks
 from bot.services.kudos import DEFAULT_VALUES
 from bot.services.team_settings import DEFAULT_TARGETS, Targets, TeamDetail
 from bot.services.templates import CUSTOM_HELP
+from bot.services.wording import example_date
 from bot.store.models import Team
 
 TEAM_MODAL = "team_modal"  # private_metadata: team id, or "" for a new team
@@ -30,7 +31,8 @@ DIGEST, CELEBRATE, ZONE = "digest", "celebrate", "timezone"
 HOLIDAYS, DAYS_OFF = "holidays", "days_off"
 CSAT, NPS, FCR, FRT = "csat", "nps", "fcr", "frt"
 DIGEST_DAY, DIGEST_TIME = "digest_day", "digest_time"
-KUDOS_VALUES, KUDOS_CAP = "kudos_values", "kudos_cap"
+KUDOS_VALUES, KUDOS_CAP, TOP_CSAT = "kudos_values", "kudos_cap", "top_csat"
+KUDOS_EMOJI = "kudos_emoji"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TARGET_FIELDS = (CSAT, NPS, FCR, FRT)
 TEMPLATE, QUESTIONS, LEADS_READ = "template", "questions", "leads_read"
@@ -272,6 +274,29 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             ),
         ),
         _input(
+            KUDOS_EMOJI,
+            "Kudos by reaction: the emoji",
+            PlainTextInputElement(
+                action_id=KUDOS_EMOJI,
+                initial_value=f":{team.kudos_emoji if team else 'star2'}:",
+                max_length=66,
+            ),
+            hint="Reacting with it to a colleague's message gives them kudos, the message as "
+            "the reason.",
+        ),
+        _input(
+            TOP_CSAT,
+            "Top CSAT scores in a week worth celebrating",
+            NumberInputElement(
+                action_id=TOP_CSAT,
+                is_decimal_allowed=False,
+                initial_value=str(team.top_csat_scores if team else 5),
+                min_value="1",
+                max_value="100",
+            ),
+            hint="An agent with this many 5-of-5 CSAT answers in a week is celebrated.",
+        ),
+        _input(
             ZONE,
             "Team time zone",
             PlainTextInputElement(action_id=ZONE, initial_value=team.timezone if team else "UTC"),
@@ -293,7 +318,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             PlainTextInputElement(
                 action_id=DAYS_OFF,
                 initial_value=days_off or None,
-                placeholder="2026-12-24, 2026-12-31",
+                placeholder=f"{example_date(10)}, {example_date(17)}",
             ),
             optional=True,
         ),

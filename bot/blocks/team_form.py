@@ -1,5 +1,6 @@
 """Reading a submitted team modal (bot.blocks.team_admin builds it) into a TeamForm."""
 
+import re
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,7 @@ from bot.blocks.team_admin import (
     FRT,
     HOLIDAYS,
     KUDOS_CAP,
+    KUDOS_EMOJI,
     KUDOS_VALUES,
     LEADS,
     LEADS_READ,
@@ -28,6 +30,7 @@ from bot.blocks.team_admin import (
     REMINDER,
     TARGET_FIELDS,
     TEMPLATE,
+    TOP_CSAT,
     ZONE,
 )
 from bot.blocks.team_coaching import coaching_settings
@@ -181,4 +184,19 @@ def _celebrations(values: dict[str, dict[str, dict[str, object]]],
                 raise ValueError
         except ValueError:
             errors[KUDOS_CAP] = "From 1 to 50 a day."
+    emoji = state(KUDOS_EMOJI).get("value")
+    if emoji is not None:
+        name = str(emoji).strip().strip(":").lower()
+        if not re.fullmatch(r"[a-z0-9_+'-]{1,64}", name):
+            errors[KUDOS_EMOJI] = "One emoji by its name, like :star2: or :tada:."
+        else:
+            found["kudos_emoji"] = name
+    top = state(TOP_CSAT).get("value")
+    if top is not None:
+        try:
+            found["top_csat_scores"] = int(str(top))
+            if not 1 <= int(str(top)) <= 100:
+                raise ValueError
+        except ValueError:
+            errors[TOP_CSAT] = "From 1 to 100 top scores in a week."
     return found

@@ -6,6 +6,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.common import escape, fit, plural, section
 from bot.services.team_items import DONE_DAYS, TeamItem, TeamItems
+from bot.services.wording import short_date
 
 SHOWN_ON_HOME = 5
 TEAM_ITEMS = "team_items"  # button (value: the team's id) → the modal
@@ -16,9 +17,9 @@ MAX_SECTIONS = 90  # a modal holds 100 blocks
 def _line(item: TeamItem, *, overdue: bool = False, done: bool = False) -> str:
     by = f", set by <@{item.assigned_by}>" if item.assigned_by else ", their own"
     if done and item.done_at:
-        when = f"done {item.done_at:%a %d %b}"
+        when = f"done {short_date(item.done_at)}"
     else:
-        when = f"{'was due' if overdue else 'due'} {item.due:%a %d %b}"
+        when = f"{'was due' if overdue else 'due'} {short_date(item.due)}"
     return f"• <@{item.agent}>: {escape(item.text)} ({when}{by})"
 
 
@@ -37,8 +38,10 @@ def summary(items: TeamItems) -> str:
     first = overdue or items.open
     if not first:
         return f"Action items: {counts(items)}"
+    late = {item.id for item in overdue}
     shown = "; ".join(
-        f"<@{i.agent}>: {escape(i.text)} ({'was due' if i in overdue else 'due'} {i.due:%a %d %b})"
+        f"<@{i.agent}>: {escape(i.text)} ({'was due' if i.id in late else 'due'} "
+        f"{short_date(i.due)})"
         for i in first[:SHOWN_ON_HOME]
     )
     label = "Overdue" if overdue else "Next due"

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks import team_items
 from bot.blocks.common import escape, section
 from bot.services.team_view import DeliveryProblem, TeamWeek
+from bot.services.wording import short_date
 
 MEMBER_SHIFT = "member_shift"  # pick a team member → the shift modal, for them
 WEEKS_SHOWN = 8  # teams shown in full: a home tab holds at most 100 blocks
@@ -67,7 +68,7 @@ def delivery_problem_blocks(problems: Sequence[DeliveryProblem]) -> list[Block]:
         return f"<@{channel}>" if channel.startswith(("U", "W")) else f"<#{channel}>"
 
     lines = [
-        f"• {p.due_at:%a %d %b %H:%M} UTC, {p.kind}"
+        f"• {short_date(p.due_at)} {p.due_at:%H:%M} UTC, {p.kind}"
         + (f" to {where(p.channel)}" if p.channel else " failed (retried at its next run)")
         + f": `{escape(p.error)}`"
         for p in problems[:10]

@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.blocks.common import escape, section
+from bot.blocks.common import escape, section, short_date
 from bot.services.team_settings import TeamDetail
 from bot.store.models import Team
 
@@ -54,7 +54,9 @@ def detail_blocks(detail: TeamDetail) -> list[Block]:
     holidays = team.holiday_country or "none"
     if team.holiday_subdivision:
         holidays += f"-{team.holiday_subdivision}"
-    days_off = ", ".join(f"{day:%d %b %Y}" for day in detail.custom_holidays) or "none"
+    days_off = (
+        ", ".join(f"{short_date(day, year=True)}" for day in detail.custom_holidays) or "none"
+    )
     lines = [
         f"*Leads:* {people(detail.leads)}",
         f"*Agents ({len(detail.members)}):* {people(detail.members)}",

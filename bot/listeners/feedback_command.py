@@ -18,6 +18,7 @@ from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.services import feedback, feedback_life, people, suggestions
 from bot.services.people import MENTIONS
 from bot.services.permissions import Action, may, refusal
+from bot.services.wording import short_date
 from bot.store import repos
 from bot.store.models import Person
 
@@ -207,7 +208,7 @@ def _ask(
                 share=share,
             )
             session.commit()
-            until = f"{request.expires_at:%a %d %b}"
+            until = f"{short_date(request.expires_at)}"
     except feedback.FeedbackError as error:
         say(str(error))
         return

@@ -218,11 +218,11 @@ def _refusal(session: Session, workspace_id: str, actor: Actor, subject: metrics
     if subject.team_id is not None:
         if subject.team_id in actor.member_of | actor.leads:
             return ""
-        return "You can see the numbers of your own teams (and, as a lead, of their members)."
+        return "Only the team's members and leads, and admins, can see a team's numbers."
     person = session.get(Person, subject.person_ids[0])
     if person is None or person.id is None or person.slack_user_id == actor.slack_user_id:
         return ""
     memberships = repos.teams_of(session=session, workspace_id=workspace_id, person_id=person.id)
     if {team.id for team, _ in memberships} & actor.leads:
         return ""
-    return "You can see your own numbers and your team's; leads see their members'."
+    return "Only the person themself, their team's leads and admins can see someone's numbers."

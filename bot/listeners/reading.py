@@ -22,6 +22,7 @@ from bot.listeners.profiles import actor_of, known_person
 from bot.services import actions, reading, replies
 from bot.services.permissions import Action
 from bot.services.reading import ReadingDenied
+from bot.services.wording import short_date
 from bot.store import repos
 from bot.store.models import ActionItem, Person, Reflection
 
@@ -110,7 +111,7 @@ def handle_reply_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
         except ReadingDenied as error:
             _show(client, body, notice_modal("Reply", str(error)))
             return
-    about = f"<@{subject.slack_user_id}>'s reflection of {reflection.shift_date:%a %d %b}"
+    about = f"<@{subject.slack_user_id}>'s reflection of {short_date(reflection.shift_date)}"
     assert reflection.id is not None
     _show(client, body, blocks.reply_modal(reflection.id, about))
 

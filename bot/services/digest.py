@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from bot.services import kpis, kudos, metrics, periods, rollups, teams
 from bot.services.periods import Period, PeriodError
 from bot.services.team_view import training_needs_in
+from bot.services.wording import plural, short_date
 from bot.store.models import (
     FeedbackAnswer,
     FeedbackRequest,
@@ -131,7 +132,7 @@ def _iso(week: Period) -> str:
 
 
 def _label(week: Period) -> str:
-    return f"{week.first:%d %b}–{week.last:%d %b %Y}".lstrip("0")
+    return f"{short_date(week.first)}–{short_date(week.last, year=True)}".lstrip("0")
 
 
 def trend(*, session: Session, subject: metrics.Subject, week: Period) -> list[TrendPoint]:
@@ -235,5 +236,5 @@ def headline(digest: Digest) -> str:
         changes.append((abs(pct) / 50, f"Tickets solved {'up' if pct > 0 else 'down'} "
                                        f"{abs(pct):.0f} % to {now.tickets_solved}"))  # fmt: skip
     if not changes:
-        return f"{now.tickets_solved} tickets solved; no change worth calling out."
+        return f"{plural(now.tickets_solved, 'ticket')} solved; no change worth calling out."
     return max(changes)[1] + "."

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from bot.services import one_on_ones, outbox, people
 from bot.services.one_on_ones import Agenda
 from bot.services.reading import ReadingDenied
+from bot.services.wording import short_date
 from bot.store.models import Membership, Outbox, Person, Team, TeamRole
 
 AGENDA = "one_on_one_agenda"  # an outbox kind whose payload is the rendered message
@@ -76,7 +77,7 @@ def _claim_team(
     ).all()
     leads = [p for p, role in rows if role == TeamRole.LEAD.value]
     agents = [p for p, role in rows if role == TeamRole.AGENT.value]
-    when = f"{meeting:%a %d %b} at {team.one_on_one_time} ({team.timezone})"
+    when = f"{short_date(meeting)} at {team.one_on_one_time} ({team.timezone})"
     # The job runs every minute all day: agendas already claimed are not built again.
     taken = set(
         session.exec(

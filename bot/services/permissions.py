@@ -101,5 +101,6 @@ def refusal(action: Action) -> str:
         Action.ASSIGN_ACTION: "the agent's team leads and admins",
         Action.RUN_ONE_ON_ONE: "the agent's team leads and admins",
         Action.TRACK_ACTIONS: "the team's leads and admins",
-    }.get(action, "CX Coach admins (Slack workspace admins and owners, or CX_ADMINS)")
+    }.get(action, "CX Coach admins (your Slack workspace's admins and owners, and the people "
+          "named admins when CX Coach was set up)")  # fmt: skip
     return f"Only {who} can {action.value}."

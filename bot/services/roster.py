@@ -15,12 +15,14 @@ from sqlmodel import Session, select
 
 from bot.services import schedule
 from bot.services.csv_cells import defuse, restore
+from bot.services.formats import ROSTER_COLUMNS
 from bot.services.people import SlackProfile
 from bot.services.schedule import ScheduleError
+from bot.services.wording import plural
 from bot.store import repos
 from bot.store.models import Membership, Person, Team, TeamRole
 
-COLUMNS = ("agent", "team", "role", "timezone", "shift_days", "shift_end")
+COLUMNS = ROSTER_COLUMNS
 MAX_TEAM_NAME = 80
 
 Resolve = Callable[[str], SlackProfile | None]
@@ -67,10 +69,12 @@ class Report:
         """One paragraph for the operator."""
         teams = f" ({', '.join(self.teams_created)})" if self.teams_created else ""
         return (
-            f"{self.rows} rows: {self.people_created} people created, "
-            f"{self.people_updated} updated, {len(self.teams_created)} teams created{teams}, "
-            f"{self.memberships_changed} memberships added or changed, "
-            f"{self.unchanged} rows already up to date, {len(self.errors)} rows with errors."
+            f"{plural(self.rows, 'row')}: "
+            f"{plural(self.people_created, 'person', 'people')} created, "
+            f"{self.people_updated:,} updated, {plural(len(self.teams_created), 'team')} "
+            f"created{teams}, {plural(self.memberships_changed, 'membership')} added or changed, "
+            f"{self.unchanged:,} already up to date, {plural(len(self.errors), 'row')} with "
+            "errors."
         )
 
 
@@ -95,26 +99,37 @@ def read(text: str) -> tuple[list[RosterRow], list[RowError]]:
 
 
 def _row(line: int, values: dict[str, str]) -> RosterRow:
+    """The line as a row; ScheduleError naming every problem it has, not just the first."""
     agent, team = values["agent"], restore(values["team"])  # export defuses formula-like names
+    problems: list[str] = []
     if not agent:
-        raise ScheduleError("agent is empty; give a Slack user ID (U…) or an email")
-    if not ((agent.startswith(("U", "W")) and agent.isalnum()) or "@" in agent):
-        raise ScheduleError(f"agent `{agent}` is neither a Slack user ID (U…) nor an email")
+        problems.append("agent is empty; give a Slack user ID (U…) or an email")
+    elif not ((agent.startswith(("U", "W")) and agent.isalnum()) or "@" in agent):
+        problems.append(f"agent `{agent}` is neither a Slack user ID (U…) nor an email")
     if not team or len(team) > MAX_TEAM_NAME:
-        raise ScheduleError(f"team must be 1 to {MAX_TEAM_NAME} characters")
+        problems.append(f"team must be 1 to {MAX_TEAM_NAME} characters")
     role_text = values["role"].lower() or TeamRole.AGENT.value
     if role_text not in (TeamRole.AGENT.value, TeamRole.LEAD.value):
-        raise ScheduleError(f"role `{values['role']}` must be `agent` or `lead`")
+        problems.append(f"role `{values['role']}` must be `agent` or `lead`")
     timezone = values["timezone"] or None
     if timezone:
-        schedule.zone_named(timezone)
+        try:
+            schedule.zone_named(timezone)
+        except ScheduleError as error:
+            problems.append(str(error))
     days, end = values["shift_days"] or None, values["shift_end"] or None
     if (days is None) != (end is None):
-        raise ScheduleError("give both shift_days and shift_end, or neither")
-    if days and end:
-        shift = schedule.parse_shift(days, end)
-        days = ",".join(schedule.WEEKDAYS[d] for d in sorted(shift.days))
-        end = f"{shift.end:%H:%M}"
+        problems.append("give both shift_days and shift_end, or neither")
+    elif days and end:
+        try:
+            shift = schedule.parse_shift(days, end)
+        except ScheduleError as error:
+            problems.append(str(error))
+        else:
+            days = ",".join(schedule.WEEKDAYS[d] for d in sorted(shift.days))
+            end = f"{shift.end:%H:%M}"
+    if problems:
+        raise ScheduleError("; ".join(problems))
     return RosterRow(line, agent, team, TeamRole(role_text), timezone, days, end)
 
 
@@ -149,6 +164,25 @@ def apply(
     _zone_new_teams(new_teams, placed)
     session.flush()
     return report
+
+
+def import_text(
+    *, session: Session, workspace_id: str, text: str, resolve: Resolve,
+    progress: Callable[[int, int], None] = lambda _done, _total: None,
+) -> tuple[Report, bool]:  # fmt: skip
+    """Read and apply a whole roster file (the CLI and an upload in Slack): the report counts
+    every line that is not blank — good, bad or unknown to Slack — and lists each bad line once,
+    in order; `progress` hears (rows done, rows to do). Returns the report and whether the
+    header was readable at all. The caller commits or rolls back."""
+    rows, errors = read(text)
+    if errors and errors[0].line == 1:
+        report = Report(errors=errors)
+        return report, False
+    report = apply(session=session, workspace_id=workspace_id, rows=rows, resolve=resolve,
+                   progress=lambda done: progress(done, len(rows)))  # fmt: skip
+    report.rows += len(errors)
+    report.errors = sorted(errors + report.errors, key=lambda error: error.line)
+    return report, True
 
 
 def _upsert_person(

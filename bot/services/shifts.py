@@ -10,6 +10,7 @@ from bot.services import schedule
 from bot.services.people import MENTION
 from bot.services.permissions import Action, Actor, may, refusal
 from bot.services.schedule import AgentSchedule, HolidayCalendar, PlannedDay, ScheduleError, Shift
+from bot.services.wording import example_date
 from bot.store import repos
 from bot.store.models import Person, Team
 
@@ -76,12 +77,12 @@ def parse_request(text: str) -> ShiftRequest:
         if rest and rest[0] == "until":
             rest = rest[1:]
         if len(rest) != 1:
-            raise ScheduleError("Say when you are back: `/cx-shift away until 2026-12-02`.")
+            raise ScheduleError(f"Say when you are back: `/cx-shift away until {example_date()}`.")
         return ShiftRequest("away", target, away_until=_parse_date(rest[0]))
     if len(lowered) == 2:
         return ShiftRequest("set", target, shift=schedule.parse_shift(lowered[0], lowered[1]))
     raise ScheduleError(
-        "I can read `/cx-shift mon-fri 17:30`, `/cx-shift away until 2026-12-02`, "
+        f"I can read `/cx-shift mon-fri 17:30`, `/cx-shift away until {example_date()}`, "
         "`/cx-shift back` or just `/cx-shift`."
     )
 
@@ -91,7 +92,7 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ScheduleError(
-            f"`{text}` is not a date I can read. Write it as YYYY-MM-DD, like `2026-12-02`."
+            f"`{text}` is not a date I can read. Write it as YYYY-MM-DD, like `{example_date()}`."
         ) from None
 
 

@@ -11,6 +11,7 @@ Default KPI targets (shared/docs/product.md §6), which admins change per team:
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.services.wording import example_date
 from bot.store.models import Team
 
 MAX_NAME = 80
@@ -64,6 +65,8 @@ class TeamForm:
     digest_time: str | None = None  # "HH:MM"
     kudos_values: str | None = None  # "empathy,ownership"
     kudos_cap: int | None = None
+    top_csat_scores: int | None = None  # top CSAT scores in a week that make a milestone
+    kudos_emoji: str | None = None  # its name, without colons
     alerts: str | None = None  # "off" | "leads" | "leads_agent" (admin form)
     weekly_summary: bool | None = None
     one_on_ones: str | None = None  # "off" | "weekly" | "biweekly"
@@ -123,6 +126,6 @@ def parse_dates(text: str) -> tuple[date, ...]:
             except ValueError:
                 raise TeamError(
                     f"`{part.strip()}` is not a date. Write days off as YYYY-MM-DD, "
-                    "separated by commas: `2026-12-24, 2026-12-31`."
+                    f"separated by commas: `{example_date(10)}, {example_date(17)}`."
                 ) from None
     return tuple(sorted(set(days)))

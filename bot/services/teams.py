@@ -168,6 +168,12 @@ def _configure(team: Team, form: TeamForm) -> None:
         if not 1 <= form.kudos_cap <= 50:
             raise TeamError("A daily kudos cap is 1 to 50.")
         team.kudos_daily_cap = form.kudos_cap
+    if form.kudos_emoji is not None:
+        team.kudos_emoji = form.kudos_emoji
+    if form.top_csat_scores is not None:
+        if not 1 <= form.top_csat_scores <= 100:
+            raise TeamError("A week's top CSAT scores worth celebrating: 1 to 100.")
+        team.top_csat_scores = form.top_csat_scores
     if form.reminder_minutes is not None:
         team.reminder_delay_minutes = form.reminder_minutes
     if form.business_hours is not None:

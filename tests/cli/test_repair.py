@@ -89,7 +89,7 @@ def test_made_up_people_give_their_tickets_back(
     assert main(["repair", "agents", "--dry-run"]) == 1
     out = capsys.readouterr().out
     assert "`Wanda Park`: 2 tickets, 0 ratings" in out
-    assert "`Desk Bot`: 1 tickets, 0 ratings; left alone: also in membership" in out
+    assert "`Desk Bot`: 1 ticket, 0 ratings; left alone: also in membership" in out
     assert "Dry run, nothing written. Would remove 2 made-up people" in out
     assert _owners(engine) == before
 

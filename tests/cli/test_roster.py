@@ -50,7 +50,7 @@ def test_import_creates_people_teams_and_shifts(
         'ana@example.com,Tier 1,agent,Asia/Kolkata,"mon,wed,fri",22:00\n',
     )
     assert main(["roster", "import", roster]) == 0
-    assert "2 people created, 0 updated, 1 teams created (Tier 1)" in capsys.readouterr().out
+    assert "2 people created, 0 updated, 1 team created (Tier 1)" in capsys.readouterr().out
     people = _people(engine)
     assert people["U0AGENT"].timezone_override == "Asia/Kolkata"
     assert (people["U0AGENT"].shift_days, people["U0AGENT"].shift_end) == ("mon,wed,fri", "22:00")
@@ -74,23 +74,27 @@ def test_reimporting_the_same_file_changes_nothing(
 def test_bad_lines_are_reported_and_good_ones_land(
     env: None, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Each bad line is named with its reason; the good lines are imported; exit code 1."""
+    """Each bad line is named with every reason it has, in line order; the good lines are
+    imported; the report counts every line; exit code 1."""
     roster = _file(
         tmp_path,
         "U0AGENT,Tier 1,agent,,mon-fri,17:30\n"
-        "U0LEAD,Tier 1,boss,,,\n"
+        "U0LEAD,Tier 1,boss,Mars/Base,,\n"
         "U0ADMIN,Tier 1,agent,Mars/Base,,\n"
         "U0ADMIN,Tier 1,agent,,mon-fri,25:00\n"
         "U0GHOST,Tier 1,agent,,,\n"
         "U0ADMIN,Tier 1,agent,,mon-fri,\n",
     )
     assert main(["roster", "import", roster]) == 1
-    err = capsys.readouterr().err
-    assert "line 3: role `boss` must be `agent` or `lead`" in err
+    out, err = capsys.readouterr()
+    assert "line 3: role `boss` must be `agent` or `lead`; `Mars/Base` is not a time zone" in err
     assert "line 4: `Mars/Base` is not a time zone" in err
     assert "line 5: `25:00` is not a time" in err
     assert "line 6: Slack has no user `U0GHOST`" in err
     assert "line 7: give both shift_days and shift_end" in err
+    assert err.index("line 5:") < err.index("line 6:") < err.index("line 7:")
+    assert out.startswith("6 rows: 1 person created")
+    assert "5 rows with errors" in out
     assert set(_people(engine)) == {"U0AGENT"}
 
 
@@ -112,7 +116,7 @@ def test_dry_run_writes_nothing(
     assert (
         main(["roster", "import", _file(tmp_path, "U0AGENT,Tier 1,agent,,,\n"), "--dry-run"]) == 0
     )
-    assert "Would do: 1 rows: 1 people created" in capsys.readouterr().out
+    assert "Would do: 1 row: 1 person created" in capsys.readouterr().out
     assert _people(engine) == {}
 
 
@@ -128,7 +132,7 @@ def test_export_round_trips(
     assert 'U0AGENT,Tier 1,agent,Asia/Kolkata,"mon,sat,sun",07:00' in exported
     (tmp_path / "again.csv").write_text(exported)
     assert main(["roster", "import", str(tmp_path / "again.csv")]) == 0
-    assert "2 rows already up to date" in capsys.readouterr().out
+    assert "2 already up to date" in capsys.readouterr().out
 
 
 def test_a_missing_file_is_a_usage_error(env: None, capsys: pytest.CaptureFixture[str]) -> None:
@@ -167,4 +171,4 @@ def test_export_defuses_formula_team_names_and_imports_them_back(
     assert '"\'=HYPERLINK(""http://x"",""y"")"' in exported
     (tmp_path / "again.csv").write_text(exported)
     assert main(["roster", "import", str(tmp_path / "again.csv")]) == 0
-    assert "1 rows already up to date" in capsys.readouterr().out
+    assert "0 memberships added or changed, 1 already up to date" in capsys.readouterr().out

@@ -118,7 +118,7 @@ def test_open_items_are_on_the_home_tab(
     fake_slack.wait_for("views.publish")
     home = json.dumps(fake_slack.home_views["U0AGENT"])
     assert "Shadow a senior agent" in home
-    assert "Tue 01 Dec" in home
+    assert "Tue 1 Dec" in home
     assert blocks.ACTION_DONE in home
 
 

@@ -214,8 +214,8 @@ def test_home_shows_streak_participation_and_recent_answers(
     slack.event({"type": "app_home_opened", "user": "U0AGENT", "channel": "D1", "tab": "home"})
     fake_slack.wait_for("views.publish")
     home = json.dumps(fake_slack.home_views["U0AGENT"], ensure_ascii=False)
-    assert "Streak: *1* shifts" in home
-    assert "100 % (1 of 1 shifts)" in home
+    assert "Streak: *1 shift*" in home
+    assert "100 % (1 of 1 shift)" in home
     assert "Tue 24 Nov — &lt;b&gt;Fixed&lt;/b&gt; a refund &amp; more" in home
 
 

@@ -122,7 +122,7 @@ def test_anonymous_answers_wait_for_a_third_and_come_together(
         assert _give(slack, fake_slack, peer, well=f"Answer {n}", anonymous=True).status == 200
     slack.command("/cx-feedback", "status", user_id="U0ANA")
     status = json.dumps(fake_slack.wait_for("response_url", 2)[-1].params)
-    assert "2 anonymous answer(s) waiting" in status
+    assert "2 anonymous answers waiting" in status
     assert not _dms_with(fake_slack, "U0ANA", "Answer 1")
     _give(slack, fake_slack, "U0DAN", differently="Answer 3", anonymous=True)
     shown = json.dumps(_wait_for_dm(fake_slack, "U0ANA", "Answer 1"))

@@ -61,8 +61,10 @@ def test_outsiders_are_told_what_they_can_see(
     data: None, dispatch: SlackDriver, fake_slack: FakeSlack
 ) -> None:
     """Someone not on the team cannot read its numbers, nor its agents'."""
-    assert "numbers of your own teams" in _ask(dispatch, fake_slack, "Tier 1", "U0LEAD")
-    assert "your own numbers" in _ask(dispatch, fake_slack, "<@U0AGENT|ana>", "U0LEAD")
+    team = _ask(dispatch, fake_slack, "Tier 1", "U0LEAD")
+    assert "Only the team's members and leads, and admins, can see a team's numbers." in team
+    agent = _ask(dispatch, fake_slack, "<@U0AGENT|ana>", "U0LEAD")
+    assert "Only the person themself, their team's leads and admins can see someone's" in agent
 
 
 @pytest.mark.parametrize("text", ["Tier 9", "5 weeks"])
@@ -141,7 +143,7 @@ def test_the_pickers_redo_the_answer_in_place_within_what_the_asker_may_see(
     assert month["blocks"][0]["text"]["text"] == "Tier 1 · last month"
     fake_slack.add_user("U0OTHER", name="olly", tz="UTC")
     forged = pick(metrics_pickers.PERIOD, "7d", again["block_id"], user="U0OTHER")
-    assert "numbers of your own teams" in forged["text"]
+    assert "can see a team's numbers" in forged["text"]
     assert "blocks" not in forged or not forged["blocks"]
 
 

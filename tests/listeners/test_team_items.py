@@ -35,14 +35,14 @@ def test_the_lead_sees_the_teams_items_and_opens_them_all(
     _assign(answered, "Refund course", "2026-12-09")
     home = _home(answered, fake_slack, "U0LEAD")
     assert "Action items: 2 open action items, 0 done in 30 days" in home
-    assert "Next due: <@U0AGENT>: Shadow a &lt;tier 2&gt; call (due Fri 04 Dec)" in home
+    assert "Next due: <@U0AGENT>: Shadow a &lt;tier 2&gt; call (due Fri 4 Dec)" in home
     with Session(engine) as session:
         team = session.exec(select(Team)).one()
     answered.block_action(blocks.TEAM_ITEMS, str(team.id), user_id="U0LEAD",
                           view={"id": "V0HOME", "type": "home"})  # fmt: skip
     modal = json.dumps(fake_slack.wait_for("views.open")[-1].params["view"])
     assert "*Open (2)*" in modal
-    assert "Refund course (due Wed 09 Dec, set by <@U0LEAD>)" in modal
+    assert "Refund course (due Wed 9 Dec, set by <@U0LEAD>)" in modal
 
 
 def test_an_agent_is_not_shown_the_teams_items(
