@@ -2,6 +2,7 @@
 suggestions, the status list, the App Home section, and the outbox renderers."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -35,9 +36,11 @@ def _answer_lines(answer: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def answers_message(payload: dict[str, Any], *, batch: bool) -> Rendered:
-    """Answers for their readers: one named answer, or a batch of anonymous ones."""
-    about = "you" if payload["kind"] != "360" else f"<@{payload['subject']}>"
+def answers_message(payload: dict[str, Any], *, batch: bool, reader: str = "") -> Rendered:
+    """Answers for their readers: one named answer, or a batch of anonymous ones; about "you"
+    for the person they are about (`reader`: the Slack id it goes to)."""
+    own = payload["kind"] != "360" or payload.get("subject") == reader
+    about = "you" if own else f"<@{payload['subject']}>"
     count = len(payload["answers"])
     text = (
         f"{plural(count, 'anonymous answer')} about {about}, shared together"
@@ -59,12 +62,15 @@ def closed_message(payload: dict[str, Any]) -> Rendered:
     """The asker's summary when a request expires."""
     text = f"Your feedback request has closed: {payload['answered']} of {payload['asked']} answered"
     lines = [text + (f", {payload['declined']} declined." if payload["declined"] else ".")]
-    if payload["unanswered"]:
-        lines.append("No answer from " + ", ".join(f"<@{u}>" for u in payload["unanswered"]))
+    silent = payload["unanswered"]  # a count (a list of Slack ids in summaries made before)
+    silent = len(silent) if isinstance(silent, list) else int(silent)
+    if silent:
+        lines.append(f"No answer from {plural(silent, 'colleague')}.")
     if payload["withheld"]:
         lines.append(
-            f"{plural(payload['withheld'], 'anonymous answer')} could not be shared: anonymous "
-            f"answers are shared only in groups of at least {ANONYMITY_MINIMUM}."
+            f"{plural(payload['withheld'], 'anonymous answer')} will never reach you: CX Coach "
+            f"shares anonymous answers only in groups of at least {ANONYMITY_MINIMUM}, so that "
+            "nobody can tell who wrote what, and this request closed with fewer."
         )
     return text, message_blocks([section("\n".join(lines))])
 
@@ -98,12 +104,18 @@ def status_blocks(statuses: Sequence[RequestStatus]) -> list[Block]:
         if request.topic:
             head += f" — {escape(request.topic)}"
         lines = [head]
-        if status.answered:
-            lines.append("Answered: " + ", ".join(f"<@{u}>" for u in status.answered))
+        # Counts, never names: colleagues may answer anonymously, and a list of who answered or
+        # who has not would point at them.
+        anonymous = status.anonymous_waiting + status.anonymous_shared
+        answered = len(status.answered) + anonymous
+        counts = f"{answered} of {request.asked} answered"
+        if anonymous:
+            counts += f" ({anonymous} anonymously)"
         if status.declined:
-            lines.append("Declined: " + ", ".join(f"<@{u}>" for u in status.declined))
+            counts += f", {len(status.declined)} declined"
         if status.pending and request.status == "open":
-            lines.append("Not answered yet: " + ", ".join(f"<@{u}>" for u in status.pending))
+            counts += f", {len(status.pending)} not yet"
+        lines.append(counts + ".")
         if status.anonymous_waiting:
             lines.append(
                 f"{plural(status.anonymous_waiting, 'anonymous answer')} waiting: they are shared "
@@ -194,11 +206,27 @@ def render_ask(row: Outbox) -> Rendered:
     return ask_message(payload_of(row))
 
 
+def started_message(payload: dict[str, Any]) -> Rendered:
+    """To the agent a lead's 360 is about, when it starts."""
+    asked = plural(int(payload["asked"]), "colleague")
+    topic = f" on “{escape(payload['topic'])}”" if payload.get("topic") else ""
+    text = f"<@{payload['lead']}> asked {asked} for feedback about you{topic}."
+    who = ("You'll get the answers too, as they come" if payload.get("shared")
+           else "Your lead reads the answers")  # fmt: skip
+    until = short_date(datetime.fromisoformat(payload["until"]))
+    rest = (f"{who}; anonymous ones only in groups of {ANONYMITY_MINIMUM}, never with names. "
+            f"It stays open until {until}.")  # fmt: skip
+    return text, message_blocks([section(text), section(rest)])
+
+
 RENDERERS: dict[str, Renderer] = {
     "feedback_ask": render_ask,
     "feedback_reminder": render_ask,
-    "feedback_received": lambda row: answers_message(payload_of(row), batch=False),
-    "feedback_batch": lambda row: answers_message(payload_of(row), batch=True),
+    "feedback_received": lambda row: answers_message(
+        payload_of(row), batch=False, reader=row.channel
+    ),
+    "feedback_batch": lambda row: answers_message(payload_of(row), batch=True, reader=row.channel),
+    "feedback_360_started": lambda row: started_message(payload_of(row)),
     "feedback_closed": lambda row: closed_message(payload_of(row)),
     "suggestion": lambda row: suggestion_message(payload_of(row)),
 }

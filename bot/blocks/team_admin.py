@@ -166,6 +166,7 @@ def _feedback_blocks(team: Team | None) -> list[Block]:
     options = [Option(value=key, text=label) for key, label in ROUND_NAMES.items()]
     current = team.feedback_rounds if team else "off"
     share = Option(value="yes", text="Agents also get the 360 feedback their lead asked for")
+    tell = Option(value="announce", text="Agents are told when a 360 about them starts")
     return [
         _input(
             FB_ROUNDS,
@@ -193,8 +194,16 @@ def _feedback_blocks(team: Team | None) -> list[Block]:
             "360 feedback",
             CheckboxesElement(
                 action_id=FB_SHARE,
-                options=[share],
-                initial_options=[share] if (team is None or team.share_360_with_agent) else None,
+                options=[share, tell],
+                initial_options=[
+                    option
+                    for option, on in (
+                        (share, team is None or team.share_360_with_agent),
+                        (tell, team is None or team.announce_360),
+                    )
+                    if on
+                ]
+                or None,
             ),
             optional=True,
         ),

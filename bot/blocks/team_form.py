@@ -144,12 +144,20 @@ def read_team_modal(
         leads_read=bool(field(LEADS_READ, "selected_options")) if TEMPLATE in values else None,
         feedback_rounds=str(rounds) if rounds else None,
         feedback_expiry_days=expiry,
-        share_360=bool(field(FB_SHARE, "selected_options")) if given else None,
+        share_360=_checked(field(FB_SHARE, "selected_options"), "yes") if given else None,
+        announce_360=_checked(field(FB_SHARE, "selected_options"), "announce") if given else None,
         business_hours=bool(field(BUSINESS, "selected_options")) if full else None,
         **celebrations,
         **coaching_settings(values),
     )
     return form, {block: message[:150] for block, message in errors.items()}
+
+
+def _checked(selected: object, value: str) -> bool:
+    """Whether a checkbox group's selected options include `value`."""
+    return isinstance(selected, list) and any(
+        isinstance(option, dict) and option.get("value") == value for option in selected
+    )
 
 
 def _celebrations(values: dict[str, dict[str, dict[str, object]]],

@@ -18,7 +18,7 @@ from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.services import feedback, feedback_life, people, suggestions
 from bot.services.people import MENTIONS
 from bot.services.permissions import Action, may, refusal
-from bot.services.wording import short_date
+from bot.services.wording import plural, short_date
 from bot.store import repos
 from bot.store.models import Person
 
@@ -87,7 +87,7 @@ def handle_feedback_command(
             with deps.session() as session:
                 statuses = feedback_life.my_requests(session=session, person=me, now=deps.clock())
                 shown = feedback_views.status_blocks(statuses)
-            say(f"{len(statuses)} feedback requests", blocks=shown)
+            say(plural(len(statuses), "feedback request"), blocks=shown)
         elif verb == "suggest":
             _suggest(deps, defer, me, text.split(None, 1)[1] if " " in text else "", say)
         elif verb == "about":
@@ -214,7 +214,14 @@ def _ask(
         return
     deliver_now(deps, defer, ids)
     names = ", ".join(f"<@{r.slack_user_id}>" for r in reviewers)
+    few = (
+        f" Heads-up: anonymous answers reach you only in groups of {feedback.ANONYMITY_MINIMUM}, "
+        f"so with {plural(len(reviewers), 'person', 'people')} asked, an answer given "
+        "anonymously may never be shared. Ask more people to make that likelier."
+        if len(reviewers) < feedback.ANONYMITY_MINIMUM
+        else ""
+    )
     say(
         f"Asked {names}. Answers come to you by DM; the request is open until {until}. "
-        "See who has answered with `/cx-feedback status`."
+        f"See how many have answered with `/cx-feedback status`.{few}"
     )

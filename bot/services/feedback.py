@@ -42,6 +42,7 @@ ASK, REMINDER, RECEIVED, BATCH, CLOSED, SUGGESTION = (
     "feedback_closed",
     "suggestion",
 )
+STARTED = "feedback_360_started"  # the subject of a 360 hears it began (team setting)
 
 
 class FeedbackError(ValueError):
@@ -127,7 +128,18 @@ def ask(
         payload = _ask_payload(request, subject, asked_by, entry)
         when = (due or {}).get(reviewer.id, now)
         outbox_ids += claim(session, f"{ASK}:{entry.id}", ASK, reviewer, payload, when, now)
+    if kind == "360" and _announces(session, subject):
+        told = {"lead": asked_by.slack_user_id, "asked": request.asked, "topic": topic,
+                "shared": share, "until": request.expires_at.isoformat()}  # fmt: skip
+        outbox_ids += claim(session, f"{STARTED}:{request.id}", STARTED, subject, told, now, now)
     return request, outbox_ids
+
+
+def _announces(session: Session, subject: Person) -> bool:
+    """Whether the subject's (first) team tells agents when a 360 about them starts."""
+    assert subject.id is not None
+    teams = repos.teams_of(session=session, workspace_id=subject.workspace_id, person_id=subject.id)
+    return teams[0][0].announce_360 if teams else True
 
 
 def _still_asked(

@@ -156,7 +156,7 @@ def expire(*, session: Session, now: datetime) -> int:
             "asked": request.asked,
             "answered": len(status.answered) + status.anonymous_shared,
             "declined": len(status.declined),
-            "unanswered": list(status.pending),
+            "unanswered": len(status.pending),  # a count: names would point at anonymous givers
             "withheld": status.anonymous_waiting,
         }
         claim(session, f"{CLOSED}:{request.id}", CLOSED, asker, payload, now, now)

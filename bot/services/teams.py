@@ -158,6 +158,8 @@ def _configure(team: Team, form: TeamForm) -> None:
         team.feedback_expiry_days = form.feedback_expiry_days
     if form.share_360 is not None:
         team.share_360_with_agent = form.share_360
+    if form.announce_360 is not None:
+        team.announce_360 = form.announce_360
     if form.digest_weekday is not None:
         team.digest_weekday = form.digest_weekday % 7
     if form.digest_time is not None:

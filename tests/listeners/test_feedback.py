@@ -244,20 +244,30 @@ def test_bad_requests_are_explained(
 def test_a_lead_asks_for_a_360_that_reaches_the_lead_and_the_agent(
     team: None, slack: SlackDriver, fake_slack: FakeSlack
 ) -> None:
-    """A lead asks peers about an agent; the answer goes to the lead and (by default) the agent."""
+    """A lead asks peers about an agent: the agent hears at once that it started (team
+    setting, on by default); the answer goes to the lead ("about <@U0ANA>") and, by default,
+    the agent ("about you")."""
     slack.command("/cx-feedback", "about <@U0ANA> from <@U0BEN> <@U0CAT> escalations",
                   user_id="U0LEAD")  # fmt: skip
     assert "Asked <@U0BEN>, <@U0CAT>" in _said(fake_slack)
+    started = "<@U0LEAD> asked 2 colleagues for feedback about you on"
+    assert _wait_for_dm(fake_slack, "U0ANA", started)
     assert _wait_for_dm(fake_slack, "U0BEN", "would like your feedback about <@U0ANA>")
     _give(slack, fake_slack, "U0BEN", well="Clear escalation notes")
     assert _wait_for_dm(fake_slack, "U0LEAD", "Clear escalation notes")
     assert _wait_for_dm(fake_slack, "U0ANA", "Clear escalation notes")
+    assert _wait_for_dm(fake_slack, "U0ANA", "New feedback about you")
+    assert _wait_for_dm(fake_slack, "U0LEAD", "New feedback about <@U0ANA>")
 
 
 def test_decline_and_cancel(team: None, slack: SlackDriver, fake_slack: FakeSlack) -> None:
-    """A decline shows in the asker's status; a cancelled request can no longer be answered."""
+    """A decline shows in the asker's status — as counts, never names, since who answered or
+    not would point at anonymous answers; the asker of fewer than three is warned that an
+    anonymous answer may never be shared; a cancelled request can no longer be answered."""
     slack.command("/cx-feedback", "<@U0BEN> <@U0CAT>", user_id="U0ANA")
-    _said(fake_slack)
+    assert "with 2 people asked, an answer given anonymously may never be shared" in _said(
+        fake_slack
+    )
     ask_id, dm = _ask_dm(fake_slack, "U0BEN")
     cat_ask, cat_dm = _ask_dm(fake_slack, "U0CAT")
     slack.block_action(blocks.DECLINE, str(ask_id), user_id="U0BEN", message=dm)
@@ -265,8 +275,10 @@ def test_decline_and_cancel(team: None, slack: SlackDriver, fake_slack: FakeSlac
     slack.command("/cx-feedback", "status", user_id="U0ANA")
     status = fake_slack.wait_for("response_url", 2)[-1].params
     shown = json.dumps(status)
-    assert "Declined: <@U0BEN>" in shown
-    assert "Not answered yet: <@U0CAT>" in shown
+    assert "0 of 2 answered, 1 declined, 1 not yet." in shown
+    assert "U0BEN" not in shown
+    assert "U0CAT" not in shown
+    assert status["text"] == "1 feedback request"
     request_id = next(
         e["value"] for b in status["blocks"] if b["type"] == "actions" for e in b["elements"]
     )

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot.blocks.feedback_views import closed_message
 from bot.services import feedback, feedback_life, feedback_rounds, teams
 from bot.services.permissions import OPERATOR
 from bot.store import repos
@@ -177,7 +178,11 @@ def test_one_reminder_after_a_day_and_a_summary_on_expiry(weekly: None, engine: 
         session.commit()
         (summary,) = session.exec(select(Outbox).where(Outbox.kind == "feedback_closed")).all()
     payload = json.loads(summary.payload)
-    assert (payload["withheld"], payload["unanswered"], summary.channel) == (1, ["U0CAT"], "U0ANA")
+    assert (payload["withheld"], payload["unanswered"], summary.channel) == (1, 1, "U0ANA")
+    text = json.dumps(closed_message(payload)[1])
+    assert "1 anonymous answer will never reach you" in text
+    assert "No answer from 1 colleague." in text
+    assert "U0CAT" not in text  # who stayed silent would point at who answered anonymously
 
 
 def test_an_expired_request_cannot_be_answered(weekly: None, engine: Engine) -> None:

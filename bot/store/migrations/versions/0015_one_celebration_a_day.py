@@ -1,5 +1,5 @@
 """one celebration post a day: milestones recorded apart from their post; top-CSAT threshold;
-kudos by reaction (the team's emoji, the reaction a kudos came from)
+kudos by reaction (the team's emoji, the reaction a kudos came from); a 360's subject told
 
 Revision ID: 0015
 Revises: 0014
@@ -51,6 +51,9 @@ def upgrade() -> None:
             sa.Column("kudos_emoji", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False,
                       server_default="star2")
         )  # fmt: skip
+        batch_op.add_column(
+            sa.Column("announce_360", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
     with op.batch_alter_table("kudos", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("source_key", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True)
@@ -65,6 +68,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f("uq_kudos_workspace_id_source_key"), type_="unique")
         batch_op.drop_column("source_key")
     with op.batch_alter_table("team", schema=None) as batch_op:
+        batch_op.drop_column("announce_360")
         batch_op.drop_column("kudos_emoji")
         batch_op.drop_column("top_csat_scores")
     with op.batch_alter_table("milestone", schema=None) as batch_op:
