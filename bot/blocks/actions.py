@@ -90,13 +90,20 @@ def settled_message(item: ActionItem) -> Rendered:
     return text, message_blocks([section(text)])
 
 
+def saved_message(item: ActionItem) -> Rendered:
+    """The DM confirming a new action item of your own."""
+    text = (f":pushpin: Action item saved, due {short_date(item.due_date)}: {escape(item.text)}. "
+            "I'll remind you that morning.")  # fmt: skip
+    return text, message_blocks([section(text), item_buttons(item.id)])
+
+
 def home_action_blocks(items: Sequence[ActionItem]) -> list[Block]:
     """The "Your action items" section of the App Home, each item with its buttons."""
     blocks: list[Block] = [HeaderBlock(text="Your action items")]
     if not items:
         blocks.append(section("None open."))
     for item in items[:10]:
-        blocks.append(section(f"*{short_date(item.due_date)}* — {escape(item.text)}"))
+        blocks.append(section(f"*Due {short_date(item.due_date)}* — {escape(item.text)}"))
         blocks.append(item_buttons(item.id))
     blocks.append(ActionsBlock(elements=[add_button()]))
     return blocks

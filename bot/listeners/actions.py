@@ -20,6 +20,7 @@ from bot.listeners.profiles import actor_of, known_person
 from bot.services import actions, reflections, team_items
 from bot.services.reading import ReadingDenied
 from bot.store import repos
+from bot.store.models import ActionItem
 
 
 def handle_add(
@@ -78,7 +79,7 @@ def handle_action_modal(
             source = (
                 reflections.get(session=session, person=person, shift_date=shift) if shift else None
             )
-            actions.create(
+            saved[0] = actions.create(
                 session=session,
                 person=person,
                 text=text,
@@ -89,6 +90,7 @@ def handle_action_modal(
             )
         return True
 
+    saved: list[ActionItem | None] = [None]
     try:
         known = within(save)
     except actions.ActionError as error:
@@ -103,7 +105,15 @@ def handle_action_modal(
         ack(response_action="errors", errors={blocks.TEXT: "Slack does not know you."})
         return
     ack()
-    defer(lambda: publish_home(deps, client, workspace_id, user_id))
+    item = saved[0]  # None: the same modal sent twice, saved the first time
+
+    def confirm() -> None:
+        if item is not None:
+            text, message = blocks.saved_message(item)
+            client.chat_postMessage(channel=user_id, text=text, blocks=message)
+        publish_home(deps, client, workspace_id, user_id)
+
+    defer(confirm)
 
 
 def _settle(

@@ -112,14 +112,23 @@ def test_the_modal_submitted_twice_makes_one_item(
 def test_open_items_are_on_the_home_tab(
     prompt: tuple[str, str], slack_at: Callable[[timedelta], SlackDriver], fake_slack: FakeSlack
 ) -> None:
-    """The App Home lists open items with their due dates and buttons."""
+    """Saving an item confirms it in the DM (with Done / Snooze); the App Home lists open items
+    with their due dates, labelled, and buttons. The same modal sent twice confirms once."""
     slack = slack_at(timedelta(minutes=5))
-    slack.view_submission(blocks.ACTION_MODAL, _values("Shadow a senior agent", "2026-12-01"))
-    fake_slack.wait_for("views.publish")
+    before = len(fake_slack.messages_to("U0AGENT"))
+    for _ in range(2):
+        slack.view_submission(blocks.ACTION_MODAL, _values("Shadow a senior agent", "2026-12-01"),
+                              view_id="V0ITEM")  # fmt: skip
+    fake_slack.wait_for("views.publish", 2)
     home = json.dumps(fake_slack.home_views["U0AGENT"])
     assert "Shadow a senior agent" in home
-    assert "Tue 1 Dec" in home
+    assert "*Due Tue 1 Dec*" in home
     assert blocks.ACTION_DONE in home
+    confirmations = fake_slack.messages_to("U0AGENT")[before:]
+    assert [m["text"] for m in confirmations] == [
+        ":pushpin: Action item saved, due Tue 1 Dec: Shadow a senior agent. I'll remind you "
+        "that morning."
+    ]
 
 
 _ = dataclasses
