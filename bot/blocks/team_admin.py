@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.common import escape, section
+from bot.blocks.common import section
 from bot.blocks.team_coaching import coaching_setting_blocks
 from bot.services.kudos import DEFAULT_VALUES
 from bot.services.team_settings import DEFAULT_TARGETS, Targets, TeamDetail
@@ -33,6 +33,7 @@ CSAT, NPS, FCR, FRT = "csat", "nps", "fcr", "frt"
 DIGEST_DAY, DIGEST_TIME = "digest_day", "digest_time"
 KUDOS_VALUES, KUDOS_CAP, TOP_CSAT = "kudos_values", "kudos_cap", "top_csat"
 KUDOS_EMOJI = "kudos_emoji"
+LEADS_CONFIGURE = "leads_configure"  # checkbox (admins): leads set channels, targets, reminder
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TARGET_FIELDS = (CSAT, NPS, FCR, FRT)
 TEMPLATE, QUESTIONS, LEADS_READ = "template", "questions", "leads_read"
@@ -69,56 +70,37 @@ def _input(
     )
 
 
-def team_modal(detail: TeamDetail | None, *, full: bool, name: str = "") -> View:
-    """Create (detail None) or edit a team. `full` is for admins; leads get the members only."""
+def all_inputs(detail: TeamDetail | None, *, name: str = "") -> list[InputBlock]:
+    """Every input of the team modal, filled with the team's settings (bot.blocks.team_modal
+    groups them and picks those the asker may set)."""
     team = detail.team if detail else None
     targets = detail.targets if detail else DEFAULT_TARGETS
     members = list(detail.members) if detail else []
-    blocks: list[Block] = []
-    if full:
-        blocks.append(
-            _input(
-                NAME,
-                "Team name",
-                PlainTextInputElement(
-                    action_id=NAME, initial_value=team.name if team else name or None, max_length=80
-                ),
-            )
-        )
-        blocks.append(
-            _input(
-                LEADS,
-                "Leads",
-                UserMultiSelectElement(
-                    action_id=LEADS, initial_users=list(detail.leads) if detail else None
-                ),
-                optional=True,
-            )
-        )
-    else:
-        assert team is not None
-        blocks.append(section(f"*{escape(team.name)}*: choose who is on your team."))
-    blocks.append(
+    inputs: list[InputBlock] = [
         _input(
-            MEMBERS,
-            "Agents",
+            NAME, "Team name",
+            PlainTextInputElement(action_id=NAME, initial_value=team.name if team else name or None,
+                                  max_length=80),
+        ),
+        _input(
+            LEADS, "Leads",
+            UserMultiSelectElement(action_id=LEADS,
+                                   initial_users=list(detail.leads) if detail else None),
+            optional=True,
+        ),
+        _input(
+            MEMBERS, "Agents",
             UserMultiSelectElement(action_id=MEMBERS, initial_users=members or None),
             optional=True,
-        )
-    )
-    blocks += _question_blocks(team)
-    blocks += _feedback_blocks(team)
-    if full:
-        blocks += _settings_blocks(team, targets, detail)
-    return View(
-        type="modal",
-        callback_id=TEAM_MODAL,
-        private_metadata=str(team.id) if team else "",
-        title="Edit team" if team else "New team",
-        submit="Save",
-        close="Cancel",
-        blocks=blocks,
-    )
+        ),
+    ]  # fmt: skip
+    blocks: list[Block] = [
+        *inputs,
+        *_question_blocks(team),
+        *_feedback_blocks(team),
+        *_settings_blocks(team, targets, detail),
+    ]
+    return [block for block in blocks if isinstance(block, InputBlock)]
 
 
 def _question_blocks(team: Team | None) -> list[Block]:

@@ -22,6 +22,7 @@ from bot.blocks.team_admin import (
     KUDOS_EMOJI,
     KUDOS_VALUES,
     LEADS,
+    LEADS_CONFIGURE,
     LEADS_READ,
     MEMBERS,
     NAME,
@@ -70,7 +71,8 @@ def read_team_modal(
             name = check_name(name or "")
         except TeamError as error:
             errors[NAME] = str(error)
-    zone = text(ZONE)
+    picked = field(ZONE, "selected_option")  # the select (a text input in modals opened before)
+    zone = str(picked.get("value")) if isinstance(picked, dict) else text(ZONE)
     if zone is not None:
         try:
             zone_named(zone.strip())
@@ -89,7 +91,7 @@ def read_team_modal(
         except TeamError as error:
             errors[DAYS_OFF] = str(error)
     targets = None
-    if full:
+    if all(block in values for block in TARGET_FIELDS):  # admins, and leads their team lets
         numbers = {}
         for block in TARGET_FIELDS:
             try:
@@ -102,7 +104,7 @@ def read_team_modal(
             except TeamError as error:
                 errors[CSAT] = str(error)
     reminder = None
-    if full and REMINDER in values:
+    if REMINDER in values:
         try:
             reminder = int(text(REMINDER) or "")
             if not 0 <= reminder <= 720:
@@ -137,7 +139,7 @@ def read_team_modal(
         holidays=(holidays or "") if full else None,
         custom_holidays=days_off,
         targets=targets,
-        channels_given=full,
+        channels_given=DIGEST in values,
         template=template if TEMPLATE in values else None,
         reminder_minutes=reminder,
         custom_questions=custom,
@@ -147,6 +149,9 @@ def read_team_modal(
         share_360=_checked(field(FB_SHARE, "selected_options"), "yes") if given else None,
         announce_360=_checked(field(FB_SHARE, "selected_options"), "announce") if given else None,
         business_hours=bool(field(BUSINESS, "selected_options")) if full else None,
+        leads_configure=(
+            bool(field(LEADS_CONFIGURE, "selected_options")) if LEADS_CONFIGURE in values else None
+        ),
         **celebrations,
         **coaching_settings(values),
     )

@@ -10,6 +10,7 @@ from bot.blocks import team_admin as blocks
 from bot.blocks import teams as team_blocks
 from bot.blocks.common import NOT_SAVED, escape
 from bot.blocks.team_form import read_team_modal
+from bot.blocks.team_modal import team_modal
 from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_int
@@ -39,7 +40,7 @@ def open_team_modal(
             if team_id is not None:
                 team = teams.get(session=session, workspace_id=workspace_id, team_id=team_id)
                 detail = teams.detail(session=session, team=team)
-        view = blocks.team_modal(detail, full=actor.is_admin, name=name)
+        view = team_modal(detail, full=actor.is_admin, name=name)
     client.views_open(trigger_id=trigger_id, view=view)
 
 

@@ -61,6 +61,7 @@ class TeamForm:
     feedback_expiry_days: int | None = None
     share_360: bool | None = None
     announce_360: bool | None = None  # the agent is told when a 360 about them starts
+    leads_configure: bool | None = None  # leads may set channels, targets, reminder (admins)
     business_hours: bool | None = None  # response times in business hours (admin form)
     digest_weekday: int | None = None  # 0 Monday
     digest_time: str | None = None  # "HH:MM"

@@ -72,31 +72,35 @@ def save(
         team = Team(workspace_id=workspace_id, name=check_name(form.name))
     else:
         team = get(session=session, workspace_id=workspace_id, team_id=team_id)
-    configures = (
-        (
-            form.timezone,
-            form.holidays,
-            form.custom_holidays,
-            form.targets,
-        )
-        != (None, None, None, None)
-        or form.channels_given
-        or form.reminder_minutes is not None
-        or (form.digest_weekday, form.digest_time, form.kudos_values, form.kudos_cap)
-        != (None, None, None, None)
-    )
+    # What only admins set, and what a team's leads set too unless admins say no.
+    admin_only = any(value is not None for value in (
+        form.timezone, form.holidays, form.custom_holidays, form.digest_weekday,
+        form.digest_time, form.kudos_values, form.kudos_cap, form.business_hours, form.alerts,
+        form.weekly_summary, form.one_on_ones, form.one_on_one_weekday, form.one_on_one_time,
+        form.one_on_one_to_agent, form.top_csat_scores, form.kudos_emoji, form.leads_configure,
+    ))  # fmt: skip
+    basics = form.targets is not None or form.channels_given or form.reminder_minutes is not None
     if team_id is not None and form.name is not None and check_name(form.name) != team.name:
         _require(actor, Action.RENAME_TEAM, team_id)
-    if team_id is not None and configures:
+    if team_id is not None and admin_only:
         _require(actor, Action.CONFIGURE_TEAM, team_id)
+    if team_id is not None and basics:
+        _require(actor, Action.SET_TEAM_BASICS, team_id)
+        if not actor.is_admin and not team.leads_configure:
+            raise PermissionDenied(
+                f"Only CX Coach admins can {Action.SET_TEAM_BASICS.value} for {team.name}: its "
+                "admins keep them."
+            )
     if form.leads is not None:
         _require(actor, Action.MANAGE_LEADS, team_id)
     if form.members is not None and team_id is not None:
         _require(actor, Action.MANAGE_MEMBERS, team_id)
     if form.template is not None and team_id is not None:
         _require(actor, Action.SET_QUESTIONS, team_id)
-    feedback_given = (form.feedback_rounds, form.feedback_expiry_days, form.share_360)
-    if feedback_given != (None, None, None) and team_id is not None:
+    feedback_given = (
+        form.feedback_rounds, form.feedback_expiry_days, form.share_360, form.announce_360
+    )  # fmt: skip
+    if feedback_given != (None, None, None, None) and team_id is not None:
         _require(actor, Action.SET_FEEDBACK, team_id)
     if form.name is not None:
         name = check_name(form.name)
@@ -160,6 +164,8 @@ def _configure(team: Team, form: TeamForm) -> None:
         team.share_360_with_agent = form.share_360
     if form.announce_360 is not None:
         team.announce_360 = form.announce_360
+    if form.leads_configure is not None:
+        team.leads_configure = form.leads_configure
     if form.digest_weekday is not None:
         team.digest_weekday = form.digest_weekday % 7
     if form.digest_time is not None:

@@ -91,6 +91,7 @@ class Team(SQLModel, table=True):
     top_csat_scores: int = 5  # top CSAT scores (5 of 5) in a week that make a milestone
     kudos_emoji: str = Field(default="star2", max_length=64)  # reacting with it gives kudos
     announce_360: bool = True  # the agent hears when a 360 about them starts
+    leads_configure: bool = True  # leads set the team's channels, targets and reminder delay
     nps_target: float = 30.0
     fcr_target_pct: float = 70.0
     frt_target_minutes: int = 240

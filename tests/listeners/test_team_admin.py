@@ -26,6 +26,8 @@ def _values(**fields: Any) -> dict[str, dict[str, dict[str, Any]]]:
             state = {"type": "multi_users_select", "selected_users": value}
         elif block in (blocks.DIGEST, blocks.CELEBRATE):
             state = {"type": "channels_select", "selected_channel": value}
+        elif block == blocks.ZONE:
+            state = {"type": "static_select", "selected_option": {"value": value}}
         else:
             state = {"type": "plain_text_input", "value": value}
         values[block] = {block: state}
@@ -83,12 +85,28 @@ def command(slack: SlackDriver, fake_slack: FakeSlack) -> Callable[..., str]:
 def test_admin_creates_a_team_from_the_home_tab(
     slack: SlackDriver, fake_slack: FakeSlack, engine: Engine
 ) -> None:
-    """Create team → the full modal; saving it stores every setting, then the home lists it."""
+    """Create team → the full modal, its inputs in groups under headers, the time zone a select
+    people can search (every IANA zone, by region); saving it stores every setting, then the
+    home lists it."""
     slack.block_action(team_blocks.CREATE_TEAM, user_id=ADMIN, view={"id": "V0HOME"})
     modal = fake_slack.wait_for("views.open")[0].params["view"]
-    block_ids = [block.get("block_id") for block in modal["blocks"]]
+    block_ids = [block.get("block_id") for block in modal["blocks"] if block["type"] == "input"]
     assert block_ids[:4] == [blocks.NAME, blocks.LEADS, blocks.MEMBERS, blocks.TEMPLATE]
     assert blocks.DIGEST in block_ids
+    headers = [b["text"]["text"] for b in modal["blocks"] if b["type"] == "header"]
+    assert headers == [
+        "People", "Check-ins", "Schedule and holidays", "Channels and digest", "Targets",
+        "Feedback", "Celebrations", "Coaching", "Who may change what",
+    ]  # fmt: skip
+    assert len(modal["blocks"]) <= 100
+    zone = next(b for b in modal["blocks"] if b.get("block_id") == blocks.ZONE)["element"]
+    assert zone["type"] == "static_select"
+    assert zone["initial_option"]["value"] == "UTC"
+    zones = [o["value"] for group in zone["option_groups"] for o in group["options"]]
+    assert "America/New_York" in zones
+    assert "Asia/Kolkata" in zones
+    assert len(zones) > 300
+    assert all(len(group["options"]) <= 100 for group in zone["option_groups"])
     frt = next(b for b in modal["blocks"] if b.get("block_id") == "frt")
     assert frt["element"]["initial_value"] == "240"  # documented default
     reply = slack.view_submission(blocks.TEAM_MODAL, _values(**FULL_FORM), user_id=ADMIN)
@@ -139,10 +157,14 @@ def test_an_agent_pressing_create_is_told_who_may(
 def test_a_lead_edits_only_the_members_of_their_team(
     slack: SlackDriver, fake_slack: FakeSlack, engine: Engine, tier1: int
 ) -> None:
-    """A lead's modal has the members only; saving it changes who is on the team."""
+    """A lead's modal has the members, questions, feedback and — as admins let leads by
+    default — the channels, targets and reminder, nothing else; saving it changes who is on
+    the team."""
     slack.block_action(team_blocks.EDIT_TEAM, str(tier1), user_id="U0LEAD", view={"id": "V0HOME"})
     modal = fake_slack.wait_for("views.open")[0].params["view"]
-    assert blocks.NAME not in json.dumps(modal)
+    inputs = {b["block_id"] for b in modal["blocks"] if b["type"] == "input"}
+    assert {blocks.MEMBERS, blocks.DIGEST, blocks.CELEBRATE, blocks.REMINDER, blocks.CSAT} <= inputs
+    assert not inputs & {blocks.NAME, blocks.LEADS, blocks.ZONE, blocks.KUDOS_CAP, blocks.BUSINESS}
     values = _values(members=["U0AGENT", ADMIN])
     reply = slack.view_submission(
         blocks.TEAM_MODAL, values, user_id="U0LEAD", private_metadata=str(tier1)
@@ -150,6 +172,35 @@ def test_a_lead_edits_only_the_members_of_their_team(
     assert reply.body == ""
     with Session(engine) as session:
         assert len(session.exec(select(Membership)).all()) == 3
+
+
+def test_a_lead_sets_the_teams_channels_targets_and_reminder_unless_admins_keep_them(
+    slack: SlackDriver, fake_slack: FakeSlack, engine: Engine, tier1: int
+) -> None:
+    """Allowed by default: the lead's targets, digest channel and reminder are saved. An admin
+    unticks *Leads can set…*: the lead's modal no longer has them, and sending them anyway is
+    refused beside the form."""
+    mine = _values(members=["U0AGENT"], digest="C0GENERAL", celebrate=None, reminder="60",
+                   csat="88", nps="35", fcr="72", frt="90")  # fmt: skip
+    reply = slack.view_submission(blocks.TEAM_MODAL, mine, user_id="U0LEAD",
+                                  private_metadata=str(tier1))  # fmt: skip
+    assert reply.body == ""
+    team = _team(engine)
+    assert team is not None
+    assert (team.digest_channel_id, team.reminder_delay_minutes, team.csat_target_pct) == (
+        "C0GENERAL", 60, 88
+    )  # fmt: skip
+    with Session(engine) as session:
+        teams.save(session=session, workspace_id="T0001", actor=OPERATOR, team_id=tier1,
+                   form=teams.TeamForm(leads_configure=False))  # fmt: skip
+        session.commit()
+    slack.block_action(team_blocks.EDIT_TEAM, str(tier1), user_id="U0LEAD", view={"id": "V0HOME"})
+    modal = fake_slack.wait_for("views.open")[-1].params["view"]
+    inputs = {b["block_id"] for b in modal["blocks"] if b["type"] == "input"}
+    assert not inputs & {blocks.DIGEST, blocks.CSAT, blocks.REMINDER}
+    refused = slack.view_submission(blocks.TEAM_MODAL, mine, user_id="U0LEAD",
+                                    private_metadata=str(tier1)).json()  # fmt: skip
+    assert "its admins keep them" in json.dumps(refused)
 
 
 def test_a_lead_cannot_slip_settings_into_the_form(slack: SlackDriver, tier1: int) -> None:
@@ -216,7 +267,7 @@ def test_create_opens_the_modal_with_the_name(
     """`/cx-team create Night shift` opens the team modal with the name filled in."""
     slack.command("/cx-team", "create Night shift", user_id=ADMIN)
     modal = fake_slack.wait_for("views.open")[0].params["view"]
-    assert modal["blocks"][0]["element"]["initial_value"] == "Night shift"
+    assert modal["blocks"][1]["element"]["initial_value"] == "Night shift"
 
 
 def test_unknown_people_are_named_not_added(

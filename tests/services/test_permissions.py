@@ -39,6 +39,7 @@ MATRIX = {
     Action.ASSIGN_ACTION: "YYNNNNN",
     Action.RUN_ONE_ON_ONE: "YYNNNNN",
     Action.TRACK_ACTIONS: "YYNNNNN",
+    Action.SET_TEAM_BASICS: "YYNNNNN",  # and the team lets its leads (bot.services.teams)
 }
 
 CASES = [

@@ -1,5 +1,6 @@
 """one celebration post a day: milestones recorded apart from their post; top-CSAT threshold;
-kudos by reaction (the team's emoji, the reaction a kudos came from); a 360's subject told
+kudos by reaction (the team's emoji, the reaction a kudos came from); a 360's subject told;
+leads setting their team's channels, targets and reminder (unless admins say no)
 
 Revision ID: 0015
 Revises: 0014
@@ -54,6 +55,9 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("announce_360", sa.Boolean(), nullable=False, server_default=sa.true())
         )
+        batch_op.add_column(
+            sa.Column("leads_configure", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
     with op.batch_alter_table("kudos", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("source_key", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True)
@@ -68,6 +72,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f("uq_kudos_workspace_id_source_key"), type_="unique")
         batch_op.drop_column("source_key")
     with op.batch_alter_table("team", schema=None) as batch_op:
+        batch_op.drop_column("leads_configure")
         batch_op.drop_column("announce_360")
         batch_op.drop_column("kudos_emoji")
         batch_op.drop_column("top_csat_scores")
