@@ -102,6 +102,7 @@ def view(
     reading: Sequence[Block] = (),
     questions: Sequence[str] = (),
     checklist: Sequence[Step] = (),
+    uploads: Sequence[Block] = (),
 ) -> View:
     """The home tab for one person: their history and action items, feedback and kudos
     (`received`), their schedule when known, and the teams they manage; `reading`: who read
@@ -125,7 +126,8 @@ def view(
         *team_week_blocks(team_weeks),
         *delivery_problem_blocks(problems),
         *team_section,
-        *([DividerBlock()] if team_section else []),
+        *uploads,
+        *([DividerBlock()] if team_section or uploads else []),
         section("*What CX Coach will do for you*"),
         *(section(line) for line in _what_next(standing, questions or [q.text for q in DEFAULT])),
         DividerBlock(),

@@ -1,7 +1,6 @@
 """`python -m bot import tickets|surveys FILE`: helpdesk records from CSV, streamed."""
 
 import argparse
-import dataclasses
 import sys
 from contextlib import closing
 
@@ -12,7 +11,7 @@ from tqdm import tqdm
 from bot.cli import UsageError, agents_import
 from bot.cli.roster import workspace_of
 from bot.ingest import resolver
-from bot.services import csv_files, helpdesk, presets
+from bot.services import csv_files, helpdesk, helpdesk_files, presets
 from bot.store import repos
 from bot.store.db import make_session_factory
 
@@ -59,18 +58,10 @@ def _lines(path: str) -> int | None:
 def _records(
     args: argparse.Namespace, table: csv_files.Table, renames: dict[str, str]
 ) -> helpdesk.Records:
-    """The file's rows in our own format: through the source's preset, or read as ours."""
-    fixed = {"kind": args.kind} if args.kind and args.kind_of == "surveys" else {}
-    zone = presets.zone_named(args.timezone) if args.timezone else None
-    if args.source == "csv":
-        return helpdesk.read_csv(args.kind_of, table.reader, renames, fixed=fixed, zone=zone)
-    preset = presets.PRESETS[(args.source, args.kind_of)]
-    preset = dataclasses.replace(preset, fixed=preset.fixed | fixed)
-    header = [renames.get(name.strip(), name.strip()) for name in table.reader.fieldnames or []]
-    reading = presets.plan(preset, header, args.timezone)
-    table.reader.fieldnames = header
-    rows = ((table.reader.line_num, row) for row in table.reader)
-    return presets.convert(preset, reading, rows)
+    """The file's rows in our own format (bot.services.helpdesk_files, as an upload in Slack)."""
+    return helpdesk_files.records_of(kind=args.kind_of, table=table, source=args.source,
+                                     timezone=args.timezone, survey_kind=args.kind,
+                                     renames=renames)  # fmt: skip
 
 
 def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> int:

@@ -4,13 +4,11 @@ import argparse
 import sys
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.cli import UsageError
-from bot.listeners.profiles import UNKNOWN_USER_ERRORS, profile_from_users_info
+from bot.listeners.profiles import slack_resolver
 from bot.services import roster
-from bot.services.people import SlackProfile
 from bot.store import repos
 from bot.store.db import make_session_factory
 
@@ -29,27 +27,6 @@ def workspace_of(args: argparse.Namespace, client: WebClient | None, engine: Eng
     if len(known) == 1:
         return known[0]
     raise UsageError("say which Slack workspace with --workspace T…")
-
-
-def slack_resolver(client: WebClient) -> roster.Resolve:
-    """Look agents up in Slack by ID (users.info) or email (users.lookupByEmail), once each."""
-    cache: dict[str, SlackProfile | None] = {}
-
-    def resolve(agent: str) -> SlackProfile | None:
-        if agent not in cache:
-            try:
-                if "@" in agent:
-                    user = client.users_lookupByEmail(email=agent)["user"]
-                else:
-                    user = client.users_info(user=agent)["user"]
-                cache[agent] = profile_from_users_info(user)
-            except SlackApiError as error:
-                if error.response.get("error") not in UNKNOWN_USER_ERRORS | {"users_not_found"}:
-                    raise
-                cache[agent] = None
-        return cache[agent]
-
-    return resolve
 
 
 def run_import(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> int:

@@ -14,6 +14,7 @@ from bot.listeners import (
     reading,
     summary,
     team_admin,
+    uploads,
     welcome,
 )
 
@@ -32,3 +33,4 @@ def register_listeners(app: App) -> None:
     one_on_one.register(app)
     summary.register(app)
     welcome.register(app)
+    uploads.register(app)

@@ -11,6 +11,7 @@ from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
 from bot.listeners.profiles import profile_from_users_info
 from bot.listeners.reactions import handle_reaction_added, handle_reaction_removed
+from bot.listeners.uploads import handle_dm_file
 from bot.services import people
 from bot.store import repos
 
@@ -24,10 +25,17 @@ def handle_app_home_opened(
     defer(lambda: publish_home(deps, client, str(context.team_id), event["user"]))
 
 
-def handle_direct_message(event: dict[str, Any], say: Say, defer: Defer) -> None:
-    """message.im: answer a person's DM with what CX Coach does and how to reach it."""
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
-        return  # edits, joins and other bots' messages need no answer
+def handle_direct_message(event: dict[str, Any], say: Say, defer: Defer, client: WebClient,
+                          context: BoltContext, deps: Deps) -> None:  # fmt: skip
+    """message.im: a CSV file is imported (bot.listeners.uploads); any other message is
+    answered with what CX Coach does and how to reach it."""
+    if event.get("channel_type") != "im" or event.get("bot_id"):
+        return
+    if event.get("subtype") == "file_share" and event.get("files"):
+        handle_dm_file(event, client, deps, str(context.team_id), defer)
+        return
+    if event.get("subtype"):
+        return  # edits, joins and other messages that need no answer
     defer(
         lambda: say(
             text="I'm CX Coach. Try /cx-reflect, /cx-metrics or /cx-shift.",

@@ -15,6 +15,7 @@ from bot.blocks.kudos import home_kudos_blocks
 from bot.blocks.reading import lead_home_blocks, reads_blocks
 from bot.blocks.team_admin import notice_modal
 from bot.blocks.team_view import MEMBER_SHIFT
+from bot.blocks.uploads import home_buttons as upload_buttons
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import actor_of, known_person
 from bot.services import (
@@ -89,6 +90,7 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
     view = home.view(
         standing, overview, managed, past, weeks, problems, items, [*feedback, *thanked], read,
         questions=[q.text for q in questions], checklist=checklist,
+        uploads=upload_buttons(roster=actor.is_admin, helpdesk=actor.is_admin or bool(actor.leads)),
     )  # fmt: skip
     client.views_publish(user_id=user_id, view=view)
 

@@ -6,7 +6,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.services import people
+from bot.services import people, roster
+from bot.services.people import SlackProfile
 from bot.services.permissions import Actor
 from bot.store import repos
 from bot.store.models import Person
@@ -74,3 +75,24 @@ def actor_of(
         return people.actor(
             session=session, person=repos.fresh(session, person), admins=deps.settings.cx_admins
         )
+
+
+def slack_resolver(client: WebClient) -> roster.Resolve:
+    """Look agents up in Slack by ID (users.info) or email (users.lookupByEmail), once each."""
+    cache: dict[str, SlackProfile | None] = {}
+
+    def resolve(agent: str) -> SlackProfile | None:
+        if agent not in cache:
+            try:
+                if "@" in agent:
+                    user = client.users_lookupByEmail(email=agent)["user"]
+                else:
+                    user = client.users_info(user=agent)["user"]
+                cache[agent] = profile_from_users_info(user)
+            except SlackApiError as error:
+                if error.response.get("error") not in UNKNOWN_USER_ERRORS | {"users_not_found"}:
+                    raise
+                cache[agent] = None
+        return cache[agent]
+
+    return resolve

@@ -33,6 +33,8 @@ class Action(StrEnum):
     RUN_ONE_ON_ONE = "run a 1:1 with an agent"
     TRACK_ACTIONS = "see a team's action items"
     SET_TEAM_BASICS = "set a team's channels, targets and reminder"
+    IMPORT_ROSTER = "import a roster"
+    IMPORT_HELPDESK = "import helpdesk data for a team"
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def may(
             return team_id is not None and team_id in actor.member_of | actor.leads
         case (
             Action.MANAGE_MEMBERS | Action.SET_QUESTIONS | Action.SET_FEEDBACK
-            | Action.TRACK_ACTIONS | Action.SET_TEAM_BASICS
+            | Action.TRACK_ACTIONS | Action.SET_TEAM_BASICS | Action.IMPORT_HELPDESK
         ):  # fmt: skip
             return team_id is not None and team_id in actor.leads
         case _:
@@ -103,6 +105,7 @@ def refusal(action: Action) -> str:
         Action.RUN_ONE_ON_ONE: "the agent's team leads and admins",
         Action.TRACK_ACTIONS: "the team's leads and admins",
         Action.SET_TEAM_BASICS: "the team's leads (where admins let them) and admins",
+        Action.IMPORT_HELPDESK: "the team's leads (for their own agents) and admins",
     }.get(action, "CX Coach admins (your Slack workspace's admins and owners, and the people "
           "named admins when CX Coach was set up)")  # fmt: skip
     return f"Only {who} can {action.value}."

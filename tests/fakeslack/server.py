@@ -32,7 +32,7 @@ JSON_FIELDS = ("blocks", "view", "files", "attachments", "metadata")
 BROADCAST = re.compile(r"<!(channel|here|everyone)\b")
 
 Params = dict[str, Any]
-Answer = tuple[int, dict[str, str], Params]
+Answer = tuple[int, dict[str, str], "Params | bytes"]
 
 
 class SlackError(Exception):
@@ -78,6 +78,7 @@ class FakeSlack:
     channels: set[str] = field(default_factory=set)
     home_views: dict[str, Params] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    shared_files: dict[str, bytes] = field(default_factory=dict)  # add_file: people's files
     # Accept response_urls the fake did not hand out (benchmarks run it in another process).
     lenient_response_urls: bool = False
     # Like Slack's rate limits: chat.postMessage beyond this many per second gets 429.
@@ -242,6 +243,16 @@ class FakeSlack:
                                              "ts": ts}  # fmt: skip
         return ts
 
+    def add_file(self, name: str, content: bytes) -> Params:
+        """A file someone shared (a file input in a modal, or a DM): its Slack file object, with
+        a url_private_download the fake serves to the bot token only."""
+        file_id = f"F{next(self._ids):08d}"
+        with self._lock:
+            self.shared_files[file_id] = content
+        return {"id": file_id, "name": name, "filetype": "csv", "size": len(content),
+                "url_private": f"{self.url}/files/{file_id}/{name}",
+                "url_private_download": f"{self.url}/files/{file_id}/download/{name}"}  # fmt: skip
+
     def messages_to(self, channel: str) -> list[Params]:
         """Messages posted (and not faulted) in a channel; a user ID means their DM."""
         wanted = channel if channel.startswith(("C", "D")) else "D" + channel
@@ -278,6 +289,8 @@ class FakeSlack:
             return self._response_url(path, params, headers)
         if path.startswith("/upload/"):
             return self._upload(path, params, headers)
+        if path.startswith("/files/"):
+            return self._download(path, headers)
         method = path.removeprefix("/api/")
         self._check_pings(method, params)
         fault = self._take_fault(method)
@@ -384,6 +397,18 @@ class FakeSlack:
         if "blocks" in params:
             _validate_blocks(params["blocks"])
         return 200, {}, {"ok": True}
+
+    def _download(self, path: str, headers: dict[str, str]) -> Answer:
+        """A shared file's bytes, for a request with the bot token (Slack: files:read)."""
+        self._record("download", {"path": path}, headers, path)
+        if headers.get("authorization") != f"Bearer {self.bot_token}":
+            return 403, {}, {"ok": False, "error": "not_authed"}
+        file_id = path.removeprefix("/files/").split("/", 1)[0]
+        with self._lock:
+            content = self.shared_files.get(file_id)
+        if content is None:
+            return 404, {}, {"ok": False, "error": "file_not_found"}
+        return 200, {}, content
 
     def _upload(self, path: str, params: Params, headers: dict[str, str]) -> Answer:
         file_id = path.removeprefix("/upload/")
@@ -615,9 +640,10 @@ class _Handler(BaseHTTPRequestHandler):
             status, extra, body = self.owner.handle(path, params, headers)
         except SlackError as error:
             status, extra, body = 200, {}, {"ok": False, "error": error.code}
-        payload = json.dumps(body).encode()
+        raw = isinstance(body, bytes)  # a file's bytes (add_file)
+        payload = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", "text/csv" if raw else "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
         for key, value in extra.items():
             self.send_header(key, value)

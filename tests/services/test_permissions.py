@@ -40,6 +40,8 @@ MATRIX = {
     Action.RUN_ONE_ON_ONE: "YYNNNNN",
     Action.TRACK_ACTIONS: "YYNNNNN",
     Action.SET_TEAM_BASICS: "YYNNNNN",  # and the team lets its leads (bot.services.teams)
+    Action.IMPORT_ROSTER: "YNNNNNN",
+    Action.IMPORT_HELPDESK: "YYNNNNN",  # a lead's file: their own agents' rows only
 }
 
 CASES = [
