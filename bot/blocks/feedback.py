@@ -74,22 +74,24 @@ def done_message(text: str) -> Rendered:
     return text, message_blocks([section(text)])
 
 
-def give_modal(subject_name: str, topic: str | None, kind: str) -> View:
-    """Two questions, four optional ratings and the anonymity choice."""
-    who = "you" if kind == "self" else subject_name
-    blocks: list[Block] = []
+def give_modal(subject: str, topic: str | None, kind: str) -> View:
+    """Two questions, four optional ratings and the anonymity choice; whom it is about as a
+    mention at the top (a title or a label cannot show one)."""
+    whom = f" for <@{subject}>" if subject else ""
+    why = " (a 360 their lead asked for)" if kind == "360" else ""
+    blocks: list[Block] = [section(f"Your feedback{whom}{why}")]
     if topic:
         blocks.append(section(f"*They'd like feedback on:* {escape(topic)}"))
     blocks += [
         InputBlock(
             block_id=WELL,
-            label=f"What does {who} do well?",
+            label="What do they do well?",
             optional=True,
             element=PlainTextInputElement(action_id=WELL, multiline=True, max_length=MAX_ANSWER),
         ),
         InputBlock(
             block_id=DIFFERENTLY,
-            label=f"One thing {who} could do differently?",
+            label="One thing they could do differently?",
             optional=True,
             element=PlainTextInputElement(
                 action_id=DIFFERENTLY, multiline=True, max_length=MAX_ANSWER
@@ -120,11 +122,10 @@ def give_modal(subject_name: str, topic: str | None, kind: str) -> View:
             element=CheckboxesElement(action_id=ANONYMOUS, options=[anonymous]),
         )
     )
-    title = "Feedback" if len(subject_name) > 14 else f"For {subject_name}"[:24]
     return View(
         type="modal",
         callback_id=GIVE_MODAL,
-        title=title,
+        title="Give feedback",
         submit="Send",
         close="Later",
         blocks=blocks,

@@ -45,8 +45,8 @@ def handle_give(
             request = session.get(FeedbackRequest, entry.request_id)
             assert request is not None
             subject = session.get(Person, request.subject_id)
-            name = subject.display_name or subject.slack_user_id if subject else "them"
-            view = blocks.give_modal(str(name), request.topic, request.kind)
+            view = blocks.give_modal(subject.slack_user_id if subject else "", request.topic,
+                                     request.kind)  # fmt: skip
     except feedback.FeedbackError as error:
         client.views_open(trigger_id=body["trigger_id"], view=notice_modal("Feedback", str(error)))
         return

@@ -101,7 +101,9 @@ def test_a_request_reaches_each_colleague_and_a_named_answer_the_asker(
     slack.block_action(blocks.GIVE, str(ask_id), user_id="U0BEN", message=dm)
     view = fake_slack.wait_for("views.open")[0].params["view"]
     assert view["callback_id"] == blocks.GIVE_MODAL
-    assert "What does u0ana do well?" in json.dumps(view)
+    assert view["title"]["text"] == "Give feedback"
+    assert "Your feedback for <@U0ANA>" in json.dumps(view)  # a mention, not a handle
+    assert "What do they do well?" in json.dumps(view)
     reply = _give(slack, fake_slack, "U0BEN", well="Patient <!channel>", empathy=5)
     assert (reply.status, reply.body) == (200, "")
     shown = json.dumps(_wait_for_dm(fake_slack, "U0ANA", "Patient"))
