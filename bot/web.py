@@ -204,13 +204,7 @@ class HttpServer:
             # a request thread that finishes wakes the loop through the trigger, and writing
             # to a trigger already closed failed that thread with EBADF (a flaky teardown).
             self._wait_for_requests(time.monotonic() + 5)
-            try:
-                self._server.trigger.pull_trigger(self._close_channels)
-            except OSError:
-                # The wake-up pipe is already closed (seen in the test suite: an fd closed twice
-                # elsewhere in the process). A fresh one in the same map wakes the loop instead.
-                fresh: Any = waitress_trigger.trigger(self._server._map)
-                fresh.pull_trigger(self._close_channels)
+            self._wake(self._close_channels)
             self._thread.join(timeout=5)
         else:
             self._close_channels()
@@ -226,12 +220,23 @@ class HttpServer:
         work they left after their acks finish (within `grace` seconds), then stop. Called
         from another thread than the serving one (a SIGTERM handler starts it)."""
         deadline = time.monotonic() + grace
-        self._server.trigger.pull_trigger(self._server.close)  # the listening socket only
+        self._wake(self._server.close)  # the listening socket only
         self._wait_for_requests(deadline)
         if after_ack is not None and not after_ack.drain(max(0.0, deadline - time.monotonic())):
             logger.warning("stopping with work still queued after %.0f s", grace)
         time.sleep(0.2)  # the last answers leave their buffers
         self.close()
+
+    def _wake(self, then: Any) -> None:
+        """Run `then` in the serving thread, waking its loop through waitress's pipe. That pipe
+        may already be closed (seen with Socket Mode and in the test suite, 1 stop in 5: an fd
+        closed twice elsewhere in the process, then EBADF on write); a fresh one in the same
+        map wakes the loop instead."""
+        try:
+            self._server.trigger.pull_trigger(then)
+        except OSError:
+            fresh: Any = waitress_trigger.trigger(self._server._map)
+            fresh.pull_trigger(then)
 
     def _close_channels(self) -> None:
         # The listening socket, the wake-up pipe and open connections; the loop ends when the
