@@ -99,13 +99,25 @@ def test_settings_are_read_from_dotenv(tmp_path: Path) -> None:
     assert "PORT" in result.stderr
 
 
+def test_import_help_lists_the_columns_of_each_file(tmp_path: Path) -> None:
+    """`import --help` names each file's columns, those a header must have starred."""
+    result = _run(["import", "--help"], tmp_path)
+    assert result.returncode == 0
+    shown = " ".join(result.stdout.split())
+    assert "tickets: ticket_id*, agent*, created_at*, first_response_at" in shown
+    assert "surveys: response_id*, ticket_id, agent*, kind*, score*" in shown
+    assert "helpdesk_agent, slack" in shown
+
+
 def test_migrate_creates_the_schema(tmp_path: Path) -> None:
-    """`migrate` on a new SQLite file creates every table and can be run again."""
+    """`migrate` on a new SQLite file creates every table and can be run again; what it
+    prints is its report, not Alembic's INFO lines."""
     url = f"sqlite:///{tmp_path}/cx.db"
     for _ in range(2):
         result = _run(["migrate"], tmp_path, DATABASE_URL=url)
         assert result.returncode == 0, result.stderr
         assert "is at revision" in result.stdout
+        assert "alembic" not in result.stderr + result.stdout
     engine = create_engine(url)
     with engine.connect() as connection:
         tables = {

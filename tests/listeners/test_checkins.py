@@ -80,16 +80,24 @@ def _reflections(engine: Engine) -> list[Reflection]:
 def test_reflect_now_opens_the_questions(
     prompt: tuple[str, str], slack_at: Callable[[timedelta], SlackDriver], fake_slack: FakeSlack
 ) -> None:
-    """The button opens the modal with the default questions and who can read the answers."""
+    """The button opens the modal with the shift's date, the default questions (with
+    placeholders) and who can read the answers; opened again after saving, it says the answers
+    are being edited."""
     slack = slack_at(timedelta(minutes=5))
     slack.block_action(blocks.REFLECT_NOW, SHIFT, message=prompt)
     view = fake_slack.wait_for("views.open")[0].params["view"]
     shown = json.dumps(view)
     assert view["callback_id"] == blocks.REFLECT_MODAL
+    assert view["blocks"][0]["text"]["text"] == "*Your shift of Tue 24 Nov*"
     assert "What did you do well today?" in shown
+    assert "A sentence or two is plenty" in shown
     assert "How confident do you feel" in shown
     assert "private to you and your team's leads" in shown
     assert json.loads(view["private_metadata"])["ts"] == prompt[1]
+    slack.view_submission(blocks.REFLECT_MODAL, _answers(), private_metadata=_meta(prompt))
+    slack.block_action(blocks.REFLECT_NOW, SHIFT, message=prompt)
+    again = fake_slack.wait_for("views.open", 2)[-1].params["view"]
+    assert "you're editing the answers you saved earlier" in again["blocks"][0]["text"]["text"]
 
 
 def test_answers_are_saved_before_the_modal_closes(

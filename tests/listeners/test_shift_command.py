@@ -15,6 +15,7 @@ from sqlmodel import Session
 from bot.app import create_app
 from bot.deps import Deps
 from bot.services.people import SlackProfile, record_profile
+from bot.services.wording import example_date
 from bot.store import repos
 from bot.store.models import Membership, Team, TeamHoliday, TeamRole
 from tests.conftest import SIGNING_SECRET
@@ -115,7 +116,7 @@ def test_a_list_of_days_and_a_night_shift(shift: Callable[..., str]) -> None:
         ("mon-fri 25:00", "`25:00` is not a time I can use"),
         ("mon-fri 5pm-ish", "like `17:30`"),
         ("someday 17:30", "`mon-fri`, `mon,wed,fri`"),
-        ("away until next-week", "YYYY-MM-DD"),
+        ("away until next-week", f"like `{example_date()}`"),  # an example from today on
         ("@nobody mon-fri 17:30", "I can't find @nobody"),
         ("<!channel> 17:30", "`&lt;!channel&gt;` is not a set of days"),
     ],

@@ -109,7 +109,10 @@ def test_an_admins_checklist_ticks_itself_and_goes_away(
 ) -> None:
     """Nothing set up: 0 of 6. A team with people and both channels: 4 of 6. Helpdesk data and
     a first check-in sent: the checklist is gone."""
-    assert "*Set up CX Coach* (0 of 6 done)" in _home(slack, fake_slack)
+    first = _home(slack, fake_slack)
+    assert "*Set up CX Coach* (0 of 6 done)" in first
+    assert "I'll DM you 5 questions:" in first  # the questions asked, not "three"
+    assert "What did you do well today?" in first
     add_agents(engine, fake_slack, {"U0AGENT": "UTC"})
     with Session(engine) as session:
         team = session.exec(select(Team)).one()
