@@ -75,18 +75,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from pydantic import ValidationError
 
+    from bot import logs
     from bot.config import Settings, describe_settings_error
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # Alembic says what it does at INFO; a command's output is its report, not migration chatter.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = Settings()
     except ValidationError as error:
         print(describe_settings_error(error), file=sys.stderr)
         return EXIT_USAGE
+    # Alembic says what it does at INFO; a command's output is its report, not migration chatter.
+    logs.configure(settings.log_format)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     command = args.command or "serve"
     try:

@@ -1,5 +1,6 @@
 """create_app(deps): the Bolt app with every listener registered. No network I/O at build time."""
 
+import contextvars
 import logging
 import threading
 import traceback
@@ -11,7 +12,7 @@ from slack_bolt import App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import installation, slack_shapes
+from bot import installation, logs, slack_shapes
 from bot.after_ack import AfterAck
 from bot.blocks import home
 from bot.deps import Defer, Deps
@@ -42,8 +43,10 @@ class _CountedExecutor(ThreadPoolExecutor):
         self._after_ack = after_ack
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        """Run `fn` on the pool, counted."""
-        return super().submit(self._after_ack.tracked(fn), *args, **kwargs)
+        """Run `fn` on the pool, counted, in the submitting request's context (its kind and
+        workspace reach the log lines of the listener)."""
+        context = contextvars.copy_context()
+        return super().submit(self._after_ack.tracked(context.run), fn, *args, **kwargs)
 
 
 def create_app(deps: Deps) -> App:
@@ -90,7 +93,13 @@ def create_app(deps: Deps) -> App:
     def inject_deps(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:
         context["deps"] = deps  # listeners take `deps` and `defer` parameters
         context["defer"] = _deferrer(deps.after_ack, body, context, deps)
-        next()
+        kind = logs.REQUEST.set(logs.request_kind(body))  # for LOG_FORMAT=json lines
+        team = logs.WORKSPACE.set(str(context.team_id) if context.team_id else None)
+        try:
+            next()
+        finally:
+            logs.REQUEST.reset(kind)
+            logs.WORKSPACE.reset(team)
 
     register_listeners(app)
     app.error(handle_unhandled_error)
@@ -130,6 +139,8 @@ def _deferrer(after_ack: AfterAck, body: dict[str, Any], context: BoltContext, d
             return verdict[0]
 
     def defer(work: Callable[[], object]) -> None:
+        known = contextvars.copy_context()  # the request's kind and workspace, for log lines
+
         def run() -> None:
             try:
                 if event_id and is_retry():
@@ -139,7 +150,7 @@ def _deferrer(after_ack: AfterAck, body: dict[str, Any], context: BoltContext, d
             except Exception as error:
                 handle_unhandled_error(error, body, None, context.respond, deps.slack)
 
-        after_ack.submit(run)
+        after_ack.submit(lambda: known.run(run))  # in the request's context, not the thread's
 
     return defer
 

@@ -5,7 +5,7 @@ tests build their own with keyword arguments.
 """
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     freshdesk_api_key: SecretStr | None = None
     helpdesk_sync_minutes: int = Field(default=15, ge=1, le=1440)
     cx_admins: Annotated[tuple[str, ...], NoDecode] = ()
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per log line
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -1,9 +1,12 @@
 """Fixtures: a clean environment, the fake Slack, both databases, and the app over real HTTP."""
 
+import functools
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
+import psycopg
 import pytest
 from slack_bolt import App
 from sqlalchemy import Engine, create_engine, text
@@ -55,8 +58,37 @@ def fake_slack() -> Iterator[FakeSlack]:
     assert fake.pings == [], f"unescaped channel-wide mention sent to Slack: {fake.pings}"
 
 
+LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+SKIPPED_POSTGRES = "no PostgreSQL for the Postgres variants"
+
+
+@functools.cache
 def _postgres_url() -> str | None:
-    return os.environ.get("TEST_DATABASE_URL")
+    """TEST_DATABASE_URL (empty: no Postgres), else the local PostgreSQL if it answers at the
+    default address (user postgres, database test), else None."""
+    given = os.environ.get("TEST_DATABASE_URL")
+    if given is not None:
+        return given or None
+    try:
+        psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=1",
+                        autocommit=True).close()  # fmt: skip
+    except psycopg.Error:
+        return None
+    return LOCAL_POSTGRES
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say it in one line when the Postgres variants did not run, and how to run them."""
+    skipped = [
+        report for report in terminalreporter.stats.get("skipped", [])
+        if SKIPPED_POSTGRES in str(getattr(report, "longrepr", ""))
+    ]  # fmt: skip
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} Postgres variants skipped: no PostgreSQL answered at 127.0.0.1:5432 "
+            "(user postgres, database test). Start one, or set TEST_DATABASE_URL, to run them.",
+            yellow=True,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +123,7 @@ def db_url(
         return
     base = _postgres_url()
     if base is None:
-        pytest.skip("TEST_DATABASE_URL is not set; .ci/run sets it to run this on Postgres")
+        pytest.skip(f"{SKIPPED_POSTGRES}: none at 127.0.0.1:5432 and no TEST_DATABASE_URL")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

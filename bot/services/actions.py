@@ -3,14 +3,12 @@
 import json
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.services import schedule, shifts
 from bot.services.permissions import Action, Actor, may, refusal
 from bot.services.schedule import ScheduleError
-from bot.store import repos
+from bot.store import bulk, repos
 from bot.store.models import ActionItem, Outbox, OutboxStatus, Person, TeamRole
 
 MAX_TEXT = 300
@@ -125,7 +123,7 @@ def claim_due(*, session: Session, now: datetime) -> int:
             col(Person.active),
         )
     ).all()
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = bulk.dialect_insert(session)
     claimed = 0
     for item, person in items:
         try:

@@ -9,13 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_, func, or_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.services import outbox, schedule, shifts
 from bot.services.schedule import ScheduleError
-from bot.store import repos
+from bot.store import bulk, repos
 from bot.store.models import Membership, Person, SurveyAlert, SurveyResponse, Team, TeamRole
 
 ALERT = "survey_alert"
@@ -115,7 +113,7 @@ def claim_due(*, session: Session, now: datetime) -> int:
             assert reader.id is not None
             if (survey.id, reader.id) not in told:
                 waiting.setdefault(reader.id, (reader, []))[1].append(low)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = bulk.dialect_insert(session)
     claimed = 0
     for reader_id, (reader, lows) in waiting.items():
         if quiet(reader, session, now):

@@ -8,12 +8,10 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.services import feedback, schedule, shifts
-from bot.store import repos
+from bot.store import bulk, repos
 from bot.store.models import (
     FeedbackAsk,
     FeedbackRequest,
@@ -77,7 +75,7 @@ def claim_rounds(*, session: Session, now: datetime) -> list[int]:
         period = period_of(team.feedback_rounds, now.astimezone(ZoneInfo(team.timezone)).date())
         if period is None or team.id is None:
             continue
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        insert = bulk.dialect_insert(session)
         closes = now + timedelta(days=team.feedback_expiry_days)
         claimed = session.execute(
             insert(FeedbackRound)

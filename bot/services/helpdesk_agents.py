@@ -14,10 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from bot.store import bulk
 from bot.store.models import HelpdeskAgent, Person
 
 # A Slack user or enterprise user ID: U or W, then capitals and digits (at least one digit, so
@@ -47,7 +46,7 @@ def save_map(
     """Store the map entries (a value mapped again moves to the new user); (new, changed).
     The caller commits."""
     known = mapped(session=session, workspace_id=workspace_id)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = bulk.dialect_insert(session)
     added = changed = 0
     for row in rows:
         key = key_of(row.helpdesk_agent)

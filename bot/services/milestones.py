@@ -11,12 +11,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.services import digest, history, metrics, outbox
 from bot.services.periods import Period
+from bot.store import bulk
 from bot.store.models import Membership, Milestone, Person, SurveyResponse, Team, TeamRole
 
 KIND = "milestone"  # a milestone's key prefix (and the kind of the one-post-each of old)
@@ -60,7 +59,7 @@ def _post(session: Session, team: Team, key: str, payload: dict[str, Any], now: 
           skipped: bool = False) -> int:  # fmt: skip
     """Record one milestone unless its key was reached before (1, else 0); it waits for the
     team's next celebration post (or, `skipped`, is only recorded)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = bulk.dialect_insert(session)
     statement = (
         insert(Milestone)
         .values(

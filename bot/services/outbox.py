@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
+from bot.store import bulk
 from bot.store.models import Outbox, OutboxStatus
 
 
@@ -19,7 +18,7 @@ def claim(
     status: OutboxStatus = OutboxStatus.PENDING, shift_date: date | None = None,
 ) -> list[int]:  # fmt: skip
     """Insert the row unless its key exists in the workspace: its id in a list, or []."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = bulk.dialect_insert(session)
     statement = (
         insert(Outbox)
         .values(
@@ -47,7 +46,7 @@ def claim_many(session: Session, rows: Sequence[dict[str, Any]], *, now: datetim
     status, shift_date) in one statement, skipping keys that exist: the keys inserted."""
     if not rows:
         return set()
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = bulk.dialect_insert(session)
     values = [
         {
             "workspace_id": row["workspace_id"], "key": row["key"], "kind": row["kind"],

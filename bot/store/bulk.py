@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Table, any_, bindparam, insert, text
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 
@@ -72,3 +74,9 @@ def one_of(session: Session, column: ColumnElement[Any], values: Sequence[Any]) 
     if session.connection().dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
     return column.in_(values)
+
+
+def dialect_insert(session: Session) -> Any:
+    """The INSERT construct of the session's database, the one with ON CONFLICT (DO NOTHING or
+    DO UPDATE): Postgres's or SQLite's — the insert-or-skip every claim is built on."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert

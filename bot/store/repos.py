@@ -4,10 +4,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from bot.store import bulk
 from bot.store.models import (
     ClockHeartbeat,
     Membership,
@@ -21,7 +20,7 @@ from bot.store.models import (
 
 def ensure_workspace(*, session: Session, workspace_id: str) -> Workspace:
     """Return the workspace row, creating it on first sight (safe under concurrency)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = bulk.dialect_insert(session)
     session.execute(insert(Workspace).values(id=workspace_id).on_conflict_do_nothing())
     workspace = session.get(Workspace, workspace_id)
     assert workspace is not None
@@ -64,7 +63,7 @@ def list_teams(*, session: Session, workspace_id: str) -> Sequence[Team]:
 
 def first_sight(*, session: Session, event_id: str, now: datetime) -> bool:
     """Record a Slack event id; True the first time, False for a copy (safe under concurrency)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = bulk.dialect_insert(session)
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT DO NOTHING.
     inserted = session.execute(
         insert(SlackEvent)

@@ -11,14 +11,12 @@ from typing import Any, Literal
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine, or_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.config import Settings
 from bot.ingest import resolver
 from bot.services import helpdesk
-from bot.store import repos
+from bot.store import bulk, repos
 from bot.store.db import make_session_factory
 from bot.store.models import HelpdeskSync
 from bot.sync import freshdesk, zendesk
@@ -148,7 +146,7 @@ def _store(
 def _lease(sessions: Callable[[], Session], workspace_id: str, source: str, now: datetime) -> None:
     with sessions() as session:
         repos.ensure_workspace(session=session, workspace_id=workspace_id)
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        insert = bulk.dialect_insert(session)
         session.execute(
             insert(HelpdeskSync).values(workspace_id=workspace_id, source=source)
             .on_conflict_do_nothing()
