@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -75,6 +76,11 @@ def test_due_date_dm_then_done_and_snooze(
     """From 09:00 local on the due date one DM comes; Snooze moves it a week; Done closes it."""
     slack = slack_at(timedelta(minutes=5))
     slack.view_submission(blocks.ACTION_MODAL, _values("Read the refund guide", "2026-11-26"))
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not any(  # the "saved" DM, sent after the ack
+        "Action item saved" in (m["text"] or "") for m in fake_slack.messages_to("U0AGENT")
+    ):
+        time.sleep(0.01)
     before = len(fake_slack.messages_to("U0AGENT"))
     # U0AGENT is in New York (their Slack profile): 09:00 there is 14:00 UTC.
     for hour, minute in ((13, 59), (14, 1), (17, 0)):
