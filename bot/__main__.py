@@ -1,5 +1,5 @@
 """`python -m bot …`: the command line, and the only place that reads the environment and
-starts threads (ARCHITECTURE §1, §7)."""
+starts threads (docs/ARCHITECTURE.md §1, §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Settings for CX Coach: every environment variable of ARCHITECTURE §2, validated in one place.
+"""Settings for CX Coach: every environment variable of docs/ARCHITECTURE.md §2, validated in one
+place.
 
 There is no module-level instance: `bot.__main__` builds one from the environment (and `.env`),
 tests build their own with keyword arguments.

@@ -1,6 +1,6 @@
-"""Helpdesk records over HTTP: `POST /ingest/tickets` and `POST /ingest/surveys` (ARCHITECTURE
-§3, bearer token), `POST /ingest/zendesk` (a Zendesk trigger's webhook, signed), and the
-Slack-aware agent resolver the CSV import shares."""
+"""Helpdesk records over HTTP: `POST /ingest/tickets` and `POST /ingest/surveys`
+(docs/ARCHITECTURE.md §3, bearer token), `POST /ingest/zendesk` (a Zendesk trigger's webhook,
+signed), and the Slack-aware agent resolver the CSV import shares."""
 
 import base64
 import hashlib

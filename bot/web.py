@@ -1,4 +1,5 @@
-"""The HTTP side (ARCHITECTURE §3): /slack/events, /healthz and the setup page, as one WSGI app."""
+"""The HTTP side (docs/ARCHITECTURE.md §3): /slack/events, /healthz and the setup page, as one WSGI
+app."""
 
 import gc
 import io

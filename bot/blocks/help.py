@@ -1,4 +1,5 @@
-"""Usage texts for every slash command (ARCHITECTURE §6), shown for `help` and for bad input."""
+"""Usage texts for every slash command (docs/ARCHITECTURE.md §6), shown for `help` and for bad
+input."""
 
 import functools
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Operator commands of `python -m bot` beyond the processes (ARCHITECTURE §7)."""
+"""Operator commands of `python -m bot` beyond the processes (docs/ARCHITECTURE.md §7)."""
 
 
 class UsageError(Exception):

@@ -1,4 +1,4 @@
-"""`python -m bot metrics`: a team's or an agent's KPIs for a period (ARCHITECTURE §7)."""
+"""`python -m bot metrics`: a team's or an agent's KPIs for a period (docs/ARCHITECTURE.md §7)."""
 
 import argparse
 import dataclasses

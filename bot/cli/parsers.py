@@ -121,7 +121,7 @@ def _metrics(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
         "metrics",
         help="KPIs of a team or an agent for a period",
         description="CSAT, NPS, FCR, first response and resolution times, tickets solved and "
-        "reflection participation, as defined in ARCHITECTURE §5.",
+        "reflection participation, as defined in docs/ARCHITECTURE.md §5.",
     )
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--team", help="team name")

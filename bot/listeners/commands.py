@@ -1,4 +1,4 @@
-"""Slash commands (ARCHITECTURE §6): every one answers `help` and explains bad input."""
+"""Slash commands (docs/ARCHITECTURE.md §6): every one answers `help` and explains bad input."""
 
 from collections.abc import Callable
 from typing import Any

@@ -1,5 +1,5 @@
 """The columns CX Coach's own CSV formats have, and the helpdesk exports it knows: plain
-constants, light enough for `python -m bot --help` (ARCHITECTURE §4)."""
+constants, light enough for `python -m bot --help` (docs/ARCHITECTURE.md §4)."""
 
 TICKET_COLUMNS = (
     "ticket_id", "agent", "created_at", "first_response_at", "solved_at", "agent_replies",

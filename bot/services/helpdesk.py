@@ -1,4 +1,4 @@
-"""Helpdesk records in (ARCHITECTURE §4): tickets and CSAT/NPS surveys from CSV or JSON.
+"""Helpdesk records in (docs/ARCHITECTURE.md §4): tickets and CSAT/NPS surveys from CSV or JSON.
 
 Reading is streamed and pure; each bad record is reported with its line and reason, and the good
 ones land (or none, with strict). Re-importing an id updates the row, so nothing counts twice.

@@ -1,4 +1,4 @@
-"""Reading one helpdesk record's values (ARCHITECTURE §4): times, counts, flags, rating
+"""Reading one helpdesk record's values (docs/ARCHITECTURE.md §4): times, counts, flags, rating
 words and business-hours minutes, each checked, with a RecordError that says which field and
 why. Pure; bot.services.helpdesk streams files through it and stores what passes."""
 

@@ -35,7 +35,8 @@ class History:
 
     @property
     def participation_pct(self) -> float | None:
-        """Answered ÷ prompts sent × 100 (ARCHITECTURE §5); None with no prompts ("no data")."""
+        """Answered ÷ prompts sent × 100 (docs/ARCHITECTURE.md §5); None with no prompts ("no
+        data")."""
         return self.answered / self.prompts * 100 if self.prompts else None
 
 

@@ -1,4 +1,4 @@
-"""The KPI definitions (ARCHITECTURE §5): the one module every surface computes them with.
+"""The KPI definitions (docs/ARCHITECTURE.md §5): the one module every surface computes them with.
 
 Pure: records in, figures out. "No data" is None, never 0.
 
@@ -214,8 +214,8 @@ def figures(
     tally: Tally, *, prompts_sent: int = 0, reflections_answered: int = 0,
     business_hours: bool = False,
 ) -> Kpis:  # fmt: skip
-    """The KPIs of a tally, by the definitions of ARCHITECTURE §5; with `business_hours`, the
-    first response and resolution times are the helpdesk's business-hours figures."""
+    """The KPIs of a tally, by the definitions of docs/ARCHITECTURE.md §5; with `business_hours`,
+    the first response and resolution times are the helpdesk's business-hours figures."""
     frt = tally.frt_business if business_hours else tally.frt
     resolution = tally.resolution_business if business_hours else tally.resolution
     return Kpis(

@@ -1,4 +1,4 @@
-"""The one period grammar (ARCHITECTURE §5) used by /cx-metrics, the CLI and digests.
+"""The one period grammar (docs/ARCHITECTURE.md §5) used by /cx-metrics, the CLI and digests.
 
 A period is half-open `[start, end)` between local midnights in the viewer's team zone, kept as
 aware UTC instants. `Nd` is the last N days including today. Weeks start on Monday (ISO).

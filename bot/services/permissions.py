@@ -1,8 +1,8 @@
 """Who may see and change what: the one place every listener and CLI command asks.
 
-Roles (ARCHITECTURE §6): an admin (Slack admin/owner or CX_ADMINS) configures everything; a lead
-manages the members and shifts of their own teams; an agent sees and sets their own schedule.
-The command line runs as the operator, who has admin rights.
+Roles (docs/ARCHITECTURE.md §6): an admin (Slack admin/owner or CX_ADMINS) configures everything
+but reads no reflections; a lead manages their own teams (the matrix below); an agent sees and
+sets their own schedule. The command line runs as the operator, who has admin rights.
 """
 
 from dataclasses import dataclass

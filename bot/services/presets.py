@@ -1,5 +1,5 @@
 """Helpdesk exports as their helpdesks write them, turned into CX Coach's own columns
-(ARCHITECTURE §4): `import tickets|surveys FILE --source zendesk|freshdesk|intercom|csv`.
+(docs/ARCHITECTURE.md §4): `import tickets|surveys FILE --source zendesk|freshdesk|intercom|csv`.
 
 Each preset names, per field, the export's column (the first of several spellings present);
 durations in minutes become times after `created_at`; a zone written in a column header

@@ -1,4 +1,4 @@
-"""The roster file (ARCHITECTURE §4): people, teams, roles and shifts in bulk, idempotently.
+"""The roster file (docs/ARCHITECTURE.md §4): people, teams, roles and shifts in bulk, idempotently.
 
 `agent, team, role, timezone, shift_days, shift_end` — one row per person and team. Reading is
 pure; `apply` writes through a session the caller commits (or rolls back for a dry run). Slack
@@ -249,7 +249,7 @@ def _zone_new_teams(
     new_teams: dict[str, Team], placed: list[tuple[Team, Person, TeamRole]]
 ) -> None:
     """A team first created by an import takes its lead's zone, else its members' most common
-    zone, else UTC (ARCHITECTURE §5)."""
+    zone, else UTC (docs/ARCHITECTURE.md §5)."""
     for team in new_teams.values():
         members = [(person, role) for t, person, role in placed if t is team]
         zones = [(person.timezone_override or person.timezone, role) for person, role in members]

@@ -1,7 +1,7 @@
 """A team's settings as admins and leads submit them: the form, the KPI targets and their
 checks. bot.services.teams saves them (and checks who may).
 
-Default KPI targets (shared/docs/product.md §6), which admins change per team:
+Default KPI targets (published CX benchmarks, as below), which admins change per team:
 - CSAT 85 %: SQM's world-class top box is ≥ 85 %; 75–85 % is "good for most industries".
 - NPS 30: the bottom of the "good" band (30–50); above 0 is good, 50 excellent.
 - FCR 70 %: SQM's "good" band starts at 70 % (world-class ≥ 80 %, average centre 67 %).

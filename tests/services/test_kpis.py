@@ -1,4 +1,4 @@
-"""The KPI definitions of ARCHITECTURE §5 against hand-computed cases."""
+"""The KPI definitions of docs/ARCHITECTURE.md §5 against hand-computed cases."""
 
 import random
 import statistics
