@@ -189,6 +189,7 @@ def test_no_reminder_once_answered_or_at_night(
             session=session, person=done, shift_date=date(2026, 11, 24), answers={},
             now=utcnow(),
         )  # fmt: skip
+        session.commit()
     with freeze_time(datetime(2026, 11, 24, 14, 30, tzinfo=UTC)):  # answered: no reminder
         run_checkins(deps)
     with freeze_time(datetime(2026, 11, 24, 20, 1, tzinfo=UTC)):  # U0LATE's prompt

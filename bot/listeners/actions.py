@@ -88,6 +88,7 @@ def handle_action_modal(
                 reflection_id=source.id if source else None,
                 once=f"view:{view.get('id')}" if view.get("id") else None,
             )
+            session.commit()
         return True
 
     saved: list[ActionItem | None] = [None]
@@ -145,6 +146,7 @@ def _settle(
                 )
             except actions.ActionError:
                 return  # someone else's button, or gone: nothing to change
+            session.commit()
         if container.get("type") == "message":
             text, message = blocks.settled_message(item)
             client.chat_update(

@@ -117,6 +117,7 @@ def handle_skip_today(
                 now=deps.clock(),
                 skipped=True,
             )
+            session.commit()
         # Already answered (a stale button): the answer stands and every DM says so.
         _mark_answered(deps, client, person, shift_date, skipped=row.status == "skipped")
 
@@ -159,6 +160,7 @@ def handle_reflect_modal(
                 answers=answers,
                 now=deps.clock(),
             )
+            session.commit()
         return person, {}
 
     try:

@@ -246,9 +246,11 @@ def handle_assign_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], cl
             if lead is None or agent is None:
                 raise actions.ActionError("CX Coach does not know that person.")
             once = f"view:{view.get('id')}" if view.get("id") else None
-            return actions.assign(session=session, actor=actor, lead=repos.fresh(session, lead),
+            item = actions.assign(session=session, actor=actor, lead=repos.fresh(session, lead),
                                   agent=agent, text=text, due=due, now=deps.clock(),
                                   once=once)  # fmt: skip
+            session.commit()
+            return item
 
     try:
         item = within(save)

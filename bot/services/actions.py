@@ -33,7 +33,7 @@ def create(
 ) -> ActionItem | None:  # fmt: skip
     """A new open item; ActionError for an empty or too long text or a past date. With
     `once` (the modal's view id), a second submission of the same modal creates nothing and
-    returns None."""
+    returns None. The caller commits."""
     text = text.strip()
     if not text:
         raise ActionError("Say what you'll do, in a few words.")
@@ -43,14 +43,13 @@ def create(
         raise ActionError("Pick a due date from today on.")
     assert person.id is not None
     if once is not None and not repos.first_sight(session=session, event_id=once, now=now):
-        session.rollback()
         return None
     item = ActionItem(
         workspace_id=person.workspace_id, person_id=person.id, text=text, due_date=due,
         reflection_id=reflection_id, created_at=now, assigned_by_id=assigned_by_id,
     )  # fmt: skip
     session.add(item)
-    session.commit()
+    session.flush()
     return item
 
 
@@ -59,7 +58,7 @@ def assign(
     now: datetime, once: str | None = None,
 ) -> ActionItem | None:  # fmt: skip
     """A lead's item for one of their agents (permissions.ASSIGN_ACTION, else ActionError);
-    otherwise as `create`: checked, committed, once per modal."""
+    otherwise as `create`: checked, once per modal. The caller commits."""
     subject_teams = frozenset(
         team.id
         for team, role in repos.teams_of(
@@ -94,21 +93,20 @@ def _own(session: Session, person: Person, item_id: int) -> ActionItem:
 
 
 def complete(*, session: Session, person: Person, item_id: int, now: datetime) -> ActionItem:
-    """Mark the person's item done."""
+    """Mark the person's item done. The caller commits."""
     item = _own(session, person, item_id)
     item.status, item.done_at = "done", now
     session.add(item)
-    session.commit()
     return item
 
 
 def snooze(*, session: Session, person: Person, item_id: int, now: datetime) -> ActionItem:
-    """Move the item's due date a week on from today (a new due-date DM follows then)."""
+    """Move the item's due date a week on from today (a new due-date DM follows then). The
+    caller commits."""
     item = _own(session, person, item_id)
     # "Not before a week from today": a double click (or a replay) moves it once.
     item.due_date = max(item.due_date, local_today(session, person, now) + SNOOZE)
     session.add(item)
-    session.commit()
     return item
 
 

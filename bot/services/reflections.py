@@ -25,9 +25,10 @@ def save(
     *, session: Session, person: Person, shift_date: date, answers: dict[str, Any],
     now: datetime, skipped: bool = False,
 ) -> Reflection:  # fmt: skip
-    """Create or update the reflection and commit it. Two submissions racing each other end as
-    one row (the unique key decides; the loser updates). A skip never overwrites answers: an
-    answered reflection is returned as it is (its status tells the caller)."""
+    """Create or update the reflection (the caller commits). Two submissions racing each other
+    end as one row: the unique key decides, the loser's insert is undone to a savepoint and it
+    updates instead. A skip never overwrites answers: an answered reflection is returned as it
+    is (its status tells the caller)."""
     assert person.id is not None
     for _ in range(2):
         # Locked while deciding: a skip racing an answer must see the answer (Postgres).
@@ -47,12 +48,13 @@ def save(
         row.answers = json.dumps({k: v for k, v in answers.items() if k != "confidence"})
         row.confidence = answers.get("confidence")
         row.updated_at = now
-        session.add(row)
         try:
-            session.commit()
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
             return row
         except IntegrityError:
-            session.rollback()  # the other submission won the insert: update it instead
+            continue  # the other submission won the insert: update it instead
     raise RuntimeError("could not save the reflection")  # pragma: no cover
 
 

@@ -53,3 +53,16 @@ def test_no_layer_imports_one_above_it(layer: str, path: Path) -> None:
     """Services import no handler, renderer or process; storage no domain; blocks no handler."""
     upward = {name for name in _imports(path) if name.startswith(FORBIDDEN[layer])}
     assert upward == set()
+
+
+@pytest.mark.parametrize("path", sorted(SERVICES.glob("*.py")), ids=lambda p: p.name)
+def test_services_leave_the_commit_to_their_caller(path: Path) -> None:
+    """A service does the transaction's work; the listener, job or command that opened the
+    session commits it (one unit of work per request), so no service calls commit()."""
+    tree = ast.parse(path.read_text())
+    commits = [
+        node.lineno for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "commit"
+    ]  # fmt: skip
+    assert commits == []

@@ -54,6 +54,7 @@ def test_each_agent_gets_their_own_week_once(
         assert agent is not None
         actions.create(session=session, person=agent, text="Read the <!here> refund guide",
                        due=date(2026, 12, 2), now=MONDAY_9)  # fmt: skip
+        session.commit()
     assert _run(engine, deps, MONDAY_9 - timedelta(minutes=2)) == 0
     assert _run(engine, deps, MONDAY_9) == 2
     (mine,) = fake_slack.messages_to("U0AGENT")
