@@ -110,13 +110,14 @@ def answer(
         except (metrics.SubjectError, periods.PeriodError) as error:
             say(f"{escape(str(error))} Try `/cx-metrics [@agent | team name] [{periods.GRAMMAR}]`.")
             return
-        refusal = _refusal(session, workspace_id, actor, subject)
-        if refusal:
-            say(refusal)
+        try:
+            metrics.check(session=session, actor=actor, subject=subject)
+        except metrics.MetricsDenied as error:
+            say(str(error))
             return
         period = periods.parse(period_text, now=deps.clock(), zone=subject.zone)
         if export:
-            per_agent = actor.is_admin or subject.team_id in actor.leads
+            per_agent = metrics.per_agent_rows(actor, subject)
             found = metrics_export.rows(
                 session=session, subject=subject, period=period, per_agent=per_agent
             )
@@ -209,20 +210,3 @@ def _choices(session: Session, workspace_id: str, actor: Actor) -> list[tuple[st
     found.append((mine, "Me"))
     unique = dict(found)  # an agent in two led teams once
     return list(unique.items())
-
-
-def _refusal(session: Session, workspace_id: str, actor: Actor, subject: metrics.Subject) -> str:
-    """Agents see themselves and their teams; leads their teams and members; admins all."""
-    if actor.is_admin:
-        return ""
-    if subject.team_id is not None:
-        if subject.team_id in actor.member_of | actor.leads:
-            return ""
-        return "Only the team's members and leads, and admins, can see a team's numbers."
-    person = session.get(Person, subject.person_ids[0])
-    if person is None or person.id is None or person.slack_user_id == actor.slack_user_id:
-        return ""
-    memberships = repos.teams_of(session=session, workspace_id=workspace_id, person_id=person.id)
-    if {team.id for team, _ in memberships} & actor.leads:
-        return ""
-    return "Only the person themself, their team's leads and admins can see someone's numbers."

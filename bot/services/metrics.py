@@ -10,12 +10,14 @@ from sqlmodel import Session, col, select
 
 from bot.services import kpis, people, periods, rollups, teams
 from bot.services.periods import Period
+from bot.services.permissions import Action, Actor, may, refusal
 from bot.services.prompt_claims import PROMPT
 from bot.store import repos
 from bot.store.models import (
     Membership,
     Outbox,
     OutboxStatus,
+    Person,
     Reflection,
     TeamRole,
 )
@@ -34,6 +36,32 @@ class Subject:
     zone: str
     team_id: int | None = None
     business_hours: bool = False  # response times from the helpdesk's business-hours figures
+
+
+class MetricsDenied(PermissionError):
+    """The asker may not see these numbers; the message says who may."""
+
+
+def check(*, session: Session, actor: Actor, subject: Subject) -> None:
+    """MetricsDenied unless the actor may see the subject's numbers: a team's — its members,
+    its leads, admins; a person's — themself, their teams' leads, admins."""
+    if subject.team_id is not None:
+        if not may(actor, Action.VIEW_TEAM_METRICS, team_id=subject.team_id):
+            raise MetricsDenied(refusal(Action.VIEW_TEAM_METRICS))
+        return
+    person = session.get(Person, subject.person_ids[0]) if subject.person_ids else None
+    if person is None or person.id is None:
+        return  # nobody's numbers: nothing to refuse
+    teams = repos.teams_of(session=session, workspace_id=person.workspace_id, person_id=person.id)
+    if not may(actor, Action.VIEW_PERSON_METRICS, subject_id=person.slack_user_id,
+               subject_teams=frozenset(t.id for t, _ in teams if t.id is not None)):  # fmt: skip
+        raise MetricsDenied(refusal(Action.VIEW_PERSON_METRICS))
+
+
+def per_agent_rows(actor: Actor, subject: Subject) -> bool:
+    """Whether a CSV of the subject gets a row per agent (a team's leads and admins)."""
+    return subject.team_id is not None and may(actor, Action.EXPORT_AGENT_ROWS,
+                                               team_id=subject.team_id)  # fmt: skip
 
 
 def team_subject(*, session: Session, workspace_id: str, name: str) -> Subject:

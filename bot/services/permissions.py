@@ -35,6 +35,9 @@ class Action(StrEnum):
     SET_TEAM_BASICS = "set a team's channels, targets and reminder"
     IMPORT_ROSTER = "import a roster"
     IMPORT_HELPDESK = "import helpdesk data for a team"
+    VIEW_TEAM_METRICS = "see a team's numbers"
+    VIEW_PERSON_METRICS = "see someone's numbers"
+    EXPORT_AGENT_ROWS = "export each agent's numbers of a team"
 
 
 @dataclass(frozen=True)
@@ -73,15 +76,16 @@ def may(
     match action:
         case Action.VIEW_OWN_SCHEDULE | Action.SET_OWN_SCHEDULE | Action.LIST_TEAMS:
             return True
-        case Action.VIEW_SCHEDULE | Action.SET_SCHEDULE:
+        case Action.VIEW_SCHEDULE | Action.SET_SCHEDULE | Action.VIEW_PERSON_METRICS:
             return subject_id == actor.slack_user_id or bool(actor.leads & subject_teams)
         case Action.REQUEST_360 | Action.ASSIGN_ACTION | Action.RUN_ONE_ON_ONE:
             return subject_id != actor.slack_user_id and bool(actor.leads & subject_teams)
-        case Action.VIEW_TEAM:
+        case Action.VIEW_TEAM | Action.VIEW_TEAM_METRICS:
             return team_id is not None and team_id in actor.member_of | actor.leads
         case (
             Action.MANAGE_MEMBERS | Action.SET_QUESTIONS | Action.SET_FEEDBACK
             | Action.TRACK_ACTIONS | Action.SET_TEAM_BASICS | Action.IMPORT_HELPDESK
+            | Action.EXPORT_AGENT_ROWS
         ):  # fmt: skip
             return team_id is not None and team_id in actor.leads
         case _:
@@ -106,6 +110,9 @@ def refusal(action: Action) -> str:
         Action.TRACK_ACTIONS: "the team's leads and admins",
         Action.SET_TEAM_BASICS: "the team's leads (where admins let them) and admins",
         Action.IMPORT_HELPDESK: "the team's leads (for their own agents) and admins",
+        Action.VIEW_TEAM_METRICS: "the team's members and leads, and admins",
+        Action.VIEW_PERSON_METRICS: "the person themself, their team's leads and admins",
+        Action.EXPORT_AGENT_ROWS: "the team's leads and admins",
     }.get(action, "CX Coach admins (your Slack workspace's admins and owners, and the people "
           "named admins when CX Coach was set up)")  # fmt: skip
     return f"Only {who} can {action.value}."

@@ -62,7 +62,7 @@ def test_outsiders_are_told_what_they_can_see(
 ) -> None:
     """Someone not on the team cannot read its numbers, nor its agents'."""
     team = _ask(dispatch, fake_slack, "Tier 1", "U0LEAD")
-    assert "Only the team's members and leads, and admins, can see a team's numbers." in team
+    assert "Only the team's members and leads, and admins can see a team's numbers." in team
     agent = _ask(dispatch, fake_slack, "<@U0AGENT|ana>", "U0LEAD")
     assert "Only the person themself, their team's leads and admins can see someone's" in agent
 

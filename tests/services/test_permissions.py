@@ -42,6 +42,9 @@ MATRIX = {
     Action.SET_TEAM_BASICS: "YYNNNNN",  # and the team lets its leads (bot.services.teams)
     Action.IMPORT_ROSTER: "YNNNNNN",
     Action.IMPORT_HELPDESK: "YYNNNNN",  # a lead's file: their own agents' rows only
+    Action.VIEW_TEAM_METRICS: "YYNYYNN",
+    Action.VIEW_PERSON_METRICS: "YYNYNNN",
+    Action.EXPORT_AGENT_ROWS: "YYNNNNN",  # /cx-metrics … csv: a row per agent
 }
 
 CASES = [
