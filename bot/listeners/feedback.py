@@ -14,11 +14,12 @@ from bot.blocks import feedback as blocks
 from bot.blocks.common import NOT_SAVED
 from bot.blocks.team_admin import notice_modal
 from bot.deps import Defer, Deps
-from bot.listeners.feedback_command import _ask, _ask_360, deliver_now
+from bot.listeners.feedback_command import ask_360, ask_colleagues
 from bot.listeners.home import publish_home
 from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_int, meta_object
 from bot.listeners.profiles import known_person
+from bot.listeners.sending import deliver_now
 from bot.services import feedback, feedback_life
 from bot.store import repos
 from bot.store.models import FeedbackRequest, Person
@@ -235,14 +236,13 @@ def handle_ask_modal(
     reviewers = list(values[blocks.REVIEWERS][blocks.REVIEWERS].get("selected_users") or [])
     topic = str(values.get(blocks.TOPIC, {}).get(blocks.TOPIC, {}).get("value") or "").strip()
     about = values.get(blocks.SUBJECT, {}).get(blocks.SUBJECT, {}).get("selected_user")
-    if len(reviewers) > feedback.MAX_PEOPLE:
-        ack(
-            response_action="errors",
-            errors={blocks.REVIEWERS: f"At most {feedback.MAX_PEOPLE} people."},
-        )
+    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    try:  # the same rules as the command, beside the field
+        feedback.check_names(asker=user_id, subject=str(about or user_id), reviewers=reviewers)
+    except feedback.FeedbackError as error:
+        ack(response_action="errors", errors={blocks.REVIEWERS: str(error)[:150]})
         return
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
 
     def say(message: str, **_extra: Any) -> None:
         client.chat_postMessage(channel=user_id, text=message)
@@ -251,15 +251,12 @@ def handle_ask_modal(
         me = known_person(deps, client, workspace_id, user_id)
         if me is None:
             return
-        mentions = " ".join(f"<@{u}>" for u in reviewers)
         if about:
-            _ask_360(
-                deps, client, defer, workspace_id, me, [f"<@{about}> from {mentions} {topic}"], say
-            )
+            ask_360(deps, client, defer, workspace_id, me, str(about), reviewers, topic or None,
+                    say)  # fmt: skip
         else:
-            _ask(
-                deps, client, defer, workspace_id, me, me, reviewers, topic or None, "request", say
-            )
+            ask_colleagues(deps, client, defer, workspace_id, me, me, reviewers, topic or None,
+                           "request", say)  # fmt: skip
 
     defer(run)
 

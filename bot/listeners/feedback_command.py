@@ -6,14 +6,12 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot import delivery
 from bot.blocks import feedback_views
 from bot.blocks.common import escape
-from bot.blocks.renderers import RENDERERS
 from bot.deps import Defer, Deps
-from bot.listeners.profiles import UNKNOWN_USER_ERRORS, known_person, profile_from_users_info
+from bot.listeners.profiles import colleague_or_problem, known_person
+from bot.listeners.sending import deliver_now
 from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.services import feedback, feedback_life, people, suggestions
 from bot.services.people import MENTIONS
@@ -23,39 +21,6 @@ from bot.store import repos
 from bot.store.models import Person
 
 USAGE = "Try `/cx-feedback @colleague [@colleague2 …] [what you'd like feedback on]`."
-
-
-def deliver_now(deps: Deps, defer: Defer, ids: list[int]) -> None:
-    """Send these outbox rows after the ack instead of waiting for the clock's next pass."""
-    if ids:
-        defer(lambda: delivery.deliver_rows(deps, RENDERERS, ids))
-
-
-def reviewer_or_problem(
-    deps: Deps, client: WebClient, workspace_id: str, user_id: str
-) -> Person | str:
-    """A mentioned colleague as a person, or why they cannot be asked."""
-    try:
-        user = client.users_info(user=user_id)["user"]
-    except SlackApiError as error:
-        if error.response.get("error") in UNKNOWN_USER_ERRORS:
-            return f"I can't find <@{user_id}> in this workspace."
-        raise
-    if user.get("is_bot") or user_id == "USLACKBOT":
-        return f"<@{user_id}> is a bot; only people can take part."
-    if user.get("deleted"):
-        return f"<@{user_id}>'s account is deactivated."
-    if user.get("team_id") not in (None, workspace_id) and not user.get("enterprise_user"):
-        return f"<@{user_id}> is outside this workspace."
-    with deps.session() as session:
-        person = people.record_profile(
-            session=session,
-            workspace_id=workspace_id,
-            profile=profile_from_users_info(user),
-            now=deps.clock(),
-        )
-        session.commit()
-    return person
 
 
 def handle_feedback_command(
@@ -91,11 +56,11 @@ def handle_feedback_command(
         elif verb == "suggest":
             _suggest(deps, defer, me, text.split(None, 1)[1] if " " in text else "", say)
         elif verb == "about":
-            _ask_360(deps, client, defer, workspace_id, me, text.split(None, 1)[1:], say)
+            _ask_360_command(deps, client, defer, workspace_id, me, text.split(None, 1)[1:], say)
         else:
             ids = MENTIONS.findall(text)
             topic = MENTIONS.sub("", text).strip() or None
-            _ask(deps, client, defer, workspace_id, me, me, ids, topic, "request", say)
+            ask_colleagues(deps, client, defer, workspace_id, me, me, ids, topic, "request", say)
 
     defer(run)
 
@@ -123,15 +88,11 @@ def _suggest(deps: Deps, defer: Defer, me: Person, rest: str, say: Any) -> None:
     say(f"Sent to the leads of {names}{how}. Thank you!")
 
 
-def _ask_360(
-    deps: Deps,
-    client: WebClient,
-    defer: Defer,
-    workspace_id: str,
-    me: Person,
-    rest: list[str],
+def _ask_360_command(
+    deps: Deps, client: WebClient, defer: Defer, workspace_id: str, me: Person, rest: list[str],
     say: Any,
-) -> None:
+) -> None:  # fmt: skip
+    """`about @agent from @peer [@peer2 …] [topic]`, read; then as the App Home's modal."""
     text = rest[0] if rest else ""
     found = re.match(r"^\s*(<@[^>]+>)\s+from\s+(.*)$", text, re.IGNORECASE | re.DOTALL)
     if not found or not MENTIONS.match(found[1]):
@@ -140,8 +101,17 @@ def _ask_360(
             "`/cx-feedback about @agent from @peer [@peer2 …] [topic]`."
         )
         return
-    subject_id = MENTIONS.findall(found[1])[0]
-    subject = reviewer_or_problem(deps, client, workspace_id, subject_id)
+    topic = MENTIONS.sub("", found[2]).strip() or None
+    ask_360(deps, client, defer, workspace_id, me, MENTIONS.findall(found[1])[0],
+            MENTIONS.findall(found[2]), topic, say)  # fmt: skip
+
+
+def ask_360(
+    deps: Deps, client: WebClient, defer: Defer, workspace_id: str, me: Person, subject_id: str,
+    reviewers: list[str], topic: str | None, say: Any,
+) -> None:  # fmt: skip
+    """A lead's 360 about one of their agents (the command and the App Home's modal)."""
+    subject = colleague_or_problem(deps, client, workspace_id, subject_id)
     if isinstance(subject, str):
         say(subject)
         return
@@ -158,13 +128,12 @@ def _ask_360(
     ):
         say(refusal(Action.REQUEST_360))
         return
-    reviewers = MENTIONS.findall(found[2])
-    topic = MENTIONS.sub("", found[2]).strip() or None
     share = teams[0].share_360_with_agent if teams else True
-    _ask(deps, client, defer, workspace_id, me, subject, reviewers, topic, "360", say, share)
+    ask_colleagues(deps, client, defer, workspace_id, me, subject, reviewers, topic, "360", say,
+                   share)  # fmt: skip
 
 
-def _ask(
+def ask_colleagues(
     deps: Deps,
     client: WebClient,
     defer: Defer,
@@ -177,20 +146,15 @@ def _ask(
     say: Any,
     share: bool = False,
 ) -> None:
-    if not user_ids:
-        say(f"Name at least one colleague to ask. {USAGE}")
-        return
-    unique = list(dict.fromkeys(user_ids))
-    if len(unique) > feedback.MAX_PEOPLE:
-        say(f"You can ask at most {feedback.MAX_PEOPLE} people at a time; you named {len(unique)}.")
-        return
-    if subject.slack_user_id in unique:
-        who = "yourself" if subject.id == me.id else f"<@{subject.slack_user_id}> about themself"
-        say(f"You can't ask {who} for feedback.")
+    try:
+        unique = feedback.check_names(asker=me.slack_user_id, subject=subject.slack_user_id,
+                                      reviewers=user_ids)  # fmt: skip
+    except feedback.FeedbackError as error:
+        say(f"{error} {USAGE}" if not user_ids else str(error))
         return
     reviewers = []
     for user_id in unique:
-        found = reviewer_or_problem(deps, client, workspace_id, user_id)
+        found = colleague_or_problem(deps, client, workspace_id, user_id)
         if isinstance(found, str):
             say(found)
             return

@@ -10,9 +10,9 @@ from slack_sdk import WebClient
 from bot.blocks import kudos as blocks
 from bot.blocks.common import escape
 from bot.deps import Defer, Deps
-from bot.listeners.feedback_command import deliver_now, reviewer_or_problem
 from bot.listeners.home import publish_home
-from bot.listeners.profiles import known_person
+from bot.listeners.profiles import colleague_or_problem, known_person
+from bot.listeners.sending import deliver_now
 from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.services import kudos, periods
 from bot.store import repos
@@ -106,7 +106,7 @@ def _give(deps: Deps, client: WebClient, defer: Defer, workspace_id: str, me: Pe
         return
     recipients = []
     for user_id in parsed.user_ids:
-        found = reviewer_or_problem(deps, client, workspace_id, user_id)
+        found = colleague_or_problem(deps, client, workspace_id, user_id)
         if isinstance(found, str):
             say(found)
             return

@@ -96,3 +96,31 @@ def slack_resolver(client: WebClient) -> roster.Resolve:
         return cache[agent]
 
     return resolve
+
+
+def colleague_or_problem(
+    deps: Deps, client: WebClient, workspace_id: str, user_id: str
+) -> Person | str:
+    """A colleague named in a command or a reaction, as a person, or why they cannot take part
+    (unknown, a bot, deactivated, outside the workspace)."""
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as error:
+        if error.response.get("error") in UNKNOWN_USER_ERRORS:
+            return f"I can't find <@{user_id}> in this workspace."
+        raise
+    if user.get("is_bot") or user_id == "USLACKBOT":
+        return f"<@{user_id}> is a bot; only people can take part."
+    if user.get("deleted"):
+        return f"<@{user_id}>'s account is deactivated."
+    if user.get("team_id") not in (None, workspace_id) and not user.get("enterprise_user"):
+        return f"<@{user_id}> is outside this workspace."
+    with deps.session() as session:
+        person = people.record_profile(
+            session=session,
+            workspace_id=workspace_id,
+            profile=profile_from_users_info(user),
+            now=deps.clock(),
+        )
+        session.commit()
+    return person

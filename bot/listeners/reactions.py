@@ -10,8 +10,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.common import escape
 from bot.deps import Defer, Deps
-from bot.listeners.feedback_command import deliver_now, reviewer_or_problem
-from bot.listeners.profiles import known_person
+from bot.listeners.profiles import colleague_or_problem, known_person
+from bot.listeners.sending import deliver_now
 from bot.services import kudos, reaction_kudos
 from bot.store import repos
 
@@ -48,7 +48,7 @@ def handle_reaction_added(event: dict[str, Any], context: BoltContext, client: W
         with deps.read_session() as session:
             if not reaction_kudos.wants_kudos(session, giver, str(event.get("reaction") or "")):
                 return
-        thanked = reviewer_or_problem(deps, client, workspace_id, author)
+        thanked = colleague_or_problem(deps, client, workspace_id, author)
         if isinstance(thanked, str):
             return  # a bot's or an outsider's message: a reaction, not a kudos
         text = _message_text(client, channel, ts)

@@ -66,6 +66,26 @@ def expiry_days(session: Session, subject: Person) -> int:
     return teams[0][0].feedback_expiry_days if teams else 7
 
 
+def check_names(*, asker: str, subject: str, reviewers: Sequence[str]) -> tuple[str, ...]:
+    """The rules of asking, on Slack user ids (checked before anyone is looked up, and again by
+    `ask`): at least one colleague, at most MAX_PEOPLE, nobody about themself. The reviewers,
+    once each, in order; FeedbackError naming what is wrong."""
+    unique = tuple(dict.fromkeys(reviewers))
+    if not unique:
+        raise FeedbackError("Name at least one colleague to ask.")
+    if len(unique) > MAX_PEOPLE:
+        raise FeedbackError(
+            f"You can ask at most {MAX_PEOPLE} people at a time; you named {len(unique)}."
+        )
+    if subject in unique:
+        raise FeedbackError(
+            "You can't ask yourself for feedback."
+            if subject == asker
+            else f"<@{subject}> can't review themself."
+        )
+    return unique
+
+
 def ask(
     *,
     session: Session,
@@ -82,16 +102,8 @@ def ask(
 ) -> tuple[FeedbackRequest, list[int]]:
     """Create a request and claim one "please give feedback" DM per reviewer; the request and
     the outbox ids to deliver. The caller commits."""
-    if not reviewers:
-        raise FeedbackError("Name at least one colleague to ask.")
-    if len({r.id for r in reviewers}) > MAX_PEOPLE:
-        raise FeedbackError(f"You can ask at most {MAX_PEOPLE} people at a time.")
-    if any(r.id == subject.id for r in reviewers):
-        raise FeedbackError(
-            "You can't ask yourself for feedback."
-            if asked_by.id == subject.id
-            else f"<@{subject.slack_user_id}> can't review themself."
-        )
+    check_names(asker=asked_by.slack_user_id, subject=subject.slack_user_id,
+                reviewers=[r.slack_user_id for r in reviewers])  # fmt: skip
     if topic and len(topic) > MAX_TOPIC:
         raise FeedbackError(f"Keep what you'd like feedback on under {MAX_TOPIC} characters.")
     assert subject.id is not None
