@@ -19,7 +19,7 @@ from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
 from bot.ingest import resolver
 from bot.services import (
-    actions,
+    action_items,
     alerts,
     checkins,
     digest_claims,
@@ -89,7 +89,7 @@ def claim_checkins(deps: Deps) -> None:
             session.commit()
     with deps.session() as session:
         reminders = checkins.claim_due_reminders(session=session, now=now)
-        reminders += actions.claim_due(session=session, now=now)
+        reminders += action_items.claim_due(session=session, now=now)
         session.commit()
     with deps.session() as session:
         reminders += alerts.claim_due(session=session, now=now)

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.actions import add_button, render_due
+from bot.blocks.action_items import add_button, render_due
 from bot.blocks.common import escape, message_blocks, section
 from bot.delivery import Rendered, Renderer, payload_of
 from bot.services.history import History

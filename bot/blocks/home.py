@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.actions import home_action_blocks
+from bot.blocks.action_items import home_action_blocks
 from bot.blocks.checkins import home_history_blocks
 from bot.blocks.common import escape, plural, section
 from bot.blocks.shifts import home_schedule_blocks

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.actions import item_buttons
+from bot.blocks.action_items import item_buttons
 from bot.blocks.common import escape, fit, message_blocks, section
 from bot.blocks.metrics import show
 from bot.delivery import Rendered

@@ -4,7 +4,7 @@ from bot.blocks import (
     alerts,
     checkins,
     digest,
-    feedback_views,
+    feedback_messages,
     kudos,
     one_on_one,
     summary,
@@ -15,7 +15,7 @@ from bot.services.one_on_one_schedule import AGENDA
 
 RENDERERS: dict[str, Renderer] = {
     **checkins.RENDERERS,
-    **feedback_views.RENDERERS,
+    **feedback_messages.RENDERERS,
     **kudos.RENDERERS,
     **digest.RENDERERS,
     **alerts.RENDERERS,

@@ -5,7 +5,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBlock
 
-from bot.blocks.actions import item_buttons
+from bot.blocks.action_items import item_buttons
 from bot.blocks.common import escape, message_blocks, section
 from bot.blocks.metrics import show
 from bot.delivery import Rendered, Renderer, payload_of

@@ -3,7 +3,7 @@
 from slack_bolt import App
 
 from bot.listeners import (
-    actions,
+    action_items,
     checkins,
     commands,
     events,
@@ -26,7 +26,7 @@ def register_listeners(app: App) -> None:
     home.register(app)
     team_admin.register(app)
     checkins.register(app)
-    actions.register(app)
+    action_items.register(app)
     feedback.register(app)
     kudos_command.register(app)
     reading.register(app)

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import feedback_views
+from bot.blocks import feedback_messages
 from bot.blocks.common import escape
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import colleague_or_problem, known_person
@@ -51,7 +51,7 @@ def handle_feedback_command(
         if verb == "status":
             with deps.session() as session:
                 statuses = feedback_life.my_requests(session=session, person=me, now=deps.clock())
-                shown = feedback_views.status_blocks(statuses)
+                shown = feedback_messages.status_blocks(statuses)
             say(plural(len(statuses), "feedback request"), blocks=shown)
         elif verb == "suggest":
             _suggest(deps, defer, me, text.split(None, 1)[1] if " " in text else "", say)

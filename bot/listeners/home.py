@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.blocks import home
 from bot.blocks import shifts as shift_blocks
 from bot.blocks.common import NOT_SAVED
-from bot.blocks.feedback_views import home_feedback_blocks
+from bot.blocks.feedback_messages import home_feedback_blocks
 from bot.blocks.kudos import home_kudos_blocks
 from bot.blocks.reading import lead_home_blocks, reads_blocks
 from bot.blocks.team_admin import notice_modal
@@ -19,7 +19,7 @@ from bot.blocks.uploads import home_buttons as upload_buttons
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import actor_of, known_person
 from bot.services import (
-    actions,
+    action_items,
     feedback_life,
     history,
     kudos,
@@ -64,7 +64,7 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
             if actor.is_admin
             else []
         )
-        items = actions.open_items(session=session, person_ids=[person.id])
+        items = action_items.open_items(session=session, person_ids=[person.id])
         feedback = home_feedback_blocks(
             feedback_life.received(session=session, person=person),
             feedback_life.waiting_for(session=session, person=person, now=now),

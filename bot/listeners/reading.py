@@ -19,7 +19,7 @@ from bot.listeners.home import publish_home
 from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, as_int, value_of
 from bot.listeners.profiles import actor_of, known_person
-from bot.services import actions, reading, replies
+from bot.services import action_items, reading, replies
 from bot.services.permissions import Action
 from bot.services.reading import ReadingDenied
 from bot.services.wording import short_date
@@ -54,7 +54,7 @@ def _file_view(
                                        now=deps.clock(), before=before)  # fmt: skip
         except ReadingDenied as error:
             return notice_modal("Reflections", str(error))
-        today = actions.local_today(session, subject, deps.clock())
+        today = action_items.local_today(session, subject, deps.clock())
         view = blocks.person_modal(file, today)
         session.commit()  # the read receipt
     return view
@@ -212,7 +212,7 @@ def handle_assign_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
         subject = repos.get_person(
             session=session, workspace_id=str(context.team_id), slack_user_id=subject_id
         )
-        today = actions.local_today(session, subject, deps.clock()) if subject else None
+        today = action_items.local_today(session, subject, deps.clock()) if subject else None
     if subject is None or today is None:
         _show(client, body, notice_modal("Action item", "CX Coach does not know that person."))
         return
@@ -244,17 +244,18 @@ def handle_assign_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], cl
                 session=session, workspace_id=workspace_id, slack_user_id=agent_id
             )
             if lead is None or agent is None:
-                raise actions.ActionError("CX Coach does not know that person.")
+                raise action_items.ActionError("CX Coach does not know that person.")
             once = f"view:{view.get('id')}" if view.get("id") else None
-            item = actions.assign(session=session, actor=actor, lead=repos.fresh(session, lead),
-                                  agent=agent, text=text, due=due, now=deps.clock(),
-                                  once=once)  # fmt: skip
+            item = action_items.assign(
+                session=session, actor=actor, lead=repos.fresh(session, lead), agent=agent,
+                text=text, due=due, now=deps.clock(), once=once,
+            )  # fmt: skip
             session.commit()
             return item
 
     try:
         item = within(save)
-    except actions.ActionError as error:
+    except action_items.ActionError as error:
         field = blocks.DUE if "date" in str(error) else blocks.TEXT
         ack(response_action="errors", errors={field: str(error)})
         return

@@ -2,17 +2,20 @@
 
 from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import teams as team_blocks
 from bot.blocks.common import escape
-from bot.deps import Deps
+from bot.blocks.teams import team_list_blocks
+from bot.deps import Defer, Deps
 from bot.listeners.profiles import actor_of, known_person
 from bot.listeners.team_admin import open_team_modal
+from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.services import teams
 from bot.services.people import MENTION
 from bot.services.permissions import Action, Actor, may, refusal
+from bot.services.wording import plural
 from bot.store import repos
 
 
@@ -138,3 +141,37 @@ def change_people(
     role = " as leads" if as_lead else ""
     done = "Added" if verb == "add" else "Removed"
     say(f"{done} {who}{role} {'to' if verb == 'add' else 'from'} {escape(detail.team.name)}.")
+
+
+def handle_team_command(
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+    client: WebClient,
+) -> None:
+    """/cx-team: list the teams, or create, show, edit, add, remove, delete (after the ack)."""
+    if answered_help_or_bad_input(ack, command):
+        return
+    ack()  # the database work happens after Slack has its 200
+    workspace_id = str(context.team_id)
+    verb = first_word(command)
+    if verb not in ("", "list"):
+        words = str(command.get("text") or "").split()[1:]
+        user_id, trigger_id = command["user_id"], command["trigger_id"]
+        defer(
+            lambda: team_subcommand(
+                deps, client, respond, workspace_id, user_id, trigger_id, verb, words
+            )
+        )
+        return
+
+    def list_teams() -> None:
+        with deps.session() as session:
+            teams = repos.list_teams(session=session, workspace_id=workspace_id)
+        respond(text=plural(len(teams), "team"), blocks=team_list_blocks(teams),
+                response_type="ephemeral")  # fmt: skip
+
+    defer(list_teams)

@@ -11,7 +11,7 @@ from bot.blocks import checkins as checkin_blocks
 from bot.blocks import welcome as blocks
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import known_person
-from bot.services import actions, reflections
+from bot.services import action_items, reflections
 
 
 def handle_test_checkin(ack: Ack, body: dict[str, Any], client: WebClient,
@@ -25,7 +25,7 @@ def handle_test_checkin(ack: Ack, body: dict[str, Any], client: WebClient,
         if person is None:
             return
         with deps.read_session() as session:
-            today = actions.local_today(session, person, deps.clock())
+            today = action_items.local_today(session, person, deps.clock())
         text, message = blocks.test_prompt(today)
         client.chat_postMessage(channel=user_id, text=text, blocks=message)
 

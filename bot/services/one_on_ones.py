@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select, update
 
-from bot.services import actions, feedback_life, reading
+from bot.services import action_items, feedback_life, reading
 from bot.services.kpis import Kpis
 from bot.services.kudos import Thanks
 from bot.services.kudos import received as kudos_received
@@ -84,8 +84,8 @@ def agenda(*, session: Session, actor: Actor, agent: Person, now: datetime) -> A
     ][:RECENT]  # fmt: skip
     flagged = [(r, p) for r, p in rows if r.discuss]
     scores = [(r.shift_date, r.confidence) for r, _ in rows if r.confidence is not None]
-    today = actions.local_today(session, agent, now)
-    items = actions.open_items(session=session, person_ids=[agent.id or 0])
+    today = action_items.local_today(session, agent, now)
+    items = action_items.open_items(session=session, person_ids=[agent.id or 0])
     mine, team_kpis, targets = reading.team_figures(session=session, subject=agent, now=now)
     _, thanks = kudos_received(session=session, person=agent, latest=5)
     named = [f for f in feedback_life.received(session=session, person=agent) if f.giver]

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.blocks.feedback_views import closed_message
+from bot.blocks.feedback_messages import closed_message
 from bot.services import feedback, feedback_life, feedback_rounds, teams
 from bot.services.permissions import OPERATOR
 from bot.store import repos

@@ -12,7 +12,7 @@ from bot import delivery
 from bot.blocks.one_on_one import agenda_message, agent_note
 from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
-from bot.services import actions, one_on_one_schedule, teams
+from bot.services import action_items, one_on_one_schedule, teams
 from bot.services.permissions import OPERATOR
 from bot.store import repos
 from bot.store.models import Team
@@ -31,7 +31,7 @@ def _team(engine: Engine, fake: FakeSlack, **form: Any) -> None:
                    form=teams.TeamForm(leads=frozenset({"U0LEAD"}), **form))  # fmt: skip
         agent = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0AGENT")
         assert agent is not None
-        actions.create(session=session, person=agent, text="Practise the refund macro",
+        action_items.create(session=session, person=agent, text="Practise the refund macro",
                        due=date(2026, 12, 4), now=FRIDAY_9)  # fmt: skip
         session.commit()
 

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot.blocks import summary as blocks
 from bot.deps import Deps
-from bot.services import actions, helpdesk, summaries
+from bot.services import action_items, helpdesk, summaries
 from bot.services.helpdesk_agents import Resolved
 from bot.store import repos
 from tests.checkin_helpers import add_agents, claim_and_deliver
@@ -52,7 +52,7 @@ def test_each_agent_gets_their_own_week_once(
     with Session(engine) as session:
         agent = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0AGENT")
         assert agent is not None
-        actions.create(session=session, person=agent, text="Read the <!here> refund guide",
+        action_items.create(session=session, person=agent, text="Read the <!here> refund guide",
                        due=date(2026, 12, 2), now=MONDAY_9)  # fmt: skip
         session.commit()
     assert _run(engine, deps, MONDAY_9 - timedelta(minutes=2)) == 0

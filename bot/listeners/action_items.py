@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks import actions as blocks
+from bot.blocks import action_items as blocks
 from bot.blocks import team_items as team_blocks
 from bot.blocks.common import NOT_SAVED
 from bot.blocks.team_admin import notice_modal
@@ -17,7 +17,7 @@ from bot.listeners.home import publish_home
 from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, as_int, value_of
 from bot.listeners.profiles import actor_of, known_person
-from bot.services import actions, reflections, team_items
+from bot.services import action_items, reflections, team_items
 from bot.services.reading import ReadingDenied
 from bot.store import repos
 from bot.store.models import ActionItem
@@ -39,7 +39,7 @@ def handle_add(
     shift_date = date.fromisoformat(action["value"]) if action.get("value") else None
     text = ""
     with deps.session() as session:
-        today = actions.local_today(session, person, deps.clock())
+        today = action_items.local_today(session, person, deps.clock())
         if shift_date is not None:
             row = reflections.get(session=session, person=person, shift_date=shift_date)
             text = json.loads(row.answers or "{}").get("differently", "") if row else ""
@@ -79,7 +79,7 @@ def handle_action_modal(
             source = (
                 reflections.get(session=session, person=person, shift_date=shift) if shift else None
             )
-            saved[0] = actions.create(
+            saved[0] = action_items.create(
                 session=session,
                 person=person,
                 text=text,
@@ -94,7 +94,7 @@ def handle_action_modal(
     saved: list[ActionItem | None] = [None]
     try:
         known = within(save)
-    except actions.ActionError as error:
+    except action_items.ActionError as error:
         field = blocks.DUE if "date" in str(error) else blocks.TEXT
         ack(response_action="errors", errors={field: str(error)})
         return
@@ -135,7 +135,7 @@ def _settle(
         person = known_person(deps, client, workspace_id, user_id)
         if person is None:
             return
-        change = actions.complete if kind == "done" else actions.snooze
+        change = action_items.complete if kind == "done" else action_items.snooze
         with deps.session() as session:
             try:
                 item = change(
@@ -144,7 +144,7 @@ def _settle(
                     item_id=int(action["value"]),
                     now=deps.clock(),
                 )
-            except actions.ActionError:
+            except action_items.ActionError:
                 return  # someone else's button, or gone: nothing to change
             session.commit()
         if container.get("type") == "message":

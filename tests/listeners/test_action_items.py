@@ -10,7 +10,7 @@ from freezegun import freeze_time
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.blocks import actions as blocks
+from bot.blocks import action_items as blocks
 from bot.blocks import checkins as checkin_blocks
 from bot.deps import Deps
 from bot.scheduler import run_checkins
