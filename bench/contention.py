@@ -1,7 +1,7 @@
 """Reflections saved while the clock claims a big fan-out, on SQLite (issue 13).
 
 `--agents` agents (UTC) whose shifts all ended a minute ago, plus 20 who answer: their prompts
-were sent ten minutes earlier. The clock's claim (what `run_checkins` does before delivering)
+were sent ten minutes earlier. The clock's claim (`run_checkins`; the outbox job delivers)
 runs in a thread of the same process as the HTTP server (`python -m bot serve`, the SQLite
 set-up); half a second in, the 20 submit their reflection modals at once, through the real HTTP
 endpoint with signed requests. Prints each ack's time, how many were saved, how many got the

@@ -65,8 +65,13 @@ def heartbeat(deps: Deps) -> None:
 
 
 def run_checkins(deps: Deps) -> None:
-    """Claim the end-of-shift prompts that are due, then deliver what is waiting."""
+    """Claim the end-of-shift prompts, reminders, nudges, alerts and welcomes that are due (the
+    outbox job sends them)."""
     claim_checkins(deps)
+
+
+def run_outbox(deps: Deps) -> None:
+    """Send what every job (and every request) claimed and is due: the outbox's own job."""
     delivery.deliver_due(deps, RENDERERS)
 
 
@@ -209,6 +214,7 @@ def job_specs() -> list[JobSpec]:
     return [
         JobSpec(id="heartbeat", func=heartbeat, trigger=every_minute),
         JobSpec(id="checkins", func=run_checkins, trigger=every_minute),
+        JobSpec(id="outbox", func=run_outbox, trigger=every_minute),
         JobSpec(id="feedback", func=run_feedback, trigger=every_minute),
         JobSpec(id="digests", func=run_digests, trigger=every_minute),
         JobSpec(

@@ -64,3 +64,12 @@ def claim_and_deliver(
         session.commit()
     delivery.deliver_due(dataclasses.replace(deps, clock=lambda: at), RENDERERS)
     return claimed
+
+
+def clock_pass(deps: Deps) -> None:
+    """One pass of the clock's check-in job and then its outbox job, as a running clock does
+    each minute."""
+    from bot.scheduler import run_checkins, run_outbox
+
+    run_checkins(deps)
+    run_outbox(deps)

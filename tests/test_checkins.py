@@ -11,12 +11,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.deps import Deps
-from bot.scheduler import run_checkins
 from bot.services import checkins, people, reflections
 from bot.store import repos
 from bot.store.db import make_engine, make_session_factory
 from bot.store.models import Outbox, utcnow
-from tests.checkin_helpers import add_agents
+from tests.checkin_helpers import add_agents, clock_pass
 from tests.fakeslack import FakeSlack, SlackDriver
 
 AGENTS = {"U0SYD": "Australia/Sydney", "U0NYC": "America/New_York"}
@@ -41,7 +40,7 @@ def test_each_agent_gets_one_prompt_at_their_own_shift_end(
     ]
     for moment, sydney, new_york in moments:
         with freeze_time(moment):
-            run_checkins(deps)
+            clock_pass(deps)
         assert (_prompts(fake_slack, "U0SYD"), _prompts(fake_slack, "U0NYC")) == (sydney, new_york)
     message = fake_slack.messages_to("U0NYC")[0]
     assert "Tue 24 Nov" in message["text"]
@@ -52,10 +51,10 @@ def test_prompts_follow_dst(deps: Deps, engine: Engine, fake_slack: FakeSlack) -
     """After New York falls back, the 17:30 prompt comes an hour later in UTC, not at 21:30."""
     add_agents(engine, fake_slack, {"U0NYC": "America/New_York"})
     with freeze_time(datetime(2026, 11, 2, 21, 31, tzinfo=UTC)):  # 16:31 EST, Monday
-        run_checkins(deps)
+        clock_pass(deps)
     assert _prompts(fake_slack, "U0NYC") == 0
     with freeze_time(datetime(2026, 11, 2, 22, 31, tzinfo=UTC)):  # 17:31 EST
-        run_checkins(deps)
+        clock_pass(deps)
     assert _prompts(fake_slack, "U0NYC") == 1
 
 
@@ -71,7 +70,7 @@ def test_a_prompt_missed_by_a_long_outage_is_recorded_not_sent(
         session.add(soon)
         session.commit()
     with freeze_time(datetime(2026, 11, 24, 22, 0, tzinfo=UTC)):  # 4.5 h and 1.5 h late
-        run_checkins(deps)
+        clock_pass(deps)
     assert (_prompts(fake_slack, "U0LATE"), _prompts(fake_slack, "U0SOON")) == (0, 1)
     with Session(engine) as session:
         statuses = {row.key.split(":")[1]: row.status for row in session.exec(select(Outbox))}
@@ -93,7 +92,7 @@ def test_two_clocks_send_each_prompt_once(
 
     def tick(clock: Deps) -> None:
         start.wait()
-        run_checkins(clock)
+        clock_pass(clock)
 
     threads = [threading.Thread(target=tick, args=(clock,)) for clock in clocks]
     for thread in threads:
@@ -120,7 +119,7 @@ def test_away_and_inactive_agents_get_nothing(
         session.add_all([away, gone])
         session.commit()
     with freeze_time(datetime(2026, 11, 24, 17, 31, tzinfo=UTC)):
-        run_checkins(deps)
+        clock_pass(deps)
     assert [_prompts(fake_slack, u) for u in ("U0AWAY", "U0GONE", "U0HERE")] == [0, 0, 1]
 
 
@@ -137,7 +136,7 @@ def test_coming_back_after_a_shift_end_sends_nothing_late_for_it(
         session.add(person)
         session.commit()
     with freeze_time(datetime(2026, 11, 24, 22, 31, tzinfo=UTC)):  # Tue 17:31 in New York
-        run_checkins(deps)
+        clock_pass(deps)
     slack.command("/cx-shift", "back", user_id="U0NYC")
     assert "back" in json.dumps(fake_slack.wait_for("response_url")[-1].params).lower()
     with Session(engine) as session:
@@ -145,10 +144,10 @@ def test_coming_back_after_a_shift_end_sends_nothing_late_for_it(
         assert person is not None
         assert person.away_until is None
     with freeze_time(datetime(2026, 11, 24, 23, 0, tzinfo=UTC)):
-        run_checkins(deps)
+        clock_pass(deps)
     assert _prompts(fake_slack, "U0NYC") == 0
     with freeze_time(datetime(2026, 11, 25, 22, 31, tzinfo=UTC)):  # Wed 17:31
-        run_checkins(deps)
+        clock_pass(deps)
     assert _prompts(fake_slack, "U0NYC") == 1
 
 
@@ -167,7 +166,7 @@ def test_one_reminder_after_two_hours_if_unanswered(
         datetime(2026, 11, 25, 2, 0, tzinfo=UTC),
     ]:
         with freeze_time(moment):
-            run_checkins(deps)
+            clock_pass(deps)
     for user in AGENTS:
         texts = [m["text"] for m in fake_slack.messages_to(user)]
         assert len(texts) == 2, user
@@ -181,7 +180,7 @@ def test_no_reminder_once_answered_or_at_night(
     add_agents(engine, fake_slack, {"U0DONE": "UTC"}, end="12:00")
     add_agents(engine, fake_slack, {"U0LATE": "UTC"}, end="20:00", team="Late shift")
     with freeze_time(datetime(2026, 11, 24, 12, 1, tzinfo=UTC)):
-        run_checkins(deps)  # U0DONE's prompt
+        clock_pass(deps)  # U0DONE's prompt
     with Session(engine) as session:
         done = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0DONE")
         assert done is not None
@@ -191,14 +190,14 @@ def test_no_reminder_once_answered_or_at_night(
         )  # fmt: skip
         session.commit()
     with freeze_time(datetime(2026, 11, 24, 14, 30, tzinfo=UTC)):  # answered: no reminder
-        run_checkins(deps)
+        clock_pass(deps)
     with freeze_time(datetime(2026, 11, 24, 20, 1, tzinfo=UTC)):  # U0LATE's prompt
-        run_checkins(deps)
+        clock_pass(deps)
     with freeze_time(datetime(2026, 11, 24, 22, 30, tzinfo=UTC)):  # 22:30: quiet hours
-        run_checkins(deps)
+        clock_pass(deps)
     assert len(fake_slack.messages_to("U0LATE")) == 1
     with freeze_time(datetime(2026, 11, 25, 8, 0, tzinfo=UTC)):
-        run_checkins(deps)
+        clock_pass(deps)
     assert len(fake_slack.messages_to("U0LATE")) == 2
     assert [m["text"][:8] for m in fake_slack.messages_to("U0DONE")] == ["Your shi"]
 
@@ -211,7 +210,7 @@ def test_a_prompt_closes_when_the_next_shift_ends(
     zone = {"U0DAILY": "America/New_York"}
     add_agents(engine, fake_slack, zone, days="mon,tue,wed,thu,fri,sat,sun")
     with freeze_time(datetime(2026, 3, 7, 22, 31, tzinfo=UTC)):  # Sat 17:31 EST
-        run_checkins(deps)
+        clock_pass(deps)
     saturday = date(2026, 3, 7)
     with Session(engine) as session:
         person = repos.get_person(session=session, workspace_id="T0001", slack_user_id="U0DAILY")
@@ -257,7 +256,7 @@ def test_a_vacation_status_in_slack_pauses_prompts_until_it_is_cleared(
     _status(slack, fake_slack, engine, "U0NYC", status_emoji=":palm_tree:",
             status_text="Vacationing <!here>")  # fmt: skip
     with freeze_time(datetime(2026, 11, 24, 22, 31, tzinfo=UTC)):  # Tue 17:31 in New York
-        run_checkins(deps)
+        clock_pass(deps)
     assert _prompts(fake_slack, "U0NYC") == 0
     slack.command("/cx-shift", "", user_id="U0NYC")
     shown = json.dumps(fake_slack.wait_for("response_url")[-1].params)
@@ -268,10 +267,10 @@ def test_a_vacation_status_in_slack_pauses_prompts_until_it_is_cleared(
     _status(slack, fake_slack, engine, "U0NYC", status_emoji=":house_with_garden:",
             status_text="Working remotely")  # fmt: skip
     with freeze_time(datetime(2026, 11, 24, 23, 0, tzinfo=UTC)):  # back within the catch-up hours
-        run_checkins(deps)
+        clock_pass(deps)
     assert _prompts(fake_slack, "U0NYC") == 0  # Tuesday's shift ended while away: not sent late
     with freeze_time(datetime(2026, 11, 25, 22, 31, tzinfo=UTC)):  # Wed 17:31
-        run_checkins(deps)
+        clock_pass(deps)
     assert _prompts(fake_slack, "U0NYC") == 1
 
 
@@ -284,10 +283,10 @@ def test_a_status_that_expires_pauses_only_until_it_ends(
     _status(slack, fake_slack, engine, "U0NYC", status_emoji=":face_with_thermometer:",
             status_text="Out sick", status_expiration=int(ends.timestamp()))  # fmt: skip
     with freeze_time(datetime(2026, 11, 24, 22, 31, tzinfo=UTC)):
-        run_checkins(deps)
+        clock_pass(deps)
     assert _prompts(fake_slack, "U0NYC") == 0
     with freeze_time(datetime(2026, 11, 25, 22, 31, tzinfo=UTC)):
-        run_checkins(deps)
+        clock_pass(deps)
     assert _prompts(fake_slack, "U0NYC") == 1
 
 
@@ -300,7 +299,7 @@ def test_a_shift_before_someone_joined_is_not_recorded_as_missed(
     add_agents(engine, fake_slack, {"U0NEW": "America/New_York"}, joined=joined)
     for minute in (29, 31):  # the clock ticks before and after today's shift end
         with freeze_time(datetime(2026, 11, 24, 22, minute, tzinfo=UTC)):
-            run_checkins(deps)
+            clock_pass(deps)
     with Session(engine) as session:
         rows = {
             row.key: row.status

@@ -16,7 +16,7 @@ from bot import delivery
 from bot.__main__ import main
 from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
-from bot.scheduler import run_checkins, run_digests
+from bot.scheduler import run_digests, run_outbox
 from bot.services import (
     digest,
     digest_claims,
@@ -208,7 +208,7 @@ def test_two_running_clocks_post_one_digest_with_one_chart(
         start.wait()
         for _ in range(2):
             run_digests(clock)
-            run_checkins(clock)  # the every-minute job that delivers the outbox
+            run_outbox(clock)  # the every-minute job that delivers the outbox
 
     threads = [threading.Thread(target=tick, args=(clock,)) for clock in clocks]
     for thread in threads:

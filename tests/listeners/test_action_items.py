@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from bot.blocks import action_items as blocks
 from bot.blocks import checkins as checkin_blocks
 from bot.deps import Deps
-from bot.scheduler import run_checkins
 from bot.store.models import ActionItem
+from tests.checkin_helpers import clock_pass
 from tests.fakeslack import FakeSlack, SlackDriver
 from tests.listeners.test_checkins import _answers, _meta, prompt, slack_at
 
@@ -85,7 +85,7 @@ def test_due_date_dm_then_done_and_snooze(
     # U0AGENT is in New York (their Slack profile): 09:00 there is 14:00 UTC.
     for hour, minute in ((13, 59), (14, 1), (17, 0)):
         with freeze_time(datetime(2026, 11, 26, hour, minute, tzinfo=UTC)):
-            run_checkins(deps)
+            clock_pass(deps)
     messages = fake_slack.messages_to("U0AGENT")
     assert len(messages) == before + 1
     due = [m for m in messages if "Action item due" in m["text"]]
