@@ -32,7 +32,6 @@ from sqlmodel import col, select
 
 from bot import posted
 from bot.deps import Deps
-from bot.pacer import PACER as PACER  # the pace tests reset (tests/conftest.py)
 from bot.store.models import Outbox, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -230,7 +229,7 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
                 _finish(deps, row_id, status=OutboxStatus.SENT, sent_at=now, ts=found.ts,
                         channel=found.channel)  # fmt: skip
                 return "sent"
-        PACER.wait()
+        deps.pacer.wait()
         if isinstance(rendered, Upload):
             answer = _upload(deps, client, row, rendered)
         else:
@@ -238,12 +237,12 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
             answer = client.chat_postMessage(
                 channel=row.channel, text=text, blocks=blocks, metadata=posted.metadata(row.key)
             )
-        PACER.sent()
+        deps.pacer.sent()
     except SlackApiError as error:
         code = str(error.response.get("error", "unknown"))
         if error.response.status_code == 429:
             _finish(deps, row_id, status=OutboxStatus.PENDING, next_at=now, error="ratelimited")
-            PACER.throttled(float(error.response.headers.get("Retry-After", "1") or 1))
+            deps.pacer.throttled(float(error.response.headers.get("Retry-After", "1") or 1))
             return "throttled"
         if code in PERMANENT_ERRORS:
             logger.warning("outbox %s: permanent Slack error %s", row_id, code)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from bot.after_ack import AfterAck
 from bot.config import Settings
 from bot.installation import HomeTeam
+from bot.pacer import Pacer
 from bot.slack_client import make_web_client
 from bot.store.db import SessionFactory, make_engine, make_session_factory
 from bot.store.models import utcnow
@@ -40,6 +41,9 @@ class Deps:
     # refused (bot.installation). None: not checked (tests that build Deps by hand).
     home: HomeTeam | None = None
     after_ack: AfterAck = field(default_factory=lambda: AfterAck(threads=AFTER_ACK_THREADS))
+    # The outbox sender's pace, learnt from Slack's 429s: one per process (dataclasses.replace
+    # keeps it shared), fresh for each test's Deps.
+    pacer: Pacer = field(default_factory=Pacer)
 
     def read_session(self) -> Session:
         """A session for reads only (falls back to `session` where none was wired)."""

@@ -44,6 +44,3 @@ class Pacer:
             self._calm = 0
             self._last = now + retry_after
         time.sleep(retry_after)
-
-
-PACER = Pacer()

@@ -11,7 +11,6 @@ import pytest
 from slack_bolt import App
 from sqlalchemy import Engine, create_engine, text
 
-from bot import delivery, pacer
 from bot.app import create_app
 from bot.config import Settings
 from bot.deps import Deps
@@ -39,8 +38,6 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts without proxies or CX Coach settings from the machine."""
     for name in _ISOLATED_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    # The outbox sender's pace is learnt per process; each test starts from scratch.
-    monkeypatch.setattr(delivery, "PACER", pacer.Pacer())
 
 
 @pytest.fixture

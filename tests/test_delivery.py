@@ -57,7 +57,7 @@ def test_rate_limited_waits_for_retry_after_and_slows_the_sender(
     report = delivery.deliver_due(claimed, RENDERERS)
     assert report.throttled
     assert _row(engine).status == "pending"
-    assert delivery.PACER.interval > 0
+    assert claimed.pacer.interval > 0
     assert delivery.deliver_due(claimed, RENDERERS).sent == 1
     assert len(fake_slack.messages_to("U0ONE")) == 1
 
