@@ -81,28 +81,34 @@ def problem(body: Any) -> str | None:
         if not isinstance(user, dict) or not _is_str(user.get("id")):
             return "user.id is missing"
     if kind == "block_actions":
-        actions = body.get("actions")
-        if not isinstance(actions, list) or not actions:
-            return "actions must be a non-empty list"
-        if not all(isinstance(a, dict) and _is_str(a.get("action_id")) for a in actions):
-            return "every action needs an action_id"
-        for action in actions:
-            found = _value_problem(action["action_id"], action.get("value"))
-            if found is not None:
-                return found
-        return None
+        return _actions_problem(body.get("actions"))
     if kind in ("view_submission", "view_closed"):
-        view = body.get("view")
-        if not isinstance(view, dict) or not _is_str(view.get("callback_id")):
-            return "view.callback_id is missing"
-        state = view.get("state")
-        values = state.get("values") if isinstance(state, dict) else None
-        if not isinstance(values, dict) or not isinstance(view.get("private_metadata", ""), str):
-            return "view.state.values or view.private_metadata has the wrong type"
-        return None
+        return _view_problem(body.get("view"))
     if isinstance(kind, str) and kind:
         return None  # other kinds: Bolt answers them (404 when nothing listens)
     return "the payload has no type"
+
+
+def _actions_problem(actions: Any) -> str | None:
+    if not isinstance(actions, list) or not actions:
+        return "actions must be a non-empty list"
+    if not all(isinstance(a, dict) and _is_str(a.get("action_id")) for a in actions):
+        return "every action needs an action_id"
+    for action in actions:
+        found = _value_problem(action["action_id"], action.get("value"))
+        if found is not None:
+            return found
+    return None
+
+
+def _view_problem(view: Any) -> str | None:
+    if not isinstance(view, dict) or not _is_str(view.get("callback_id")):
+        return "view.callback_id is missing"
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    if not isinstance(values, dict) or not isinstance(view.get("private_metadata", ""), str):
+        return "view.state.values or view.private_metadata has the wrong type"
+    return None
 
 
 # What CX Coach writes into each button's value: a click carrying anything else is forged.

@@ -76,20 +76,45 @@ def parse(text: str, *, now: datetime, zone: str) -> Period:
     word = re.sub(r"\s+", "-", text.strip().lower()) or "7d"
     word = _WORDS.get(word, word)
     today = now.astimezone(ZoneInfo(zone)).date()
-    monday = today - timedelta(days=today.weekday())
-    if word == "yesterday":
-        yesterday = today - timedelta(days=1)
-        return Period(yesterday, yesterday, zone, "yesterday")
-    if word == "this-year":
-        return Period(today.replace(month=1, day=1), today, zone, "this year")
-    if word == "last-year":
-        return Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31), zone, "last year")
     if match := _DAYS.match(word):
         days = int(match[1])
         if not 1 <= days <= MAX_DAYS:
             raise PeriodError(f"`{text}`: give 1 to {MAX_DAYS} days.")
         label = "today" if days == 1 else f"last {days} days"
         return Period(today - timedelta(days=days - 1), today, zone, label)
+    if (named := _named(word, today, zone)) is not None:
+        return named
+    if match := _MONTH.match(word):
+        return _month(int(match[1]), int(match[2]), zone, word, text)
+    if match := _WEEK.match(word):
+        try:
+            first = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        except ValueError:
+            raise PeriodError(f"`{text}` is not an ISO week (W01 to W52 or W53).") from None
+        return Period(first, first + timedelta(days=6), zone, word.upper())
+    if match := _RANGE.match(word):
+        return _range(match[1], match[2], zone, text)
+    raise PeriodError(f"`{text}` is not a period I know. Use one of {GRAMMAR}.")
+
+
+def _range(start: str, end: str, zone: str, text: str) -> Period:
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError:
+        raise PeriodError(f"`{text}` has a date that does not exist.") from None
+    if last < first:
+        raise PeriodError(f"`{text}` ends before it starts.")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise PeriodError(f"`{text}` is longer than {MAX_DAYS} days.")
+    return Period(first, last, zone, f"{first}..{last}")
+
+
+def _named(word: str, today: date, zone: str) -> Period | None:
+    """The periods named by a word: yesterday, this or last week, month or year."""
+    monday = today - timedelta(days=today.weekday())
+    if word == "yesterday":
+        yesterday = today - timedelta(days=1)
+        return Period(yesterday, yesterday, zone, "yesterday")
     if word == "this-week":
         return Period(monday, monday + timedelta(days=6), zone, "this week")
     if word == "last-week":
@@ -100,25 +125,11 @@ def parse(text: str, *, now: datetime, zone: str) -> Period:
     if word == "last-month":
         last = today.replace(day=1) - timedelta(days=1)
         return _month(last.year, last.month, zone, "last month")
-    if match := _MONTH.match(word):
-        return _month(int(match[1]), int(match[2]), zone, word, text)
-    if match := _WEEK.match(word):
-        try:
-            first = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            raise PeriodError(f"`{text}` is not an ISO week (W01 to W52 or W53).") from None
-        return Period(first, first + timedelta(days=6), zone, word.upper())
-    if match := _RANGE.match(word):
-        try:
-            first, last = date.fromisoformat(match[1]), date.fromisoformat(match[2])
-        except ValueError:
-            raise PeriodError(f"`{text}` has a date that does not exist.") from None
-        if last < first:
-            raise PeriodError(f"`{text}` ends before it starts.")
-        if (last - first).days + 1 > MAX_DAYS:
-            raise PeriodError(f"`{text}` is longer than {MAX_DAYS} days.")
-        return Period(first, last, zone, f"{first}..{last}")
-    raise PeriodError(f"`{text}` is not a period I know. Use one of {GRAMMAR}.")
+    if word == "this-year":
+        return Period(today.replace(month=1, day=1), today, zone, "this year")
+    if word == "last-year":
+        return Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31), zone, "last year")
+    return None
 
 
 def _month(year: int, month: int, zone: str, label: str, text: str = "") -> Period:

@@ -120,86 +120,92 @@ def save(
     return team
 
 
+# Settings taken as the form gives them (the form checked their shape): form field → column.
+_COPIED = (
+    ("leads_read", "leads_read_reflections"), ("share_360", "share_360_with_agent"),
+    ("announce_360", "announce_360"), ("leads_configure", "leads_configure"),
+    ("digest_time", "digest_time"), ("kudos_values", "kudos_values"),
+    ("kudos_emoji", "kudos_emoji"), ("reminder_minutes", "reminder_delay_minutes"),
+    ("business_hours", "business_hours"), ("weekly_summary", "weekly_summary"),
+)  # fmt: skip
+# Numbers within a range: form field → column, bounds, what to say otherwise.
+_RANGES = (
+    ("feedback_expiry_days", "feedback_expiry_days", 1, 30,
+     "Feedback requests stay open for 1 to 30 days."),
+    ("kudos_cap", "kudos_daily_cap", 1, 50, "A daily kudos cap is 1 to 50."),
+    ("top_csat_scores", "top_csat_scores", 1, 100,
+     "A week's top CSAT scores worth celebrating: 1 to 100."),
+)  # fmt: skip
+# One of a few words: form field → column, the words, what to say otherwise.
+_CHOICES = (
+    ("feedback_rounds", "feedback_rounds", ("off", "weekly", "biweekly", "monthly"),
+     "Feedback rounds are off, weekly, every two weeks or monthly."),
+    ("alerts", "alerts", ("off", "leads", "leads_agent"),
+     "Low-rating alerts go to nobody, the leads, or the leads and the agent."),
+)  # fmt: skip
+
+
 def _configure(team: Team, form: TeamForm) -> None:
-    if form.timezone is not None:
-        try:
-            schedule.zone_named(form.timezone.strip())
-        except ScheduleError as error:
-            raise TeamError(str(error)) from None
-        team.timezone = form.timezone.strip()
-    if form.holidays is not None:
-        if form.holidays.strip():
-            try:
-                team.holiday_country, team.holiday_subdivision = schedule.check_holiday_code(
-                    form.holidays
-                )
-            except ScheduleError as error:
-                raise TeamError(str(error)) from None
-        else:
-            team.holiday_country = team.holiday_subdivision = None
+    """Apply what the form carries (None: leave it), each value checked; TeamError saying
+    what is wrong with the first that is not."""
+    _zone_and_holidays(team, form)
     if form.channels_given:
         team.digest_channel_id = form.digest_channel_id
         team.celebration_channel_id = form.celebration_channel_id
-    if form.template is not None:
-        if form.template not in TEMPLATES:
-            raise TeamError("Pick the default, post-mortem or your own questions.")
-        if form.template == "custom":
-            try:
-                parse_custom(form.custom_questions or "")
-            except TemplateError as error:
-                raise TeamError(str(error)) from None
-        team.reflection_template = form.template
-        team.custom_questions = form.custom_questions or None
-    if form.leads_read is not None:
-        team.leads_read_reflections = form.leads_read
-    if form.feedback_rounds is not None:
-        if form.feedback_rounds not in ("off", "weekly", "biweekly", "monthly"):
-            raise TeamError("Feedback rounds are off, weekly, every two weeks or monthly.")
-        team.feedback_rounds = form.feedback_rounds
-    if form.feedback_expiry_days is not None:
-        if not 1 <= form.feedback_expiry_days <= 30:
-            raise TeamError("Feedback requests stay open for 1 to 30 days.")
-        team.feedback_expiry_days = form.feedback_expiry_days
-    if form.share_360 is not None:
-        team.share_360_with_agent = form.share_360
-    if form.announce_360 is not None:
-        team.announce_360 = form.announce_360
-    if form.leads_configure is not None:
-        team.leads_configure = form.leads_configure
+    _questions(team, form)
+    for given, column in _COPIED:
+        if (value := getattr(form, given)) is not None:
+            setattr(team, column, value)
+    for given, column, low, high, problem in _RANGES:
+        if (number := getattr(form, given)) is not None:
+            if not low <= number <= high:
+                raise TeamError(problem)
+            setattr(team, column, number)
+    for given, column, words, problem in _CHOICES:
+        if (word := getattr(form, given)) is not None:
+            if word not in words:
+                raise TeamError(problem)
+            setattr(team, column, word)
     if form.digest_weekday is not None:
         team.digest_weekday = form.digest_weekday % 7
-    if form.digest_time is not None:
-        team.digest_time = form.digest_time
-    if form.kudos_values is not None:
-        team.kudos_values = form.kudos_values
-    if form.kudos_cap is not None:
-        if not 1 <= form.kudos_cap <= 50:
-            raise TeamError("A daily kudos cap is 1 to 50.")
-        team.kudos_daily_cap = form.kudos_cap
-    if form.kudos_emoji is not None:
-        team.kudos_emoji = form.kudos_emoji
-    if form.top_csat_scores is not None:
-        if not 1 <= form.top_csat_scores <= 100:
-            raise TeamError("A week's top CSAT scores worth celebrating: 1 to 100.")
-        team.top_csat_scores = form.top_csat_scores
-    if form.reminder_minutes is not None:
-        team.reminder_delay_minutes = form.reminder_minutes
-    if form.business_hours is not None:
-        team.business_hours = form.business_hours
-    if form.alerts is not None:
-        if form.alerts not in ("off", "leads", "leads_agent"):
-            raise TeamError(
-                "Low-rating alerts go to nobody, the leads, or the leads and the agent."
-            )
-        team.alerts = form.alerts
-    if form.weekly_summary is not None:
-        team.weekly_summary = form.weekly_summary
     _one_on_ones(team, form)
     if form.targets is not None:
         team.csat_target_pct = form.targets.csat_pct
         team.nps_target = form.targets.nps
         team.fcr_target_pct = form.targets.fcr_pct
         team.frt_target_minutes = form.targets.frt_minutes
+
+
+def _zone_and_holidays(team: Team, form: TeamForm) -> None:
+    if form.timezone is not None:
+        try:
+            schedule.zone_named(form.timezone.strip())
+        except ScheduleError as error:
+            raise TeamError(str(error)) from None
+        team.timezone = form.timezone.strip()
+    if form.holidays is None:
+        return
+    if not form.holidays.strip():
+        team.holiday_country = team.holiday_subdivision = None
+        return
+    try:
+        team.holiday_country, team.holiday_subdivision = schedule.check_holiday_code(form.holidays)
+    except ScheduleError as error:
+        raise TeamError(str(error)) from None
+
+
+def _questions(team: Team, form: TeamForm) -> None:
+    if form.template is None:
+        return
+    if form.template not in TEMPLATES:
+        raise TeamError("Pick the default, post-mortem or your own questions.")
+    if form.template == "custom":
+        try:
+            parse_custom(form.custom_questions or "")
+        except TemplateError as error:
+            raise TeamError(str(error)) from None
+    team.reflection_template = form.template
+    team.custom_questions = form.custom_questions or None
 
 
 def _set_people(session: Session, workspace_id: str, team_id: int, form: TeamForm) -> None:
