@@ -17,7 +17,7 @@ from slack_sdk.models.views import View
 from bot.blocks.common import escape, message_blocks, section
 from bot.delivery import Rendered, payload_of
 from bot.services.wording import short_date
-from bot.store.models import ActionItem, Outbox
+from bot.store.models import ActionItem, ItemStatus, Outbox
 
 ADD_ACTION = "action_add"  # button (value: the reflection's shift date, or "") → ACTION_MODAL
 ACTION_MODAL = "action_modal"  # private_metadata: shift date or ""
@@ -83,7 +83,7 @@ def render_due(row: Outbox) -> Rendered:
 
 def settled_message(item: ActionItem) -> Rendered:
     """What the due-date DM becomes after Done or Snooze."""
-    if item.status == "done":
+    if item.status == ItemStatus.DONE:
         text = f":white_check_mark: Done: {escape(item.text)}"
     else:
         text = f":zzz: Snoozed to {short_date(item.due_date)}: {escape(item.text)}"

@@ -24,7 +24,7 @@ from bot.delivery import Rendered, Renderer, payload_of
 from bot.services.history import History
 from bot.services.templates import DEFAULT, Question
 from bot.services.wording import plural, short_date
-from bot.store.models import Outbox
+from bot.store.models import Outbox, ReflectionStatus
 
 REFLECT_NOW = "reflect_open"  # button (value: shift date) → REFLECT_MODAL
 SKIP_TODAY = "reflect_skip"  # button (value: shift date)
@@ -192,7 +192,7 @@ def home_history_blocks(history: History) -> list[Block]:
     )
     lines = [f":fire: Streak: *{plural(history.streak, 'shift')}* · Last 30 days: {participation}"]
     for item in history.recent:
-        if item.status == "skipped":
+        if item.status == ReflectionStatus.SKIPPED:
             lines.append(f"• {short_date(item.shift_date)} — skipped")
         else:
             snippet = item.went_well if len(item.went_well) <= 80 else item.went_well[:79] + "…"

@@ -21,7 +21,7 @@ from bot.delivery import Rendered, Renderer, payload_of
 from bot.services.feedback import ANONYMITY_MINIMUM
 from bot.services.feedback_life import Received, RequestStatus, Waiting
 from bot.services.wording import plural, short_date
-from bot.store.models import Outbox
+from bot.store.models import Outbox, RequestState
 
 
 def _answer_lines(answer: dict[str, Any]) -> str:
@@ -113,7 +113,7 @@ def status_blocks(statuses: Sequence[RequestStatus]) -> list[Block]:
             counts += f" ({anonymous} anonymously)"
         if status.declined:
             counts += f", {len(status.declined)} declined"
-        if status.pending and request.status == "open":
+        if status.pending and request.status == RequestState.OPEN:
             counts += f", {len(status.pending)} not yet"
         lines.append(counts + ".")
         if status.anonymous_waiting:
@@ -124,7 +124,7 @@ def status_blocks(statuses: Sequence[RequestStatus]) -> list[Block]:
         if status.anonymous_shared:
             lines.append(f"{plural(status.anonymous_shared, 'anonymous answer')} shared.")
         blocks.append(section("\n".join(lines)))
-        if request.status == "open":
+        if request.status == RequestState.OPEN:
             blocks.append(
                 ActionsBlock(
                     elements=[
@@ -184,7 +184,7 @@ def home_feedback_blocks(
         blocks.append(section("\n".join(lines)))
     else:
         blocks.append(section("No feedback received yet."))
-    open_requests = [s for s in statuses if s.request.status == "open"]
+    open_requests = [s for s in statuses if s.request.status == RequestState.OPEN]
     if open_requests:
         blocks.append(DividerBlock())
         blocks += status_blocks(open_requests)

@@ -28,7 +28,7 @@ from bot.services.reading import PersonFile, Shown
 from bot.services.replies import MAX_REPLY, Sent
 from bot.services.team_settings import Targets
 from bot.services.wording import plural, short_date
-from bot.store.models import ActionItem, Team
+from bot.store.models import ActionItem, ReflectionStatus, Team
 
 OPEN_PERSON = "reading_open"  # button (value: Slack user id) → PERSON_MODAL
 OLDER = "reading_older"  # button in PERSON_MODAL (value: "<user id>|<shift date>")
@@ -47,7 +47,7 @@ def shown_text(item: Shown) -> str:
     head = f"*<@{item.author}>* · {short_date(item.shift_date)}"
     if item.confidence is not None:
         head += f" · confidence {item.confidence}/5"
-    if item.status != "answered":
+    if item.status != ReflectionStatus.ANSWERED:
         return f"{head} — skipped"
     lines = [head]
     for question, answer in item.answers:

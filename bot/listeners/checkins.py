@@ -17,7 +17,7 @@ from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, meta_object
 from bot.listeners.profiles import known_person
 from bot.services import checkins, reflections
 from bot.store import repos
-from bot.store.models import Person
+from bot.store.models import Person, ReflectionStatus
 
 CLOSED = (
     "This reflection is closed: answers are open for 24 hours after your shift ends. "
@@ -69,7 +69,11 @@ def handle_reflect_now(
     with deps.session() as session:
         earlier = reflections.get(session=session, person=person, shift_date=shift_date)
         questions, leads_read = reflections.template_of(session=session, person=person)
-    answers = reflections.answers_of(earlier) if earlier and earlier.status == "answered" else None
+    answers = (
+        reflections.answers_of(earlier)
+        if earlier and earlier.status == ReflectionStatus.ANSWERED
+        else None
+    )
     view = blocks.reflect_modal(shift_date, questions, answers, leads_read=leads_read)
     # Remember the prompt message, to mark it answered once saved.
     container = body.get("container") or {}
@@ -117,7 +121,9 @@ def handle_skip_today(
             )
             session.commit()
         # Already answered (a stale button): the answer stands and every DM says so.
-        _mark_answered(deps, client, person, shift_date, skipped=row.status == "skipped")
+        _mark_answered(
+            deps, client, person, shift_date, skipped=row.status == ReflectionStatus.SKIPPED
+        )
 
     defer(skip)
 

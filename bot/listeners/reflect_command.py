@@ -15,6 +15,7 @@ from bot.listeners.checkins import NOTHING_OPEN
 from bot.listeners.profiles import known_person
 from bot.listeners.usage import answered_help_or_bad_input
 from bot.services import checkins, reflections
+from bot.store.models import ReflectionStatus
 
 
 def handle_reflect_command(
@@ -43,7 +44,11 @@ def handle_reflect_command(
     if person is None or prompt is None:
         respond(text=NOTHING_OPEN, response_type="ephemeral")
         return
-    answers = reflections.answers_of(earlier) if earlier and earlier.status == "answered" else None
+    answers = (
+        reflections.answers_of(earlier)
+        if earlier and earlier.status == ReflectionStatus.ANSWERED
+        else None
+    )
     view = blocks.reflect_modal(shift_date, questions, answers, leads_read=leads_read)
     view.private_metadata = json.dumps(
         {"date": str(shift_date), "channel": prompt.channel, "ts": prompt.message_ts}

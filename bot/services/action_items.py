@@ -9,7 +9,7 @@ from bot.services import schedule, shifts
 from bot.services.permissions import Action, Actor, may, refusal
 from bot.services.schedule import ScheduleError
 from bot.store import bulk, repos
-from bot.store.models import ActionItem, Outbox, OutboxStatus, Person, TeamRole
+from bot.store.models import ActionItem, ItemStatus, Outbox, OutboxStatus, Person, TeamRole
 
 MAX_TEXT = 300
 DUE_KIND = "action_due"
@@ -79,7 +79,7 @@ def open_items(*, session: Session, person_ids: list[int]) -> list[ActionItem]:
     return list(
         session.exec(
             select(ActionItem)
-            .where(col(ActionItem.person_id).in_(person_ids), ActionItem.status == "open")
+            .where(col(ActionItem.person_id).in_(person_ids), ActionItem.status == ItemStatus.OPEN)
             .order_by(col(ActionItem.due_date))
         ).all()
     )
@@ -95,7 +95,7 @@ def _own(session: Session, person: Person, item_id: int) -> ActionItem:
 def complete(*, session: Session, person: Person, item_id: int, now: datetime) -> ActionItem:
     """Mark the person's item done. The caller commits."""
     item = _own(session, person, item_id)
-    item.status, item.done_at = "done", now
+    item.status, item.done_at = ItemStatus.DONE, now
     session.add(item)
     return item
 
@@ -116,7 +116,7 @@ def claim_due(*, session: Session, now: datetime) -> int:
         select(ActionItem, Person)
         .join(Person, col(Person.id) == ActionItem.person_id)
         .where(
-            ActionItem.status == "open",
+            ActionItem.status == ItemStatus.OPEN,
             col(ActionItem.due_date) <= now.date() + timedelta(days=1),
             col(Person.active),
         )

@@ -23,6 +23,7 @@ from bot.store.models import (
     Membership,
     Person,
     Reflection,
+    ReflectionStatus,
     Team,
     TeamRole,
 )
@@ -198,7 +199,7 @@ def _training(session: Session, team: Team, subject: metrics.Subject,
     answers = session.exec(
         select(Reflection.answers).where(
             col(Reflection.person_id).in_(subject.person_ids),
-            Reflection.status == "answered",
+            Reflection.status == ReflectionStatus.ANSWERED,
             col(Reflection.shift_date) >= week.first,
             col(Reflection.shift_date) <= week.last,
         )

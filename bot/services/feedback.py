@@ -22,11 +22,13 @@ from sqlmodel import Session, col, select
 from bot.services import outbox
 from bot.store import repos
 from bot.store.models import (
+    AskStatus,
     FeedbackAnswer,
     FeedbackAsk,
     FeedbackRequest,
     Outbox,
     Person,
+    RequestState,
 )
 
 ANONYMITY_MINIMUM = 3
@@ -166,8 +168,8 @@ def _still_asked(
         .where(
             FeedbackRequest.asked_by_id == asked_by.id,
             FeedbackRequest.subject_id == subject.id,
-            FeedbackRequest.status == "open",
-            FeedbackAsk.status == "pending",
+            FeedbackRequest.status == RequestState.OPEN,
+            FeedbackAsk.status == AskStatus.PENDING,
             col(FeedbackAsk.reviewer_id).in_(ids),
         )
     ).all()
@@ -193,11 +195,11 @@ def open_ask(session: Session, ask_id: int, reviewer: Person, now: datetime) -> 
     if entry is None or entry.reviewer_id != reviewer.id:
         raise FeedbackError("This request has been answered or is no longer open.")
     request = session.get(FeedbackRequest, entry.request_id)
-    if request is None or request.status == "cancelled":
+    if request is None or request.status == RequestState.CANCELLED:
         raise FeedbackError("This request was cancelled; no answer is needed.")
-    if request.status == "closed" or request.expires_at <= now:
+    if request.status == RequestState.CLOSED or request.expires_at <= now:
         raise FeedbackError("This request has expired; answers are no longer collected.")
-    if entry.status != "pending":
+    if entry.status != AskStatus.PENDING:
         raise FeedbackError(f"You have already {entry.status} this request.")
     return entry
 
@@ -205,7 +207,7 @@ def open_ask(session: Session, ask_id: int, reviewer: Person, now: datetime) -> 
 def decline(*, session: Session, ask_id: int, reviewer: Person, now: datetime) -> None:
     """The reviewer says no; the asker sees it in their status. The caller commits."""
     entry = open_ask(session, ask_id, reviewer, now)
-    entry.status = "declined"
+    entry.status = AskStatus.DECLINED
     session.add(entry)
 
 
@@ -229,7 +231,7 @@ def answer(
         anonymous=given.anonymous,
     )
     if not given.anonymous:
-        entry.status = "answered"
+        entry.status = AskStatus.ANSWERED
         row.giver_id, row.shared_at = reviewer.id, now
         session.add_all([entry, row])
         session.flush()
@@ -238,7 +240,7 @@ def answer(
     session.execute(delete(Outbox).where(col(Outbox.key).in_(keys)))
     gone = session.execute(
         delete(FeedbackAsk).where(
-            col(FeedbackAsk.id) == entry.id, col(FeedbackAsk.status) == "pending"
+            col(FeedbackAsk.id) == entry.id, col(FeedbackAsk.status) == AskStatus.PENDING
         )
     )
     if not gone.rowcount:  # type: ignore[attr-defined]

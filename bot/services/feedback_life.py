@@ -19,12 +19,14 @@ from bot.services.feedback import (
     claim,
 )
 from bot.store.models import (
+    AskStatus,
     FeedbackAnswer,
     FeedbackAsk,
     FeedbackRequest,
     Outbox,
     OutboxStatus,
     Person,
+    RequestState,
 )
 
 RECENT = timedelta(days=30)
@@ -84,17 +86,17 @@ def cancel(*, session: Session, request_id: int, by: Person, now: datetime) -> l
     request = session.get(FeedbackRequest, request_id)
     if request is None or request.asked_by_id != by.id:
         raise FeedbackError("Only the person who asked can cancel a request.")
-    if request.status != "open" or request.expires_at <= now:
+    if request.status != RequestState.OPEN or request.expires_at <= now:
         raise FeedbackError("This request is already closed.")
-    request.status = "cancelled"
+    request.status = RequestState.CANCELLED
     session.add(request)
     asks = session.exec(
         select(FeedbackAsk).where(
-            FeedbackAsk.request_id == request_id, FeedbackAsk.status == "pending"
+            FeedbackAsk.request_id == request_id, FeedbackAsk.status == AskStatus.PENDING
         )
     ).all()  # those who answered or declined need no note
     for entry in asks:
-        entry.status = "cancelled"
+        entry.status = AskStatus.CANCELLED
         session.add(entry)
     keys = [f"{ASK}:{entry.id}" for entry in asks] + [f"{REMINDER}:{entry.id}" for entry in asks]
     rows = session.exec(select(Outbox).where(col(Outbox.key).in_(keys))).all()
@@ -113,8 +115,8 @@ def claim_reminders(*, session: Session, now: datetime) -> int:
         .join(Person, col(Person.id) == FeedbackAsk.reviewer_id)
         .join(Outbox, col(Outbox.key) == literal(f"{ASK}:") + cast(FeedbackAsk.id, String))
         .where(
-            FeedbackAsk.status == "pending",
-            FeedbackRequest.status == "open",
+            FeedbackAsk.status == AskStatus.PENDING,
+            FeedbackRequest.status == RequestState.OPEN,
             col(FeedbackRequest.expires_at) > now,
             Outbox.status == OutboxStatus.SENT.value,
             col(Outbox.sent_at) <= now - REMIND_AFTER,
@@ -133,19 +135,19 @@ def expire(*, session: Session, now: datetime) -> int:
     """Close the requests past their expiry; tell each asker how it went. The caller commits."""
     due = session.exec(
         select(FeedbackRequest).where(
-            FeedbackRequest.status == "open", col(FeedbackRequest.expires_at) <= now
+            FeedbackRequest.status == RequestState.OPEN, col(FeedbackRequest.expires_at) <= now
         )
     ).all()
     for request in due:
-        request.status = "closed"
+        request.status = RequestState.CLOSED
         session.add(request)
         status = status_of(session, request)
         for entry in session.exec(
             select(FeedbackAsk).where(
-                FeedbackAsk.request_id == request.id, FeedbackAsk.status == "pending"
+                FeedbackAsk.request_id == request.id, FeedbackAsk.status == AskStatus.PENDING
             )
         ).all():
-            entry.status = "expired"
+            entry.status = AskStatus.EXPIRED
             session.add(entry)
         asker = session.get(Person, request.asked_by_id)
         if asker is None or request.kind == "round":
@@ -180,9 +182,9 @@ def status_of(session: Session, request: FeedbackRequest) -> RequestStatus:
     return RequestStatus(
         request=request,
         subject=names[request.subject_id],
-        answered=named("answered"),
-        declined=named("declined"),
-        pending=named("pending"),
+        answered=named(AskStatus.ANSWERED),
+        declined=named(AskStatus.DECLINED),
+        pending=named(AskStatus.PENDING),
         anonymous_waiting=sum(1 for a in anonymous if a.shared_at is None),
         anonymous_shared=sum(1 for a in anonymous if a.shared_at is not None),
     )
@@ -209,8 +211,8 @@ def waiting_for(*, session: Session, person: Person, now: datetime) -> list[Wait
         .join(FeedbackRequest, col(FeedbackRequest.id) == FeedbackAsk.request_id)
         .where(
             FeedbackAsk.reviewer_id == person.id,
-            FeedbackAsk.status == "pending",
-            FeedbackRequest.status == "open",
+            FeedbackAsk.status == AskStatus.PENDING,
+            FeedbackRequest.status == RequestState.OPEN,
             col(FeedbackRequest.expires_at) > now,
         )
         .order_by(col(FeedbackAsk.created_at))

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from bot.services.prompt_claims import ANSWER_WINDOW, PROMPT
-from bot.store.models import Outbox, OutboxStatus, Person, Reflection
+from bot.store.models import Outbox, OutboxStatus, Person, Reflection, ReflectionStatus
 
 PARTICIPATION_DAYS = 30
 RECENT = 5
@@ -70,7 +70,7 @@ def history(*, session: Session, person: Person, now: datetime) -> History:
         1
         for p in recent_prompts
         if (r := by_date.get(date.fromisoformat(json.loads(p.payload)["shift_date"])))
-        and r.status == "answered"
+        and r.status == ReflectionStatus.ANSWERED
     )
     recent = [Recent(row.shift_date, row.status, _first_text(row)) for row in rows[:RECENT]]
     return History(streak=streak, prompts=len(recent_prompts), answered=answered, recent=recent)
@@ -114,7 +114,7 @@ def _streak(prompts: list[tuple[date, datetime]], statuses: dict[date, str], now
     streak = 0
     for shift_date, due_at in prompts:
         status = statuses.get(shift_date)
-        if status == "answered":
+        if status == ReflectionStatus.ANSWERED:
             streak += 1
         elif status is None and now - due_at < ANSWER_WINDOW:
             continue  # today's, still open

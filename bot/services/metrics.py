@@ -19,6 +19,7 @@ from bot.store.models import (
     OutboxStatus,
     Person,
     Reflection,
+    ReflectionStatus,
     TeamRole,
 )
 
@@ -187,7 +188,7 @@ def participation(
     answered = and_(
         col(Reflection.person_id) == col(Outbox.person_id),
         col(Reflection.shift_date) == col(Outbox.shift_date),
-        col(Reflection.status) == "answered",
+        col(Reflection.status) == ReflectionStatus.ANSWERED,
     )
     which = case(
         *((col(Outbox.due_at) >= p.start, i) for i, p in reversed(list(enumerate(periods)))),
@@ -218,7 +219,7 @@ def participation_each(
     answered = and_(
         col(Reflection.person_id) == col(Outbox.person_id),
         col(Reflection.shift_date) == col(Outbox.shift_date),
-        col(Reflection.status) == "answered",
+        col(Reflection.status) == ReflectionStatus.ANSWERED,
     )
     rows = session.execute(
         select(col(Outbox.person_id), func.count(col(Outbox.id)), func.count(col(Reflection.id)))

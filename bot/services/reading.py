@@ -19,11 +19,13 @@ from bot.services.templates import DEFAULT
 from bot.store import repos
 from bot.store.models import (
     ActionItem,
+    ItemStatus,
     Membership,
     Person,
     Reflection,
     ReflectionRead,
     ReflectionReply,
+    ReflectionStatus,
     Team,
     TeamRole,
 )  # fmt: skip
@@ -118,7 +120,7 @@ def latest_for_team(
         .where(
             Membership.team_id == team.id,
             Membership.role == TeamRole.AGENT.value,
-            Reflection.status == "answered",
+            Reflection.status == ReflectionStatus.ANSWERED,
             col(Reflection.shift_date) >= (now - LATEST_WITHIN).date(),
         )
         .order_by(col(Reflection.submitted_at).desc())
@@ -191,8 +193,8 @@ def person_file(
     total, latest = kudos.received(session=session, person=subject, latest=3)
     return PersonFile(
         subject=subject, page=page, older=page[-1].shift_date if len(rows) > PAGE else None,
-        open_items=[i for i in items if i.status == "open"][::-1],
-        done_items=[i for i in items if i.status == "done"][:5],
+        open_items=[i for i in items if i.status == ItemStatus.OPEN][::-1],
+        done_items=[i for i in items if i.status == ItemStatus.DONE][:5],
         kpis=mine, team_kpis=team_kpis, targets=targets, kudos_total=total,
         kudos_latest=latest, lead_view=lead_view,
     )  # fmt: skip

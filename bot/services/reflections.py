@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from bot.services.templates import DEFAULT, Question, questions_for
 from bot.store import repos
-from bot.store.models import Person, Reflection, TeamRole
+from bot.store.models import Person, Reflection, ReflectionStatus, TeamRole
 
 
 def get(*, session: Session, person: Person, shift_date: date) -> Reflection | None:
@@ -42,9 +42,9 @@ def save(
                 workspace_id=person.workspace_id, person_id=person.id, shift_date=shift_date,
                 submitted_at=now,
             )  # fmt: skip
-        elif skipped and row.status == "answered":
+        elif skipped and row.status == ReflectionStatus.ANSWERED:
             return row  # a stale Skip button (Slack keeps old messages' buttons)
-        row.status = "skipped" if skipped else "answered"
+        row.status = ReflectionStatus.SKIPPED if skipped else ReflectionStatus.ANSWERED
         row.answers = json.dumps({k: v for k, v in answers.items() if k != "confidence"})
         row.confidence = answers.get("confidence")
         row.updated_at = now

@@ -30,6 +30,7 @@ from bot.services.kpis import Kpis
 from bot.services.periods import Period
 from bot.store.models import (
     ActionItem,
+    ItemStatus,
     Kudos,
     KudosRecipient,
     Membership,
@@ -178,7 +179,7 @@ def _due_items(
         select(ActionItem)
         .where(
             col(ActionItem.person_id).in_(ids),
-            ActionItem.status == "open",
+            ActionItem.status == ItemStatus.OPEN,
             col(ActionItem.due_date) <= sunday,
         )
         .order_by(col(ActionItem.due_date))

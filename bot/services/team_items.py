@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from bot.services import schedule
 from bot.services.permissions import Action, Actor, may, refusal
 from bot.services.reading import ReadingDenied
-from bot.store.models import ActionItem, Membership, Person, Team, TeamRole
+from bot.store.models import ActionItem, ItemStatus, Membership, Person, Team, TeamRole
 
 DONE_DAYS = 30  # done items shown
 
@@ -57,7 +57,7 @@ def for_team(*, session: Session, team: Team, now: datetime, own_items: bool) ->
             Membership.team_id == team.id,
             Membership.role == TeamRole.AGENT.value,
             or_(
-                col(ActionItem.status) == "open",
+                col(ActionItem.status) == ItemStatus.OPEN,
                 col(ActionItem.done_at) >= now - timedelta(DONE_DAYS),
             ),
         )
@@ -70,11 +70,11 @@ def for_team(*, session: Session, team: Team, now: datetime, own_items: bool) ->
         (item.status, TeamItem(item.id or 0, agent, item.text, item.due_date, by, item.done_at))
         for item, agent, by in rows
     ]
-    done = sorted((i for status, i in items if status == "done"),
+    done = sorted((i for status, i in items if status == ItemStatus.DONE),
                   key=lambda i: i.done_at or now, reverse=True)  # fmt: skip
     return TeamItems(
         team=team, today=now.astimezone(schedule.zone_named(team.timezone)).date(),
-        open=[i for status, i in items if status == "open"], done=done,
+        open=[i for status, i in items if status == ItemStatus.OPEN], done=done,
     )  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from bot.store.models import (
     OutboxStatus,
     Person,
     Reflection,
+    ReflectionStatus,
     Team,
     TeamRole,
 )
@@ -76,7 +77,11 @@ def team_week(*, session: Session, team: Team, now: datetime) -> TeamWeek:
             col(Reflection.shift_date) >= (now - LOOK_BACK).date() - timedelta(days=1),
         )
     ).all()  # fmt: skip
-    answered_on = {(person, day) for person, day, status, _ in reflections if status == "answered"}
+    answered_on = {
+        (person, day)
+        for person, day, status, _ in reflections
+        if status == ReflectionStatus.ANSWERED
+    }
     sent: dict[int, list[tuple[datetime, date]]] = {}
     for person, due_at, shift_date, payload in prompts:  # newest first
         day = shift_date or date.fromisoformat(json.loads(payload)["shift_date"])
@@ -100,7 +105,7 @@ def team_week(*, session: Session, team: Team, now: datetime) -> TeamWeek:
     needs = Counter(
         need
         for _, day, status, answers in readable
-        if day >= since and status == "answered"
+        if day >= since and status == ReflectionStatus.ANSWERED
         for need in training_needs_in(json.loads(answers or "{}").get("training", ""))
     )
     return TeamWeek(

@@ -163,6 +163,38 @@ class SlackEvent(SQLModel, table=True):
     received_at: datetime = Field(index=True)
 
 
+class ReflectionStatus(StrEnum):
+    """A reflection's answers, or the shift's "skip"."""
+
+    ANSWERED = "answered"
+    SKIPPED = "skipped"
+
+
+class ItemStatus(StrEnum):
+    """Where an action item stands."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
+class RequestState(StrEnum):
+    """Where a feedback request stands."""
+
+    OPEN = "open"
+    CANCELLED = "cancelled"  # by its asker
+    CLOSED = "closed"  # its days were up
+
+
+class AskStatus(StrEnum):
+    """Where one colleague's ask of a feedback request stands."""
+
+    PENDING = "pending"
+    ANSWERED = "answered"  # named (an anonymous answer deletes its ask)
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
 class OutboxStatus(StrEnum):
     """Where one scheduled send stands."""
 
@@ -227,7 +259,7 @@ class Reflection(SQLModel, table=True):
     workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=32)
     person_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
     shift_date: date
-    status: str = Field(default="answered", max_length=16)  # answered | skipped
+    status: str = Field(default=ReflectionStatus.ANSWERED.value, max_length=16)
     answers: str = Field(default="{}", sa_type=Text)  # JSON: question id -> answer
     confidence: int | None = None  # 1-5
     submitted_at: datetime = Field(default_factory=utcnow)
@@ -275,7 +307,7 @@ class ActionItem(SQLModel, table=True):
     )
     text: str = Field(max_length=300)
     due_date: date
-    status: str = Field(default="open", max_length=16)  # open | done
+    status: str = Field(default=ItemStatus.OPEN.value, max_length=16)
     # The lead who assigned it (None: the agent's own item).
     assigned_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
@@ -415,7 +447,7 @@ class FeedbackRequest(SQLModel, table=True):
     topic: str | None = Field(default=None, max_length=300)
     share_with_subject: bool = False
     asked: int = 0  # how many people were asked (asks of anonymous answers are deleted)
-    status: str = Field(default="open", max_length=16)  # open | cancelled | closed
+    status: str = Field(default=RequestState.OPEN.value, max_length=16)
     created_at: datetime
     expires_at: datetime = Field(index=True)
 
@@ -429,9 +461,7 @@ class FeedbackAsk(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="feedbackrequest.id", ondelete="CASCADE")
     reviewer_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
-    status: str = Field(
-        default="pending", max_length=16
-    )  # pending|answered|declined|expired|cancelled
+    status: str = Field(default=AskStatus.PENDING.value, max_length=16)
     created_at: datetime
 
 
