@@ -16,11 +16,16 @@ from slack_sdk.models.views import View
 from bot.blocks.action_items import home_action_blocks
 from bot.blocks.checkins import home_history_blocks
 from bot.blocks.common import escape, plural, section
+from bot.blocks.feedback_messages import home_feedback_blocks
+from bot.blocks.kudos import home_kudos_blocks
+from bot.blocks.reading import lead_home_blocks, reads_blocks
 from bot.blocks.shifts import home_schedule_blocks
 from bot.blocks.team_view import delivery_problem_blocks, team_week_blocks
 from bot.blocks.teams import home_teams_blocks
+from bot.blocks.uploads import home_buttons as upload_buttons
 from bot.blocks.welcome import TEST_CHECKIN
 from bot.services.history import History
+from bot.services.home_page import HomePage
 from bot.services.people import Role, Standing
 from bot.services.setup_checklist import Step
 from bot.services.shifts import ShiftOverview
@@ -159,3 +164,22 @@ def unavailable_view() -> View:
             ),
         ],
     )
+
+
+def page_view(page: HomePage) -> View:
+    """The whole App Home of one person, from their page (bot.services.home_page)."""
+    actor = page.actor
+    received = [
+        *home_feedback_blocks(page.received, page.waiting, page.requests,
+                              lead=bool(actor.leads) or actor.is_admin),
+        *home_kudos_blocks(page.person, page.kudos_total, page.kudos_latest),
+    ]  # fmt: skip
+    read = reads_blocks(page.person.slack_user_id, page.reads, readable=page.readable)
+    for lead in page.led:
+        read += lead_home_blocks(lead.team, lead.latest)
+    return view(
+        page.standing, page.schedule, page.managed, page.history, [t.week for t in page.led],
+        page.problems, page.items, received, read,
+        questions=[q.text for q in page.questions], checklist=page.checklist,
+        uploads=upload_buttons(roster=actor.is_admin, helpdesk=actor.is_admin or bool(actor.leads)),
+    )  # fmt: skip

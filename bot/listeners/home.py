@@ -10,89 +10,30 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.blocks import home
 from bot.blocks import shifts as shift_blocks
 from bot.blocks.common import NOT_SAVED
-from bot.blocks.feedback_messages import home_feedback_blocks
-from bot.blocks.kudos import home_kudos_blocks
-from bot.blocks.reading import lead_home_blocks, reads_blocks
 from bot.blocks.team_admin import notice_modal
 from bot.blocks.team_view import MEMBER_SHIFT
-from bot.blocks.uploads import home_buttons as upload_buttons
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import actor_of, known_person
 from bot.services import (
-    action_items,
-    feedback_life,
-    history,
-    kudos,
+    home_page,
     people,
-    reading,
-    reflections,
     schedule,
-    setup_checklist,
     shifts,
-    team_view,
 )
-from bot.services import teams as team_service
 from bot.services.permissions import Action, refusal
 from bot.services.schedule import ScheduleError
 from bot.store import repos
 
 
 def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str) -> None:
-    """Refresh the person's Slack profile if stale, then publish their App Home."""
+    """Refresh the person's Slack profile if stale, read their page, render it, publish it."""
     person = known_person(deps, client, workspace_id, user_id)
     if person is None:
         return  # Slack no longer knows them (deleted, or not visible to the app)
     with deps.session() as session:
-        person = repos.fresh(session, person)
-        standing = people.standing(session=session, person=person, admins=deps.settings.cx_admins)
-        assert person.id is not None
-        teams = repos.team_list_of(session=session, person=person)
-        overview = shifts.overview(session=session, person=person, teams=teams, now=deps.clock())
-        actor = people.actor(session=session, person=person, admins=deps.settings.cx_admins)
-        managed = team_service.visible_teams(
-            session=session, workspace_id=workspace_id, actor=actor
-        )
-        now = deps.clock()
-        past = history.history(session=session, person=person, now=now)
-        weeks = [
-            team_view.team_week(session=session, team=team, now=now)
-            for team in managed
-            if team.id in actor.leads
-        ]
-        problems = (
-            team_view.delivery_problems(session=session, workspace_id=workspace_id, now=now)
-            if actor.is_admin
-            else []
-        )
-        items = action_items.open_items(session=session, person_ids=[person.id])
-        feedback = home_feedback_blocks(
-            feedback_life.received(session=session, person=person),
-            feedback_life.waiting_for(session=session, person=person, now=now),
-            feedback_life.my_requests(session=session, person=person, now=now),
-            lead=bool(actor.leads) or actor.is_admin,
-        )
-        thanked = home_kudos_blocks(person, *kudos.received(session=session, person=person))
-        read = reads_blocks(
-            person.slack_user_id, reading.reads_of(session=session, person=person, now=now),
-            readable=bool(reading.readable_teams(session=session, subject=person)),
-        )  # fmt: skip
-        for team in managed:
-            if team.id in actor.leads:
-                read += lead_home_blocks(
-                    team, reading.latest_for_team(session=session, team=team, now=now)
-                )
-        questions, _ = reflections.template_of(session=session, person=person)
-        checklist = (
-            setup_checklist.steps(session=session, workspace_id=workspace_id)
-            if actor.is_admin
-            else []
-        )
-    view = home.view(
-        standing, overview, managed, past, weeks, problems, items, [*feedback, *thanked], read,
-        questions=[q.text for q in questions], checklist=checklist,
-        uploads=upload_buttons(roster=actor.is_admin, helpdesk=actor.is_admin or bool(actor.leads)),
-    )  # fmt: skip
-    client.views_publish(user_id=user_id, view=view)
+        page = home_page.build(session=session, person=person, admins=deps.settings.cx_admins,
+                               now=deps.clock())  # fmt: skip
+    client.views_publish(user_id=user_id, view=home.page_view(page))
 
 
 def handle_edit_shift(
