@@ -170,9 +170,8 @@ def request_key(body: dict[str, Any]) -> str | None:
 
 
 def _first_sight(deps: Deps, event_id: str) -> bool:
-    with deps.session() as session:
+    with deps.transaction() as session:
         first = repos.first_sight(session=session, event_id=event_id, now=deps.clock())
-        session.commit()
     return first
 
 

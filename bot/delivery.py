@@ -324,9 +324,8 @@ def _finish(
         values["message_ts"] = ts
     if channel:
         values["channel"] = channel  # the DM's own id (D…), for updating the message later
-    with deps.session() as session:
+    with deps.transaction() as session:
         session.execute(update(Outbox).where(col(Outbox.id) == row_id).values(**values))
-        session.commit()
 
 
 def payload_of(row: Outbox) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The one object that carries a process's settings, database, Slack client and clock."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -44,6 +45,14 @@ class Deps:
     # The outbox sender's pace, learnt from Slack's 429s: one per process (dataclasses.replace
     # keeps it shared), fresh for each test's Deps.
     pacer: Pacer = field(default_factory=Pacer)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: a session committed when the block ends normally, rolled back
+        (and closed) when it raises. Services never commit; their caller uses this."""
+        with self.session() as session:
+            yield session
+            session.commit()
 
     def read_session(self) -> Session:
         """A session for reads only (falls back to `session` where none was wired)."""

@@ -54,14 +54,13 @@ class JobSpec:
 
 def heartbeat(deps: Deps) -> None:
     """Record that a scheduler is alive, so operators can see the clock ticking."""
-    with deps.session() as session:
+    with deps.transaction() as session:
         repos.record_heartbeat(
             session=session,
             heartbeat=ClockHeartbeat(
                 name=HEARTBEAT_NAME, beat_at=deps.clock(), host=socket.gethostname()
             ),
         )
-        session.commit()
 
 
 def run_checkins(deps: Deps) -> None:
@@ -85,21 +84,18 @@ def claim_checkins(deps: Deps) -> None:
         due = prompt_claims.due_prompts(session=session, now=now, give_way=deps.after_ack.give_way)
     report = prompt_claims.ClaimReport()
     for start in range(0, len(due), CLAIM_BATCH):
-        with deps.session() as session:
+        with deps.transaction() as session:
             report.add(
                 prompt_claims.claim_prompts(
                     session=session, due=due[start : start + CLAIM_BATCH], now=now
                 )
             )
-            session.commit()
-    with deps.session() as session:
+    with deps.transaction() as session:
         reminders = checkins.claim_due_reminders(session=session, now=now)
         reminders += action_items.claim_due(session=session, now=now)
-        session.commit()
-    with deps.session() as session:
+    with deps.transaction() as session:
         reminders += alerts.claim_due(session=session, now=now)
         reminders += welcome.claim_due(session=session, now=now)
-        session.commit()
     if report.claimed or report.missed or reminders:
         logger.info(
             "check-ins: %s prompts claimed, %s missed, %s reminders and alerts",
@@ -111,12 +107,11 @@ def claim_checkins(deps: Deps) -> None:
 
 def run_feedback(deps: Deps) -> None:
     """Start due feedback rounds, remind once after a day, close expired requests."""
-    with deps.session() as session:
+    with deps.transaction() as session:
         now = deps.clock()
         asked = feedback_rounds.claim_rounds(session=session, now=now)
         reminded = feedback_life.claim_reminders(session=session, now=now)
         closed = feedback_life.expire(session=session, now=now)
-        session.commit()
     if asked or reminded or closed:
         logger.info("feedback: %s asks, %s reminders, %s closed", len(asked), reminded, closed)
 
@@ -136,15 +131,13 @@ def run_digests(deps: Deps) -> None:
             ids = digest_claims.claim(session=session, team=team, week=week, now=now, skipped=late)
             session.commit()
         claimed += len(ids)
-    with deps.session() as session:
+    with deps.transaction() as session:
         claimed += summaries.claim_due(session=session, now=now)
-        session.commit()
-    with deps.session() as session:
+    with deps.transaction() as session:
         claimed += one_on_one_schedule.claim_due(
             session=session, now=now, lead_message=agenda_message, agent_message=agent_note,
             admins=deps.settings.cx_admins,
         )  # fmt: skip
-        session.commit()
     if claimed:
         logger.info("digests, weekly summaries and 1:1 agendas: %s outbox rows claimed", claimed)
 
@@ -156,9 +149,8 @@ def run_milestones(deps: Deps) -> None:
         team_ids = milestones.teams_celebrating(session=session)
     reached = 0
     for team_id in team_ids:
-        with deps.session() as session:
+        with deps.transaction() as session:
             reached += milestones.claim_due(session=session, now=now, team_ids=[team_id])
-            session.commit()
     if reached:
         logger.info("milestones: %s claimed", reached)
 
@@ -166,12 +158,11 @@ def run_milestones(deps: Deps) -> None:
 def match_helpdesk_agents(deps: Deps) -> None:
     """Helpdesk rows kept for emails Slack did not know: look them up again, count the found."""
     for workspace_id in _workspaces(deps):
-        with deps.session() as session:
+        with deps.transaction() as session:
             attached = helpdesk.attach_unmatched(
                 session=session, workspace_id=workspace_id,
                 resolve=resolver(session, workspace_id, deps.slack),
             )  # fmt: skip
-            session.commit()
         if attached:
             logger.info("helpdesk: %s kept rows now count for their agents", attached)
 
@@ -198,9 +189,8 @@ def sync_helpdesks(deps: Deps) -> None:
 
 def prune_events(deps: Deps) -> None:
     """Forget Slack event ids older than a day (Slack's retries come within minutes)."""
-    with deps.session() as session:
+    with deps.transaction() as session:
         repos.prune_events(session=session, before=deps.clock() - EVENT_MEMORY)
-        session.commit()
 
 
 def _workspaces(deps: Deps) -> list[str]:

@@ -75,7 +75,7 @@ def handle_action_modal(
         person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
         if person is None:
             return False
-        with deps.session() as session:
+        with deps.transaction() as session:
             source = (
                 reflections.get(session=session, person=person, shift_date=shift) if shift else None
             )
@@ -88,7 +88,6 @@ def handle_action_modal(
                 reflection_id=source.id if source else None,
                 once=f"view:{view.get('id')}" if view.get("id") else None,
             )
-            session.commit()
         return True
 
     saved: list[ActionItem | None] = [None]

@@ -110,7 +110,7 @@ def handle_skip_today(
                 blocks=[section(CLOSED).to_dict()],
             )  # fmt: skip
             return
-        with deps.session() as session:
+        with deps.transaction() as session:
             row = reflections.save(
                 session=session,
                 person=repos.fresh(session, person),
@@ -119,7 +119,6 @@ def handle_skip_today(
                 now=deps.clock(),
                 skipped=True,
             )
-            session.commit()
         # Already answered (a stale button): the answer stands and every DM says so.
         _mark_answered(
             deps, client, person, shift_date, skipped=row.status == ReflectionStatus.SKIPPED
@@ -156,7 +155,7 @@ def handle_reflect_modal(
         answers, errors = blocks.read_reflect_modal(values, questions)
         if errors:
             return None, errors
-        with deps.session() as session:
+        with deps.transaction() as session:
             reflections.save(
                 session=session,
                 person=repos.fresh(session, person),
@@ -164,7 +163,6 @@ def handle_reflect_modal(
                 answers=answers,
                 now=deps.clock(),
             )
-            session.commit()
         return person, {}
 
     try:

@@ -60,11 +60,10 @@ def handle_user_change(
         if known is None:
             return  # someone CX Coach has never dealt with: nothing to keep current
         profile = profile_from_users_info(client.users_info(user=user_id)["user"])
-        with deps.session() as session:
+        with deps.transaction() as session:
             people.refresh_known_profile(
                 session=session, workspace_id=workspace_id, profile=profile, now=deps.clock()
             )
-            session.commit()
 
     defer(refresh)
 

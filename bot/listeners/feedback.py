@@ -87,7 +87,7 @@ def handle_give_modal(
         me = known_person(deps, client, str(context.team_id), body["user"]["id"], on_ack_path=True)
         if me is None:
             raise feedback.FeedbackError("I can't find you in this workspace.")
-        with deps.session() as session:
+        with deps.transaction() as session:
             ids = feedback.answer(
                 session=session,
                 ask_id=ask_id,
@@ -95,7 +95,6 @@ def handle_give_modal(
                 given=given,
                 now=deps.clock(),
             )
-            session.commit()
         return ids
 
     try:
@@ -145,14 +144,13 @@ def handle_decline(
         try:
             if me is None:
                 raise feedback.FeedbackError("I can't find you in this workspace.")
-            with deps.session() as session:
+            with deps.transaction() as session:
                 feedback.decline(
                     session=session,
                     ask_id=int(action["value"]),
                     reviewer=repos.fresh(session, me),
                     now=deps.clock(),
                 )
-                session.commit()
             note = "Declined — no problem. They'll see you couldn't this time."
         except feedback.FeedbackError as error:
             note = str(error)

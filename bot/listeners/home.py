@@ -198,13 +198,12 @@ def _save(
     )
     if asker is None or target is None:
         raise ScheduleError("Slack does not know that person any more.")
-    with deps.session() as session:
+    with deps.transaction() as session:
         asker, target = repos.fresh(session, asker), repos.fresh(session, target)
         actor = people.actor(session=session, person=asker, admins=deps.settings.cx_admins)
         shifts.perform(
             session=session, actor=actor, person=target, request=request, now=deps.clock()
         )
-        session.commit()
 
 
 def register(app: App) -> None:

@@ -82,9 +82,8 @@ def _opt(deps: Deps, me: Person, what: str, words: list[str], say: Any) -> None:
     if choice not in ("on", "off"):
         say(f"Say `/cx-kudos {what} off` or `/cx-kudos {what} on`.")
         return
-    with deps.session() as session:
+    with deps.transaction() as session:
         kudos.opt(session=session, person=repos.fresh(session, me), what=what, on=choice == "on")
-        session.commit()
     say({
         ("leaderboard", "off"): "You're off the kudos leaderboards. `/cx-kudos leaderboard on` "
                                 "brings you back.",
@@ -142,11 +141,10 @@ def handle_opt_button(
         me = known_person(deps, client, workspace_id, user_id)
         if me is None:
             return
-        with deps.session() as session:
+        with deps.transaction() as session:
             kudos.opt(
                 session=session, person=repos.fresh(session, me), what=what, on=choice == "on"
             )
-            session.commit()
         publish_home(deps, client, workspace_id, user_id)
 
     defer(save)

@@ -53,14 +53,13 @@ def known_person(
         if error.response.get("error") in UNKNOWN_USER_ERRORS:
             return None
         raise
-    with deps.session() as session:
+    with deps.transaction() as session:
         person = people.record_profile(
             session=session,
             workspace_id=workspace_id,
             profile=profile_from_users_info(user),
             now=now,
         )
-        session.commit()
     return person
 
 
@@ -115,12 +114,11 @@ def colleague_or_problem(
         return f"<@{user_id}>'s account is deactivated."
     if user.get("team_id") not in (None, workspace_id) and not user.get("enterprise_user"):
         return f"<@{user_id}> is outside this workspace."
-    with deps.session() as session:
+    with deps.transaction() as session:
         person = people.record_profile(
             session=session,
             workspace_id=workspace_id,
             profile=profile_from_users_info(user),
             now=deps.clock(),
         )
-        session.commit()
     return person

@@ -53,13 +53,12 @@ def handle_reaction_added(event: dict[str, Any], context: BoltContext, client: W
             return  # a bot's or an outsider's message: a reaction, not a kudos
         text = _message_text(client, channel, ts)
         try:
-            with deps.session() as session:
+            with deps.transaction() as session:
                 given = reaction_kudos.give(
                     session=session, reactor=repos.fresh(session, giver),
                     author=repos.fresh(session, thanked), text=text, channel=channel, ts=ts,
                     now=deps.clock(),
                 )  # fmt: skip
-                session.commit()
         except kudos.KudosError as error:
             _tell(client, channel, reactor, escape(str(error)))
             return
@@ -79,11 +78,10 @@ def handle_reaction_removed(event: dict[str, Any], context: BoltContext, client:
     channel, ts = str(item.get("channel")), str(item.get("ts"))
 
     def take_back() -> None:
-        with deps.session() as session:
+        with deps.transaction() as session:
             undone = reaction_kudos.take_back(session=session, reactor=reactor,
                                               workspace_id=workspace_id, channel=channel, ts=ts,
                                               now=deps.clock())  # fmt: skip
-            session.commit()
         for where, message_ts in undone.posted if undone else []:
             try:
                 client.chat_delete(channel=where, ts=message_ts)

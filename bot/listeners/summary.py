@@ -24,9 +24,8 @@ def handle_toggle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client
         person = known_person(deps, client, workspace_id, user_id)
         if person is None:
             return
-        with deps.session() as session:
+        with deps.transaction() as session:
             summaries.set_opt_out(session=session, person=repos.fresh(session, person), off=off)
-            session.commit()
         if container.get("type") == "message":
             text, message = blocks.settled(off)
             client.chat_update(channel=container["channel_id"], ts=container["message_ts"],

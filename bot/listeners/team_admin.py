@@ -92,14 +92,13 @@ def handle_delete_button(
     def delete() -> None:
         actor = actor_of(deps, client, workspace_id, user_id)
         try:
-            with deps.session() as session:
+            with deps.transaction() as session:
                 name = teams.delete_team(
                     session=session,
                     workspace_id=workspace_id,
                     actor=actor,
                     team_id=int(action["value"]),
                 )
-                session.commit()
             message = f"Deleted the team {escape(name)}."
         except teams.TeamError as error:
             message = escape(str(error))
@@ -134,7 +133,7 @@ def handle_team_modal(
         return
     try:
         actor = actor_of(deps, client, workspace_id, user_id, on_ack_path=True)
-        with deps.session() as session:
+        with deps.transaction() as session:
             teams.save(
                 session=session,
                 workspace_id=workspace_id,
@@ -142,7 +141,6 @@ def handle_team_modal(
                 team_id=team_id,
                 form=form,
             )
-            session.commit()
     except teams.TeamError as error:
         ack(response_action="errors", errors={first_block: str(error)[:150]})
         return

@@ -125,7 +125,7 @@ def change_people(
             leads=frozenset(leads - set(users)) if gone_leads else None,
         )
     try:
-        with deps.session() as session:
+        with deps.transaction() as session:
             teams.save(
                 session=session,
                 workspace_id=workspace_id,
@@ -133,7 +133,6 @@ def change_people(
                 team_id=detail.team.id,
                 form=form,
             )
-            session.commit()
     except teams.TeamError as error:
         say(escape(str(error)))
         return

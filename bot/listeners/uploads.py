@@ -126,7 +126,7 @@ def run(deps: Deps, client: WebClient, workspace_id: str, user_id: str, shared: 
 def _import(deps: Deps, client: WebClient, workspace_id: str, user_id: str, kind: Upload,
             path: str, text: str, source: str, zone: str | None) -> Outcome:  # fmt: skip
     actor = actor_of(deps, client, workspace_id, user_id)
-    with deps.session() as session:
+    with deps.transaction() as session:
         if kind == Upload.ROSTER:
             outcome = uploads.import_roster(session=session, workspace_id=workspace_id,
                                             actor=actor, text=text,
@@ -137,7 +137,6 @@ def _import(deps: Deps, client: WebClient, workspace_id: str, user_id: str, kind
                 path=path, source=source, timezone=zone,
                 resolve=resolver(session, workspace_id, client),
             )  # fmt: skip
-        session.commit()
     return outcome
 
 
