@@ -1,4 +1,6 @@
-"""The App Home tab: who you are in CX Coach, your role, and what CX Coach will do for you."""
+"""The App Home tab, rendered from one person's page (bot.services.home_page): who you are in
+CX Coach, your history, items, feedback and kudos, schedule, your teams for a lead, the set-up
+checklist and uploads for an admin, and what CX Coach will do for you."""
 
 from collections.abc import Sequence
 

@@ -1,5 +1,6 @@
-"""Block Kit for team administration: the team modal, the App Home's teams section, a team's
-details and the delete confirmation. Owns the action and callback ids."""
+"""Block Kit for team administration: every input of the team modal (bot.blocks.team_modal
+groups them and picks those the asker may set), and the notice modal. Owns the modal's block
+and callback ids."""
 
 from slack_sdk.models.blocks import (
     Block,

@@ -1,4 +1,5 @@
-"""Events API listeners: the App Home tab and direct messages to the bot."""
+"""Events API listeners: the App Home tab, direct messages to the bot (a CSV file in one is
+imported), profile changes, and reactions (kudos by reaction: bot.listeners.reactions)."""
 
 from collections.abc import Callable
 from typing import Any
