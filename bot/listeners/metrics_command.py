@@ -88,6 +88,11 @@ def answer(
     words, period_text = split([word for word in words if word.lower() != "csv"], deps.clock())
     if picked is not None:
         period_text = picked[1]
+    try:  # once, whatever it came from: a pick carries any text a forged payload puts there
+        periods.parse(period_text, now=deps.clock(), zone="UTC")
+    except periods.PeriodError as error:
+        say(escape(str(error)))
+        return
     asker = known_person(deps, client, workspace_id, user_id)
     if asker is None:
         say("I can't find you in this workspace.")

@@ -141,6 +141,8 @@ def test_the_pickers_redo_the_answer_in_place_within_what_the_asker_may_see(
     (again,) = [b for b in team["blocks"] if b["type"] == "actions"]
     month = pick(metrics_pickers.PERIOD, "last-month", again["block_id"])
     assert month["blocks"][0]["text"]["text"] == "Tier 1 · last month"
+    odd = pick(metrics_pickers.PERIOD, "someday", again["block_id"])  # a forged period
+    assert "`someday` is not a period I know" in odd["text"]
     fake_slack.add_user("U0OTHER", name="olly", tz="UTC")
     forged = pick(metrics_pickers.PERIOD, "7d", again["block_id"], user="U0OTHER")
     assert "can see a team's numbers" in forged["text"]

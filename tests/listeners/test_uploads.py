@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.blocks import uploads as blocks
+from bot.deps import Deps
 from bot.services import teams
 from bot.services.permissions import OPERATOR
 from bot.store.models import HelpdeskTicket, Membership, Person, Team
@@ -97,7 +98,7 @@ def test_an_admins_roster_upload_is_the_cli_import(
 
 
 def test_a_csv_sent_to_the_bots_dm_is_imported_by_its_header(
-    engine: Engine, fake_slack: FakeSlack, slack: SlackDriver
+    engine: Engine, fake_slack: FakeSlack, slack: SlackDriver, deps: Deps
 ) -> None:
     """An admin's DM with a tickets file in CX Coach's format: imported, reported; a file whose
     header is neither gets a line saying where to upload it."""
@@ -111,6 +112,16 @@ def test_a_csv_sent_to_the_bots_dm_is_imported_by_its_header(
     odd = fake_slack.add_file("zendesk.csv", b"Id,Assignee,Created at\n1,Ana,2026-11-24 10:00\n")
     slack.event({**event, "files": [odd]})
     assert "*Upload helpdesk export*" in _report(fake_slack, ADMIN, 2)
+    # The rejected-lines file CX Coach itself shares in a DM comes back as a message.im event
+    # from the bot user: not an upload to import, nothing said about it (Bolt drops the
+    # app's own events; this holds it to that).
+    own = fake_slack.add_file("tickets-rejected.csv", b"line,problem,row\n")
+    slack.event({**event, "channel": "D0ADMIN", "user": fake_slack.bot_user_id, "files": [own]})
+    assert deps.after_ack.drain(5)
+    fetched = [call.params["path"] for call in fake_slack.calls_to("download")]
+    assert not any(own["id"] in path for path in fetched)
+    assert not any(c.params.get("channel") == fake_slack.bot_user_id
+                   for c in fake_slack.calls_to("chat.postMessage"))  # fmt: skip
 
 
 def test_agents_may_not_upload_and_the_home_offers_it_to_whom_it_may(
