@@ -95,7 +95,12 @@ def claim_checkins(deps: Deps) -> None:
         reminders += action_items.claim_due(session=session, now=now)
     with deps.transaction() as session:
         reminders += alerts.claim_due(session=session, now=now)
-        reminders += welcome.claim_due(session=session, now=now)
+    with deps.read_session() as session:
+        waiting = welcome.due(session=session, now=now)
+    for start in range(0, len(waiting), CLAIM_BATCH):
+        with deps.transaction() as session:
+            reminders += welcome.claim(session=session, rows=waiting[start : start + CLAIM_BATCH],
+                                       now=now)  # fmt: skip
     if report.claimed or report.missed or reminders:
         logger.info(
             "check-ins: %s prompts claimed, %s missed, %s reminders and alerts",

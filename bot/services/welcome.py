@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from bot.services import outbox, shifts
 from bot.services.templates import questions_for
 from bot.store import repos
-from bot.store.models import Membership, Outbox, Person, Team, TeamRole
+from bot.store.models import Membership, Outbox, OutboxStatus, Person, Team, TeamRole
 
 KIND = "welcome"
 RECENT = timedelta(days=1)
@@ -24,7 +24,13 @@ def key_of(person_id: int) -> str:
 
 def claim_due(*, session: Session, now: datetime) -> int:
     """Claim a welcome for each active person made an agent in the last day who has none yet;
-    how many. The caller commits."""
+    how many. The caller commits. (The clock reads with `due` and claims with `claim` in short
+    batches instead: a roster of 500 makes 500 payloads, not to be built under a write lock.)"""
+    return claim(session=session, rows=due(session=session, now=now), now=now)
+
+
+def due(*, session: Session, now: datetime) -> list[tuple[Person, dict[str, object]]]:
+    """Who is waiting for a welcome, with what it will say; reads only."""
     rows = session.exec(
         select(Person)
         .join(Membership, col(Membership.person_id) == Person.id)
@@ -37,18 +43,23 @@ def claim_due(*, session: Session, now: datetime) -> int:
     ).all()
     wanted = {key_of(p.id): p for p in rows if p.id is not None}
     if not wanted:
-        return 0
+        return []
     taken = set(session.exec(select(Outbox.key).where(col(Outbox.key).in_(list(wanted)))).all())
-    claimed = 0
-    for key, person in wanted.items():
-        if key in taken:
-            continue
-        claimed += len(outbox.claim(
-            session, key=key, kind=KIND, workspace_id=person.workspace_id,
-            channel=person.slack_user_id, person_id=person.id,
-            payload=payload_for(session=session, person=person, now=now), due=now, now=now,
-        ))  # fmt: skip
-    return claimed
+    return [
+        (person, payload_for(session=session, person=person, now=now))
+        for key, person in wanted.items()
+        if key not in taken
+    ]
+
+
+def claim(*, session: Session, rows: list[tuple[Person, dict[str, object]]], now: datetime) -> int:
+    """Claim these welcomes (once each, whatever another clock did meanwhile); how many."""
+    return len(outbox.claim_many(session, [
+        {"workspace_id": person.workspace_id, "key": key_of(person.id or 0), "kind": KIND,
+         "person_id": person.id, "channel": person.slack_user_id, "payload": payload,
+         "due": now, "status": OutboxStatus.PENDING}
+        for person, payload in rows
+    ], now=now))  # fmt: skip
 
 
 def payload_for(*, session: Session, person: Person, now: datetime) -> dict[str, object]:

@@ -16,7 +16,7 @@ from bot.deps import Deps
 from bot.services import outbox, teams, welcome
 from bot.services.permissions import OPERATOR
 from bot.store.models import Membership, OutboxStatus, Person, Reflection, Team
-from tests.checkin_helpers import add_agents, claim_and_deliver
+from tests.checkin_helpers import add_agents, claim_and_deliver, clock_pass
 from tests.conftest import ADMIN
 from tests.fakeslack import FakeSlack, SlackDriver
 
@@ -57,6 +57,18 @@ def test_a_new_agent_is_welcomed_once_with_what_to_expect(
     assert blocks.TEST_CHECKIN in shown
     assert _claim(engine, deps, NOW + timedelta(minutes=1)) == 0
     assert len(fake_slack.messages_to("U0NEW")) == 1
+
+
+def test_the_clock_welcomes_in_its_own_pass_once(
+    engine: Engine, deps: Deps, fake_slack: FakeSlack
+) -> None:
+    """The running clock (its check-in job reading who waits, then claiming in short batches,
+    then its outbox job) sends the welcome; its next pass sends none."""
+    _add(engine, fake_slack)
+    for _ in range(2):
+        clock_pass(deps)
+    welcomes = [m for m in fake_slack.messages_to("U0NEW") if "Welcome to CX Coach" in m["text"]]
+    assert len(welcomes) == 1
 
 
 def test_people_on_a_team_before_the_welcome_existed_are_not_greeted(
