@@ -38,10 +38,13 @@ def team_only(
     added to `rejected`, with its line — never kept for somebody else's team."""
     for line, record in records:
         agent = str(record.get("agent") or "")
-        person = resolve(agent).person_id if agent else None
-        if person is None or person not in allowed:
-            who = f"`{agent}`" if agent else "an empty agent"
-            rejected.append(Problem(line, f"{who} is not an agent of your teams"))
+        found = resolve(agent) if agent.strip() else None
+        if found is None or found.person_id is None:  # an admin's import keeps these; not here
+            why = found.why.removesuffix(" (kept)") if found else "no agent assigned"
+            rejected.append(Problem(line, why))
+            continue
+        if found.person_id not in allowed:
+            rejected.append(Problem(line, f"`{agent}` is not an agent of your teams"))
             continue
         yield line, record
 

@@ -26,6 +26,7 @@ TICKETS = (
     "T2,U0OTHER,2026-11-24T10:00:00Z,2026-11-24T10:20:00Z,2026-11-24T12:00:00Z,1,false,email\n"
     "T3,U0AGENT,yesterday,,,1,false,email\n"
 )
+NAMED = "T4,Wanda Park,2026-11-24T10:00:00Z,,2026-11-24T12:00:00Z,1,false,email\n"
 
 
 def _submit(slack: SlackDriver, fake: FakeSlack, user: str, what: str, content: str,
@@ -62,14 +63,15 @@ def _lead_team(engine: Engine, fake: FakeSlack) -> None:
 def test_a_leads_export_lands_for_their_own_agents_only(
     engine: Engine, fake_slack: FakeSlack, slack: SlackDriver
 ) -> None:
-    """T1 (their agent) lands; T2 (another team's agent) and T3 (a bad time) are rejected,
-    each line with why, in the DM and in the rejected-lines file."""
+    """T1 (their agent) lands; T2 (another team's agent), T3 (a bad time) and T4 (a name nobody
+    has) are rejected, each line with why, in the DM and in the rejected-lines file."""
     _lead_team(engine, fake_slack)
-    _submit(slack, fake_slack, "U0LEAD", "helpdesk", TICKETS)
+    _submit(slack, fake_slack, "U0LEAD", "helpdesk", TICKETS + NAMED)
     report = _report(fake_slack, "U0LEAD")
-    assert "1 inserted, 0 updated, 2 rejected" in report
+    assert "1 inserted, 0 updated, 3 rejected" in report
     assert "line 3: `U0OTHER` is not an agent of your teams" in report
     assert "line 4:" in report
+    assert "line 5: nobody known as `Wanda Park`: map it with" in report  # never kept
     with Session(engine) as session:
         assert [t.ticket_id for t in session.exec(select(HelpdeskTicket)).all()] == ["T1"]
     fake_slack.wait_for("files.completeUploadExternal")
