@@ -208,7 +208,9 @@ def _history(engine: Engine) -> None:
             day = f"day - {days}" if pg else f"date(day, '-{days} days')"
             db.execute(
                 text(
-                    f"INSERT INTO kpirollup SELECT person_id, grain, {day}, solved, replied,"
+                    "INSERT INTO kpirollup (person_id, grain, day, solved, replied,"
+                    " first_contact, csat_n, csat_good, nps_n, promoters, detractors, frt,"
+                    f" resolution) SELECT person_id, grain, {day}, solved, replied,"
                     " first_contact, csat_n, csat_good, nps_n, promoters, detractors, frt,"
                     " resolution"
                     f" FROM kpirollup WHERE grain = 'd' AND day >= '{base}'"
