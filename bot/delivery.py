@@ -16,7 +16,6 @@ key in the channel's recent history (bot.posted): found means sent, and the row 
 A database error on one row leaves that row to its lease and the pass goes on.
 """
 
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from sqlmodel import col, select
 
 from bot import posted
 from bot.deps import Deps
+from bot.services import payloads
 from bot.store.models import Outbox, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -257,6 +257,10 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
         return _retry_later(deps, row, now, f"{UNCONFIRMED}: history unreadable ({error})")
     except NotYet as error:
         return _retry_later(deps, row, now, str(error))
+    except payloads.PayloadError as error:  # a damaged row: trying again cannot help
+        logger.warning("outbox %s: %s", row_id, error)
+        _finish(deps, row_id, status=OutboxStatus.FAILED, error=str(error)[:200])
+        return "failed"
     except Exception:
         logger.exception("outbox %s: could not render or send", row_id)
         _finish(deps, row_id, status=OutboxStatus.FAILED, error="internal error (see logs)")
@@ -328,7 +332,7 @@ def _finish(
         session.execute(update(Outbox).where(col(Outbox.id) == row_id).values(**values))
 
 
-def payload_of(row: Outbox) -> dict[str, Any]:
-    """The row's JSON payload."""
-    data: dict[str, Any] = json.loads(row.payload or "{}")
-    return data
+def payload_of(row: Outbox) -> Any:
+    """The row's payload, checked against its kind (bot.services.payloads): the renderer's
+    parameter names its type."""
+    return payloads.decode(row.kind, row.payload)

@@ -213,3 +213,21 @@ def test_a_delivered_prompt_is_open_while_its_send_is_unconfirmed(
             )
             is not None
         )
+
+
+def test_a_row_whose_payload_does_not_match_its_kind_fails_with_the_reason(
+    claimed: Deps, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    """A damaged row (here: the prompt's shift date gone) is not sent, not retried, and says
+    which field is wrong."""
+    with Session(engine) as session:
+        row = session.exec(select(Outbox)).one()
+        row.payload = '{"shift": "2026-11-24"}'
+        session.add(row)
+        session.commit()
+    assert delivery.deliver_due(claimed, RENDERERS).failed == 1
+    row = _row(engine)
+    assert row.status == "failed"
+    assert "prompt payload" in (row.last_error or "")
+    assert "shift_date" in (row.last_error or "")
+    assert fake_slack.calls_to("chat.postMessage") == []

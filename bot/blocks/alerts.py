@@ -1,20 +1,19 @@
 """Block Kit for same-day alerts (issue 15): low ratings with their comments, escaped, and
 *Make an action item* and *Discuss in 1:1* for a lead."""
 
-from typing import Any
-
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.blocks.common import MAX_BLOCKS_PER_MESSAGE, escape, fit, message_blocks, section
 from bot.blocks.one_on_one import DISCUSS_RATING
 from bot.blocks.reading import ASSIGN
 from bot.delivery import Rendered, Renderer, payload_of
+from bot.services import payloads
 from bot.services.alerts import ALERT
 
 SHOWN = 10  # ratings shown in one DM (the rest are counted)
 
 
-def _line(low: dict[str, Any], *, for_agent: bool) -> str:
+def _line(low: payloads.Low, *, for_agent: bool) -> str:
     scale = "5" if low["kind"] == "csat" else "10"
     whom = "you" if for_agent else f"<@{low['agent']}>"
     ticket = f" on ticket {escape(str(low['ticket_id']))}" if low.get("ticket_id") else ""
@@ -24,7 +23,7 @@ def _line(low: dict[str, Any], *, for_agent: bool) -> str:
     )
 
 
-def alert_message(payload: dict[str, Any]) -> Rendered:
+def alert_message(payload: payloads.SurveyAlert) -> Rendered:
     """One DM for the low ratings claimed together."""
     lows, for_agent = payload["lows"], bool(payload["for_agent"])
     head = f"{len(lows)} unhappy customers today" if len(lows) > 1 else "An unhappy customer today"

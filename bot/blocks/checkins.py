@@ -22,6 +22,7 @@ from bot.blocks.action_items import add_button, render_due
 from bot.blocks.common import escape, message_blocks, section
 from bot.delivery import Rendered, Renderer, payload_of
 from bot.services.history import History
+from bot.services.payloads import OutboxKind
 from bot.services.templates import DEFAULT, Question
 from bot.services.wording import plural, short_date
 from bot.store.models import Outbox, ReflectionStatus
@@ -75,9 +76,9 @@ def render_reminder(row: Outbox) -> Rendered:
 
 
 RENDERERS: dict[str, Renderer] = {
-    "prompt": render_prompt,
-    "reminder": render_reminder,
-    "action_due": render_due,
+    OutboxKind.PROMPT: render_prompt,
+    OutboxKind.REMINDER: render_reminder,
+    OutboxKind.ACTION_DUE: render_due,
 }
 
 

@@ -16,6 +16,7 @@ from bot.blocks.metrics import kpi_lines
 from bot.delivery import Rendered, Renderer, Upload, payload_of
 from bot.services import trend_chart
 from bot.services.kpis import Kpis
+from bot.services.payloads import OutboxKind
 from bot.services.team_settings import Targets
 from bot.store.models import Outbox
 
@@ -84,4 +85,7 @@ def render_chart(row: Outbox) -> Upload:
     )
 
 
-RENDERERS: dict[str, Renderer] = {"digest": render_digest, "digest_chart": render_chart}
+RENDERERS: dict[str, Renderer] = {
+    OutboxKind.DIGEST: render_digest,
+    OutboxKind.DIGEST_CHART: render_chart,
+}

@@ -19,6 +19,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.common import escape, message_blocks, section
 from bot.delivery import Rendered
+from bot.services import payloads
 from bot.services.feedback import ANONYMITY_MINIMUM, MAX_PEOPLE, MAX_TOPIC, SKILLS, Answer
 
 GIVE = "feedback_give"  # button (value: ask id) → GIVE_MODAL
@@ -44,14 +45,14 @@ def about(kind: str, subject: str, asked_by: str) -> str:
     return f"<@{subject}> would like your feedback."
 
 
-def ask_message(payload: dict[str, Any]) -> Rendered:
+def ask_message(payload: payloads.FeedbackAsk) -> Rendered:
     """The DM asking a reviewer (or reminding them once)."""
     text = about(payload["kind"], payload["subject"], payload["asked_by"])
     if payload.get("reminder"):
         text = "Reminder: " + text[0].lower() + text[1:]
     lines = [f":speech_balloon: {text}"]
     if payload.get("topic"):
-        lines.append(f"*On:* {escape(payload['topic'])}")
+        lines.append(f"*On:* {escape(payload['topic'] or '')}")
     lines.append(
         f"Open until {payload['expires']}. Two short questions; you can answer anonymously."
     )

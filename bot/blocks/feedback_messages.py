@@ -3,7 +3,6 @@ suggestions, the status list, the App Home section, and the outbox renderers."""
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -18,25 +17,29 @@ from slack_sdk.models.blocks import (
 from bot.blocks.common import escape, message_blocks, section
 from bot.blocks.feedback import ASK_BUTTON, CANCEL, DECLINE, GIVE, about, ask_message
 from bot.delivery import Rendered, Renderer, payload_of
+from bot.services import payloads
 from bot.services.feedback import ANONYMITY_MINIMUM
 from bot.services.feedback_life import Received, RequestStatus, Waiting
+from bot.services.payloads import OutboxKind
 from bot.services.wording import plural, short_date
 from bot.store.models import Outbox, RequestState
 
 
-def _answer_lines(answer: dict[str, Any]) -> str:
+def _answer_lines(answer: payloads.Answer) -> str:
     who = f"<@{answer['giver']}>" if answer.get("giver") else "Anonymous"
     lines = [f"*{who}*"]
     if answer.get("well"):
-        lines.append(f"> *Does well:* {escape(answer['well'])}")
+        lines.append(f"> *Does well:* {escape(answer['well'] or '')}")
     if answer.get("differently"):
-        lines.append(f"> *Could do differently:* {escape(answer['differently'])}")
+        lines.append(f"> *Could do differently:* {escape(answer['differently'] or '')}")
     if answer.get("ratings"):
         lines.append("> " + " · ".join(f"{k} {v}/5" for k, v in answer["ratings"].items()))
     return "\n".join(lines)
 
 
-def answers_message(payload: dict[str, Any], *, batch: bool, reader: str = "") -> Rendered:
+def answers_message(
+    payload: payloads.FeedbackAnswers, *, batch: bool, reader: str = ""
+) -> Rendered:
     """Answers for their readers: one named answer, or a batch of anonymous ones; about "you"
     for the person they are about (`reader`: the Slack id it goes to)."""
     own = payload["kind"] != "360" or payload.get("subject") == reader
@@ -50,7 +53,7 @@ def answers_message(payload: dict[str, Any], *, batch: bool, reader: str = "") -
     blocks: list[Block] = [
         section(
             f":mailbox_with_mail: *{text}*"
-            + (f" — on: {escape(payload['topic'])}" if payload.get("topic") else "")
+            + (f" — on: {escape(payload['topic'] or '')}" if payload.get("topic") else "")
         )
     ]
     for answer in payload["answers"][:40]:
@@ -58,7 +61,7 @@ def answers_message(payload: dict[str, Any], *, batch: bool, reader: str = "") -
     return text, message_blocks(blocks)
 
 
-def closed_message(payload: dict[str, Any]) -> Rendered:
+def closed_message(payload: payloads.FeedbackClosed) -> Rendered:
     """The asker's summary when a request expires."""
     text = f"Your feedback request has closed: {payload['answered']} of {payload['asked']} answered"
     lines = [text + (f", {payload['declined']} declined." if payload["declined"] else ".")]
@@ -75,7 +78,7 @@ def closed_message(payload: dict[str, Any]) -> Rendered:
     return text, message_blocks([section("\n".join(lines))])
 
 
-def suggestion_message(payload: dict[str, Any]) -> Rendered:
+def suggestion_message(payload: payloads.Suggestion) -> Rendered:
     """A process suggestion for a lead."""
     who = f"<@{payload['from']}>" if payload.get("from") else "Someone in your team (anonymous)"
     text = f"A suggestion from {who}" if payload.get("from") else "An anonymous suggestion"
@@ -206,10 +209,10 @@ def render_ask(row: Outbox) -> Rendered:
     return ask_message(payload_of(row))
 
 
-def started_message(payload: dict[str, Any]) -> Rendered:
+def started_message(payload: payloads.FeedbackStarted) -> Rendered:
     """To the agent a lead's 360 is about, when it starts."""
     asked = plural(int(payload["asked"]), "colleague")
-    topic = f" on “{escape(payload['topic'])}”" if payload.get("topic") else ""
+    topic = f" on “{escape(payload['topic'] or '')}”" if payload.get("topic") else ""
     text = f"<@{payload['lead']}> asked {asked} for feedback about you{topic}."
     who = ("You'll get the answers too, as they come" if payload.get("shared")
            else "Your lead reads the answers")  # fmt: skip
@@ -220,13 +223,15 @@ def started_message(payload: dict[str, Any]) -> Rendered:
 
 
 RENDERERS: dict[str, Renderer] = {
-    "feedback_ask": render_ask,
-    "feedback_reminder": render_ask,
-    "feedback_received": lambda row: answers_message(
+    OutboxKind.FEEDBACK_ASK: render_ask,
+    OutboxKind.FEEDBACK_REMINDER: render_ask,
+    OutboxKind.FEEDBACK_RECEIVED: lambda row: answers_message(
         payload_of(row), batch=False, reader=row.channel
     ),
-    "feedback_batch": lambda row: answers_message(payload_of(row), batch=True, reader=row.channel),
-    "feedback_360_started": lambda row: started_message(payload_of(row)),
-    "feedback_closed": lambda row: closed_message(payload_of(row)),
-    "suggestion": lambda row: suggestion_message(payload_of(row)),
+    OutboxKind.FEEDBACK_BATCH: lambda row: answers_message(
+        payload_of(row), batch=True, reader=row.channel
+    ),
+    OutboxKind.FEEDBACK_STARTED: lambda row: started_message(payload_of(row)),
+    OutboxKind.FEEDBACK_CLOSED: lambda row: closed_message(payload_of(row)),
+    OutboxKind.SUGGESTION: lambda row: suggestion_message(payload_of(row)),
 }

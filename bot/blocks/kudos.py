@@ -1,7 +1,6 @@
 """Block Kit for kudos: the channel shout-out, the DM to each person thanked, the leaderboard,
 and milestone shout-outs. User text is escaped, so a reason cannot ping anyone."""
 
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -15,7 +14,9 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.common import escape, fit, message_blocks, plural, section, short_date
 from bot.delivery import Rendered, Renderer, payload_of
+from bot.services import payloads
 from bot.services.kudos import Board, Thanks
+from bot.services.payloads import OutboxKind
 from bot.store.models import Person
 
 OPT = "kudos_opt"  # App Home buttons; value "leaderboard:on", "milestones:off", …
@@ -26,18 +27,18 @@ def _names(users: list[str]) -> str:
     return mentions[0] if len(mentions) == 1 else ", ".join(mentions[:-1]) + " and " + mentions[-1]
 
 
-def post_message(payload: dict[str, Any]) -> Rendered:
+def post_message(payload: payloads.Kudos) -> Rendered:
     """The shout-out in the celebration channel."""
-    value = f"  #{escape(payload['value'])}" if payload.get("value") else ""
+    value = f"  #{escape(payload['value'] or '')}" if payload.get("value") else ""
     text = f":tada: {_names(payload['to'])} — kudos from <@{payload['giver']}>"
     blocks: list[Block] = [section(f"{text}\n> {escape(payload['reason'])}{value}")]
     return text, message_blocks(blocks)
 
 
-def dm_message(payload: dict[str, Any]) -> Rendered:
+def dm_message(payload: payloads.Kudos) -> Rendered:
     """The DM to someone thanked."""
     text = f":tada: <@{payload['giver']}> gave you kudos"
-    value = f" (#{escape(payload['value'])})" if payload.get("value") else ""
+    value = f" (#{escape(payload['value'] or '')})" if payload.get("value") else ""
     return text, message_blocks([section(f"{text}{value}:\n> {escape(payload['reason'])}")])
 
 
@@ -102,7 +103,7 @@ def home_kudos_blocks(person: Person, total: int, latest: list[Thanks]) -> list[
     return blocks
 
 
-def _milestone_line(payload: dict[str, Any]) -> str:
+def _milestone_line(payload: payloads.Milestone) -> str:
     team = escape(payload["team"])
     if payload["what"] == "target":
         text = (
@@ -118,13 +119,13 @@ def _milestone_line(payload: dict[str, Any]) -> str:
     return text
 
 
-def milestone_message(payload: dict[str, Any]) -> Rendered:
+def milestone_message(payload: payloads.Milestone) -> Rendered:
     """A milestone shout-out of old (one post each; claimed before an upgrade)."""
     text = _milestone_line(payload)
     return text, message_blocks([section(f":trophy: {text}")])
 
 
-def celebration_message(payload: dict[str, Any]) -> Rendered:
+def celebration_message(payload: payloads.Celebration) -> Rendered:
     """A team's one celebration post of the day: every milestone it reached, a line each."""
     lines = [_milestone_line(item) for item in payload["items"]]
     head = f"Celebrating {escape(payload['team'])} today"
@@ -134,8 +135,8 @@ def celebration_message(payload: dict[str, Any]) -> Rendered:
 
 
 RENDERERS: dict[str, Renderer] = {
-    "kudos_post": lambda row: post_message(payload_of(row)),
-    "kudos_dm": lambda row: dm_message(payload_of(row)),
-    "milestone": lambda row: milestone_message(payload_of(row)),
-    "celebration": lambda row: celebration_message(payload_of(row)),
+    OutboxKind.KUDOS_POST: lambda row: post_message(payload_of(row)),
+    OutboxKind.KUDOS_DM: lambda row: dm_message(payload_of(row)),
+    OutboxKind.MILESTONE: lambda row: milestone_message(payload_of(row)),
+    OutboxKind.CELEBRATION: lambda row: celebration_message(payload_of(row)),
 }

@@ -23,6 +23,7 @@ from bot.blocks.common import (
 )
 from bot.blocks.reading import kpi_line, shown_text
 from bot.delivery import Rendered
+from bot.services import payloads
 from bot.services.one_on_ones import Agenda
 from bot.services.wording import short_date
 from bot.store.models import SurveyResponse
@@ -119,7 +120,7 @@ def agent_note(lead: str, when: str, agenda: Agenda) -> Rendered:
     return text, message_blocks([section(line) for line in lines])
 
 
-def stored_message(payload: dict[str, object]) -> Rendered:
+def stored_message(payload: payloads.Rendered) -> Rendered:
     """A message rendered when it was claimed (the agenda of that morning)."""
     blocks = payload.get("blocks")
     return str(payload["text"]), list(blocks) if isinstance(blocks, list) else []

@@ -1,7 +1,6 @@
 """Block Kit for the welcome DM and the test check-in (issue 16). Owns their ids."""
 
 from datetime import date, datetime
-from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -15,6 +14,8 @@ from slack_sdk.models.views import View
 from bot.blocks.checkins import TEST_NOTE
 from bot.blocks.common import escape, message_blocks, section
 from bot.delivery import Rendered, Renderer, payload_of
+from bot.services import payloads
+from bot.services.payloads import OutboxKind
 from bot.services.wording import example_date, short_date
 
 TEST_CHECKIN = "welcome_test_checkin"  # button: a test prompt DM
@@ -26,7 +27,7 @@ def _names(names: list[str]) -> str:
     return ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(shown) > 1 else "".join(shown)
 
 
-def welcome_message(payload: dict[str, Any]) -> Rendered:
+def welcome_message(payload: payloads.Welcome) -> Rendered:
     """What CX Coach does, for someone just added to a team."""
     teams, leads = list(payload["teams"]), list(payload["leads"])
     text = f"Welcome to CX Coach — you're on {_names(teams) or 'a team'} now."
@@ -38,12 +39,12 @@ def welcome_message(payload: dict[str, Any]) -> Rendered:
         "shift, feedback from colleagues, your helpdesk numbers, and kudos.",
     ]
     if payload.get("shift"):
-        when = (
-            datetime.fromisoformat(payload["next_checkin"]) if payload.get("next_checkin") else None
-        )
+        at = payload.get("next_checkin")
+        when = datetime.fromisoformat(at) if at else None
         first = f" Your first check-in: {short_date(when)} at {when:%H:%M}." if when else ""
         lines.append(
-            f"*Your shift:* {escape(payload['shift'])} ({escape(payload['zone'])}).{first}"
+            f"*Your shift:* {escape(payload['shift'] or '')} "
+            f"({escape(payload['zone'] or '')}).{first}"
         )
     else:
         lines.append("*Your shift* is not set yet, so no check-ins come: tell me with "
@@ -68,7 +69,7 @@ def welcome_message(payload: dict[str, Any]) -> Rendered:
     return text, message_blocks(blocks)
 
 
-RENDERERS: dict[str, Renderer] = {"welcome": lambda row: welcome_message(payload_of(row))}
+RENDERERS: dict[str, Renderer] = {OutboxKind.WELCOME: lambda row: welcome_message(payload_of(row))}
 
 
 def test_prompt(today: date) -> Rendered:

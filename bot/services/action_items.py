@@ -1,18 +1,18 @@
 """Action items: what an agent means to do, with a due date, a DM that day, done or snoozed."""
 
-import json
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from bot.services import schedule, shifts
+from bot.services import payloads, schedule, shifts
+from bot.services.payloads import OutboxKind
 from bot.services.permissions import Action, Actor, may, refusal
 from bot.services.schedule import ScheduleError
 from bot.store import bulk, repos
 from bot.store.models import ActionItem, ItemStatus, Outbox, OutboxStatus, Person, TeamRole
 
 MAX_TEXT = 300
-DUE_KIND = "action_due"
+DUE_KIND = OutboxKind.ACTION_DUE
 REMIND_AT = time(9, 0)  # the due-date DM arrives from 09:00 in the agent's zone
 SNOOZE = timedelta(days=7)
 
@@ -142,7 +142,8 @@ def claim_due(*, session: Session, now: datetime) -> int:
             .values(
                 workspace_id=person.workspace_id, key=f"{DUE_KIND}:{item.id}:{item.due_date}",
                 kind=DUE_KIND, person_id=person.id, channel=person.slack_user_id,
-                payload=json.dumps(payload), due_at=now, status=OutboxStatus.PENDING.value,
+                payload=payloads.encode(DUE_KIND, payload), due_at=now,
+                status=OutboxStatus.PENDING.value,
                 attempts=0, next_attempt_at=now, created_at=now,
             )
             .on_conflict_do_nothing()

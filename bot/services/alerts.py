@@ -12,11 +12,12 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from bot.services import outbox, schedule, shifts
+from bot.services.payloads import OutboxKind
 from bot.services.schedule import ScheduleError
 from bot.store import bulk, repos
 from bot.store.models import Membership, Person, SurveyAlert, SurveyResponse, Team, TeamRole
 
-ALERT = "survey_alert"
+ALERT = OutboxKind.SURVEY_ALERT
 SAME_DAY = timedelta(days=1)  # older ratings (a backfill) alert nobody
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(8, 0)
 SETTINGS = ("off", "leads", "leads_agent")

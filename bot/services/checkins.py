@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from bot.services import outbox, prompt_claims, schedule, shifts
+from bot.services.payloads import OutboxKind
 from bot.services.prompt_claims import (
     ANSWER_WINDOW,
     CATCH_UP_GRACE,
@@ -27,7 +28,7 @@ from bot.store.models import (
     Reflection,
 )
 
-REMINDER = "reminder"
+REMINDER = OutboxKind.REMINDER
 QUIET_START, QUIET_END = time(21, 0), time(8, 0)  # no reminders at night, agent's local time
 
 
@@ -42,7 +43,7 @@ def claim_due_prompts(
 
 def _claim(
     session: Session, person: Person, shift_date: date, due: datetime, now: datetime, *,
-    missed: bool, kind: str = PROMPT,
+    missed: bool, kind: OutboxKind = PROMPT,
 ) -> bool:  # fmt: skip
     """Insert the outbox row unless it exists; tell whether this call inserted it."""
     return bool(

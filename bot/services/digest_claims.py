@@ -5,16 +5,16 @@ skipped. The chart is a second outbox row that uploads into the digest's thread.
 
 import dataclasses
 from datetime import datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.services import digest, outbox
+from bot.services import digest, outbox, payloads
+from bot.services.payloads import OutboxKind
 from bot.services.periods import Period
 from bot.store.models import Outbox, OutboxStatus, Team
 
-DIGEST, CHART = "digest", "digest_chart"
+DIGEST, CHART = OutboxKind.DIGEST, OutboxKind.DIGEST_CHART
 
 
 def key_of(team: Team, week: str) -> str:
@@ -48,7 +48,7 @@ def claim(*, session: Session, team: Team, week: Period, now: datetime, force: b
     )  # fmt: skip
 
 
-def chart_of(built: digest.Digest) -> dict[str, Any]:
+def chart_of(built: digest.Digest) -> payloads.Chart:
     """What the trend chart is drawn from (kept in the outbox row)."""
     return {
         "week": built.week, "title": f"{built.team}: last 8 weeks to {built.week}",

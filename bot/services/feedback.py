@@ -20,6 +20,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from bot.services import outbox
+from bot.services.payloads import OutboxKind
 from bot.store import repos
 from bot.store.models import (
     AskStatus,
@@ -36,15 +37,10 @@ MAX_PEOPLE = 5
 MAX_TOPIC = 300
 REMIND_AFTER = timedelta(hours=24)
 SKILLS = ("empathy", "product knowledge", "communication", "problem solving")
-ASK, REMINDER, RECEIVED, BATCH, CLOSED, SUGGESTION = (
-    "feedback_ask",
-    "feedback_reminder",
-    "feedback_received",
-    "feedback_batch",
-    "feedback_closed",
-    "suggestion",
-)
-STARTED = "feedback_360_started"  # the subject of a 360 hears it began (team setting)
+ASK, REMINDER = OutboxKind.FEEDBACK_ASK, OutboxKind.FEEDBACK_REMINDER
+RECEIVED, BATCH = OutboxKind.FEEDBACK_RECEIVED, OutboxKind.FEEDBACK_BATCH
+CLOSED, SUGGESTION = OutboxKind.FEEDBACK_CLOSED, OutboxKind.SUGGESTION
+STARTED = OutboxKind.FEEDBACK_STARTED  # the subject of a 360 hears it began (team setting)
 
 
 class FeedbackError(ValueError):
@@ -334,9 +330,9 @@ def release(*, session: Session, request: FeedbackRequest, now: datetime) -> lis
 def claim(
     session: Session,
     key: str,
-    kind: str,
+    kind: OutboxKind,
     to: Person,
-    payload: dict[str, Any],
+    payload: object,
     due: datetime,
     now: datetime,
 ) -> list[int]:

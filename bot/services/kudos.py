@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.services import outbox
 from bot.services.feedback import claim
+from bot.services.payloads import OutboxKind
 from bot.services.people import MENTIONS
 from bot.services.periods import Period
 from bot.store import repos
@@ -20,7 +21,7 @@ from bot.store.models import Kudos, KudosRecipient, Membership, Person, Team
 MIN_REASON = 10
 MAX_REASON = 500
 VALUE = re.compile(r"(?<![\w&])#([A-Za-z][\w-]{0,39})")
-POST, DM = "kudos_post", "kudos_dm"
+POST, DM = OutboxKind.KUDOS_POST, OutboxKind.KUDOS_DM
 DEFAULT_VALUES = "empathy,ownership,teamwork,expertise"
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
 LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")

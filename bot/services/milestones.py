@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from bot.services import digest, history, metrics, outbox
+from bot.services import digest, history, metrics, outbox, payloads
+from bot.services.payloads import OutboxKind
 from bot.services.periods import Period
 from bot.store import bulk
 from bot.store.models import Membership, Milestone, Person, SurveyResponse, Team, TeamRole
 
-KIND = "milestone"  # a milestone's key prefix (and the kind of the one-post-each of old)
-POST = "celebration"  # the outbox kind of a team's day's post
+KIND = OutboxKind.MILESTONE  # a milestone's key prefix (and the kind of the one-post-each of old)
+POST = OutboxKind.CELEBRATION  # the outbox kind of a team's day's post
 SKIPPED = "skipped"  # post_key of a milestone recorded but never posted (a lower streak)
 STREAKS = (10, 25, 50)
 
@@ -66,7 +67,7 @@ def _post(session: Session, team: Team, key: str, payload: dict[str, Any], now: 
             workspace_id=team.workspace_id,
             team_id=team.id,
             key=key,
-            payload=json.dumps({"team": team.name, **payload}),
+            payload=payloads.encode(KIND, {"team": team.name, **payload}),
             reached_at=now,
             post_key=SKIPPED if skipped else None,
         )

@@ -12,11 +12,12 @@ from sqlmodel import Session, col, select
 
 from bot.services import one_on_ones, outbox, people
 from bot.services.one_on_ones import Agenda
+from bot.services.payloads import OutboxKind
 from bot.services.reading import ReadingDenied
 from bot.services.wording import short_date
 from bot.store.models import Membership, Outbox, Person, Team, TeamRole
 
-AGENDA = "one_on_one_agenda"  # an outbox kind whose payload is the rendered message
+AGENDA = OutboxKind.AGENDA  # an outbox kind whose payload is the rendered message
 SEND_FROM = time(9, 0)
 CADENCES = ("off", "weekly", "biweekly")
 

@@ -1,23 +1,25 @@
 """Claiming a scheduled send: one outbox row per unique key, so a second claim (a second clock,
 a double click) is a no-op. bot.delivery sends what is claimed."""
 
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col
 
+from bot.services import payloads
+from bot.services.payloads import OutboxKind
 from bot.store import bulk
 from bot.store.models import Outbox, OutboxStatus
 
 
 def claim(
-    session: Session, *, key: str, kind: str, workspace_id: str, channel: str,
-    person_id: int | None, payload: dict[str, Any], due: datetime, now: datetime,
+    session: Session, *, key: str, kind: OutboxKind, workspace_id: str, channel: str,
+    person_id: int | None, payload: object, due: datetime, now: datetime,
     status: OutboxStatus = OutboxStatus.PENDING, shift_date: date | None = None,
 ) -> list[int]:  # fmt: skip
-    """Insert the row unless its key exists in the workspace: its id in a list, or []."""
+    """Insert the row unless its key exists in the workspace: its id in a list, or []. The
+    payload must match its kind (bot.services.payloads), else PayloadError."""
     insert = bulk.dialect_insert(session)
     statement = (
         insert(Outbox)
@@ -27,7 +29,7 @@ def claim(
             kind=kind,
             person_id=person_id,
             channel=channel,
-            payload=json.dumps(payload),
+            payload=payloads.encode(kind, payload),
             due_at=due,
             status=status.value,
             attempts=0,
@@ -51,7 +53,7 @@ def claim_many(session: Session, rows: Sequence[dict[str, Any]], *, now: datetim
         {
             "workspace_id": row["workspace_id"], "key": row["key"], "kind": row["kind"],
             "person_id": row["person_id"], "channel": row["channel"],
-            "payload": json.dumps(row["payload"]), "due_at": row["due"],
+            "payload": payloads.encode(row["kind"], row["payload"]), "due_at": row["due"],
             "status": row["status"].value, "attempts": 0, "next_attempt_at": row["due"],
             "created_at": now, "shift_date": row.get("shift_date"),
         }

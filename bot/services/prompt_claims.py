@@ -15,11 +15,12 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, func, select
 
 from bot.services import outbox, schedule, shifts
+from bot.services.payloads import OutboxKind
 from bot.services.schedule import DayStatus, ScheduleError
 from bot.store import repos
 from bot.store.models import Membership, Outbox, OutboxStatus, Person, Team, TeamRole
 
-PROMPT = "prompt"
+PROMPT = OutboxKind.PROMPT
 CATCH_UP_GRACE = timedelta(hours=3)  # a prompt this late is still worth sending
 ANSWER_WINDOW = timedelta(hours=24)  # after this (or the next check-in), the prompt is missed
 KEYS_PER_QUERY = 500

@@ -27,6 +27,7 @@ from bot.services import (
     teams,
 )  # fmt: skip
 from bot.services.kpis import Kpis
+from bot.services.payloads import OutboxKind
 from bot.services.periods import Period
 from bot.store.models import (
     ActionItem,
@@ -41,7 +42,7 @@ from bot.store.models import (
     TeamRole,
 )  # fmt: skip
 
-SUMMARY = "weekly_summary"
+SUMMARY = OutboxKind.WEEKLY_SUMMARY
 COMPARED = ("csat_pct", "fcr_pct", "nps", "frt_median_s")
 
 

@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from bot.services import outbox, shifts
+from bot.services.payloads import OutboxKind
 from bot.services.templates import questions_for
 from bot.store import repos
 from bot.store.models import Membership, Outbox, OutboxStatus, Person, Team, TeamRole
 
-KIND = "welcome"
+KIND = OutboxKind.WELCOME
 RECENT = timedelta(days=1)
 
 

@@ -14,6 +14,7 @@ from bot.blocks import checkins as checkin_blocks
 from bot.blocks import welcome as blocks
 from bot.deps import Deps
 from bot.services import outbox, teams, welcome
+from bot.services.payloads import OutboxKind
 from bot.services.permissions import OPERATOR
 from bot.store.models import Membership, OutboxStatus, Person, Reflection, Team
 from tests.checkin_helpers import add_agents, claim_and_deliver, clock_pass
@@ -144,7 +145,7 @@ def test_an_admins_checklist_ticks_itself_and_goes_away(
         helpdesk.store(session=session, workspace_id="T0001", kind="tickets", records=enumerate(
             [{"ticket_id": "T1", "agent": "U0AGENT", "created_at": "2026-11-24T10:00:00Z"}],
             start=2), resolve=lambda _a: Resolved(agent.id))  # fmt: skip
-        outbox.claim(session, key="prompt:x", kind="prompt", workspace_id="T0001",
+        outbox.claim(session, key="prompt:x", kind=OutboxKind.PROMPT, workspace_id="T0001",
                      channel="U0AGENT", person_id=agent.id, payload={"shift_date": "2026-11-24"},
                      due=NOW, now=NOW, status=OutboxStatus.SENT)  # fmt: skip
         session.commit()

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.services import history, outbox
+from bot.services.payloads import OutboxKind
 from bot.store import repos
 from bot.store.models import OutboxStatus, Person, Reflection
 
@@ -24,8 +25,9 @@ def _person(session: Session, user: str, answers: list[str | None]) -> int:
         due = NOW - timedelta(days=n, hours=1)
         day = due.date()
         outbox.claim(
-            session, key=f"prompt:{user}:{day}", kind="prompt", workspace_id="T1", channel=user,
-            person_id=person.id, payload={"shift_date": day.isoformat()}, due=due, now=due,
+            session, key=f"prompt:{user}:{day}", kind=OutboxKind.PROMPT, workspace_id="T1",
+            channel=user, person_id=person.id, payload={"shift_date": day.isoformat()}, due=due,
+            now=due,
             status=OutboxStatus.SENT, shift_date=day,
         )  # fmt: skip
         if status is not None:

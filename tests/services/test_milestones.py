@@ -14,6 +14,7 @@ from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
 from bot.scheduler import run_milestones
 from bot.services import outbox
+from bot.services.payloads import OutboxKind
 from bot.store.db import make_engine, make_session_factory
 from bot.store.models import (
     Membership,
@@ -40,8 +41,9 @@ def _reflected(engine: Engine, agent: str, shifts: int, before: datetime) -> Non
         for n in range(1, shifts + 1):
             day = (before - timedelta(days=n)).date()
             outbox.claim(
-                session, key=f"prompt:{person.id}:{day}", kind="prompt", workspace_id="T0001",
-                channel=agent, person_id=person.id, payload={"shift_date": day.isoformat()},
+                session, key=f"prompt:{person.id}:{day}", kind=OutboxKind.PROMPT,
+                workspace_id="T0001", channel=agent, person_id=person.id,
+                payload={"shift_date": day.isoformat()},
                 due=before - timedelta(days=n), now=before, status=OutboxStatus.SENT,
                 shift_date=day,
             )  # fmt: skip
