@@ -27,6 +27,11 @@ TEXT, DUE = "text", "due"
 MAX_TEXT = 300
 
 
+def field_of(error: Exception) -> str:
+    """The field an action item's refusal is shown beside: the date's, or the text's."""
+    return DUE if "date" in str(error) else TEXT
+
+
 def add_button(shift_date: date | None = None) -> ButtonElement:
     """The button that opens the action item modal (from a reflection, or on its own)."""
     return ButtonElement(

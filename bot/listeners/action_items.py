@@ -10,11 +10,10 @@ from slack_sdk import WebClient
 
 from bot.blocks import action_items as blocks
 from bot.blocks import team_items as team_blocks
-from bot.blocks.common import NOT_SAVED
 from bot.blocks.team_admin import notice_modal
 from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
-from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
+from bot.listeners.in_time import Unsaved, save_or_explain
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, as_int, value_of
 from bot.listeners.profiles import actor_of, known_person
 from bot.services import action_items, reflections, team_items
@@ -91,15 +90,15 @@ def handle_action_modal(
         return True
 
     saved: list[ActionItem | None] = [None]
-    try:
-        known = within(save)
-    except action_items.ActionError as error:
-        field = blocks.DUE if "date" in str(error) else blocks.TEXT
-        ack(response_action="errors", errors={field: str(error)})
-        return
-    except NOT_SAVED_ERRORS as error:
-        not_saved("action item", error)
-        ack(response_action="errors", errors={blocks.TEXT: NOT_SAVED})
+    known = save_or_explain(
+        ack,
+        save,
+        what="action item",
+        field=blocks.TEXT,
+        refusals=(action_items.ActionError,),
+        field_of=blocks.field_of,
+    )
+    if known is Unsaved.UNSAVED:
         return
     if not known:
         ack(response_action="errors", errors={blocks.TEXT: "Slack does not know you."})

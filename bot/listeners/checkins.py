@@ -9,10 +9,10 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks import checkins as blocks
-from bot.blocks.common import NOT_SAVED, section
+from bot.blocks.common import section
 from bot.blocks.team_admin import notice_modal
 from bot.deps import Defer, Deps
-from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
+from bot.listeners.in_time import Unsaved, save_or_explain
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, meta_object
 from bot.listeners.profiles import known_person
 from bot.services import checkins, reflections
@@ -165,12 +165,10 @@ def handle_reflect_modal(
             )
         return person, {}
 
-    try:
-        person, errors = within(save)
-    except NOT_SAVED_ERRORS as error:
-        not_saved("reflection", error)
-        ack(response_action="errors", errors={first: NOT_SAVED})
+    saved = save_or_explain(ack, save, what="reflection", field=first)
+    if saved is Unsaved.UNSAVED:
         return
+    person, errors = saved
     if person is None:
         ack(response_action="errors", errors=errors)
         return

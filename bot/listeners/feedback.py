@@ -11,12 +11,11 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import feedback as blocks
-from bot.blocks.common import NOT_SAVED
 from bot.blocks.team_admin import notice_modal
 from bot.deps import Defer, Deps
 from bot.listeners.feedback_command import ask_360, ask_colleagues
 from bot.listeners.home import publish_home
-from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
+from bot.listeners.in_time import Unsaved, save_or_explain
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_int, meta_object
 from bot.listeners.profiles import known_person
 from bot.listeners.sending import deliver_now
@@ -97,14 +96,10 @@ def handle_give_modal(
             )
         return ids
 
-    try:
-        ids = within(save)
-    except feedback.FeedbackError as error:
-        ack(response_action="errors", errors={blocks.WELL: str(error)})
-        return
-    except NOT_SAVED_ERRORS as error:
-        not_saved("feedback", error)
-        ack(response_action="errors", errors={blocks.WELL: NOT_SAVED})
+    ids = save_or_explain(
+        ack, save, what="feedback", field=blocks.WELL, refusals=(feedback.FeedbackError,)
+    )
+    if ids is Unsaved.UNSAVED:
         return
     if given.anonymous:
         # No chat.update of the ask DM: even an API call's debug log would tie them to it.

@@ -11,9 +11,13 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from enum import Enum
 from typing import TypeVar
 
+from slack_bolt import Ack
 from sqlalchemy.exc import SQLAlchemyError
+
+from bot.blocks.common import NOT_SAVED
 
 logger = logging.getLogger(__name__)
 
@@ -47,3 +51,28 @@ def not_saved(what: str, error: Exception) -> None:
     # driver's own message only ("database is locked").
     reason = getattr(error, "orig", None) or error
     logger.warning("%s not saved: %s: %s", what, type(error).__name__, str(reason)[:200])
+
+
+class Unsaved(Enum):
+    """`save_or_explain`'s answer when nothing was saved and the modal already says why."""
+
+    UNSAVED = 0
+
+
+def save_or_explain(
+    ack: Ack, save: Callable[[], T], *, what: str, field: str,
+    refusals: tuple[type[Exception], ...] = (),
+    field_of: Callable[[Exception], str] | None = None,
+) -> T | Unsaved:  # fmt: skip
+    """Run a modal's save within the deadline. A refusal (one of `refusals`: the rules said
+    no) is shown beside the field it concerns (`field_of(error)`, else `field`); a database
+    that fails or is too slow shows NOT_SAVED there, so the person presses Save again with
+    their text still in the modal. Either way Unsaved.UNSAVED, and the modal stays open."""
+    try:
+        return within(save)
+    except refusals as error:
+        ack(response_action="errors", errors={field_of(error) if field_of else field: str(error)})
+    except NOT_SAVED_ERRORS as error:
+        not_saved(what, error)
+        ack(response_action="errors", errors={field: NOT_SAVED})
+    return Unsaved.UNSAVED

@@ -7,10 +7,9 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import one_on_one as blocks
-from bot.blocks.common import NOT_SAVED
 from bot.blocks.team_admin import notice_modal
 from bot.deps import Defer, Deps
-from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
+from bot.listeners.in_time import Unsaved, save_or_explain
 from bot.listeners.modal_meta import Stale, as_int, value_of
 from bot.listeners.profiles import actor_of, known_person
 from bot.listeners.usage import answered_help_or_bad_input
@@ -100,14 +99,10 @@ def handle_held_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], clie
                                   once=once)  # fmt: skip
             session.commit()
 
-    try:
-        within(save)
-    except ReadingDenied as error:
-        ack(response_action="errors", errors={blocks.NOTES: str(error)})
-        return
-    except NOT_SAVED_ERRORS as error:
-        not_saved("1:1 notes", error)
-        ack(response_action="errors", errors={blocks.NOTES: NOT_SAVED})
+    saved = save_or_explain(
+        ack, save, what="1:1 notes", field=blocks.NOTES, refusals=(ReadingDenied,)
+    )
+    if saved is Unsaved.UNSAVED:
         return
     ack()
 

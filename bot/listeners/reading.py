@@ -12,11 +12,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from bot.blocks import reading as blocks
-from bot.blocks.common import NOT_SAVED
+from bot.blocks.action_items import field_of as item_field
 from bot.blocks.team_admin import notice_modal
 from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
-from bot.listeners.in_time import NOT_SAVED_ERRORS, not_saved, within
+from bot.listeners.in_time import Unsaved, save_or_explain
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, as_int, value_of
 from bot.listeners.profiles import actor_of, known_person
 from bot.services import action_items, reading, replies
@@ -140,15 +140,12 @@ def handle_reply_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], cli
             session.commit()
             return True, sent
 
-    try:
-        known, sent = within(save)
-    except (replies.ReplyError, ReadingDenied) as error:
-        ack(response_action="errors", errors={blocks.TEXT: str(error)})
+    saved = save_or_explain(
+        ack, save, what="reply", field=blocks.TEXT, refusals=(replies.ReplyError, ReadingDenied)
+    )
+    if saved is Unsaved.UNSAVED:
         return
-    except NOT_SAVED_ERRORS as error:
-        not_saved("reply", error)
-        ack(response_action="errors", errors={blocks.TEXT: NOT_SAVED})
-        return
+    known, sent = saved
     if not known:
         ack(response_action="errors", errors={blocks.TEXT: "Slack does not know you."})
         return
@@ -253,15 +250,15 @@ def handle_assign_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], cl
             session.commit()
             return item
 
-    try:
-        item = within(save)
-    except action_items.ActionError as error:
-        field = blocks.DUE if "date" in str(error) else blocks.TEXT
-        ack(response_action="errors", errors={field: str(error)})
-        return
-    except NOT_SAVED_ERRORS as error:
-        not_saved("action item", error)
-        ack(response_action="errors", errors={blocks.TEXT: NOT_SAVED})
+    item = save_or_explain(
+        ack,
+        save,
+        what="action item",
+        field=blocks.TEXT,
+        refusals=(action_items.ActionError,),
+        field_of=item_field,
+    )
+    if item is Unsaved.UNSAVED:
         return
     ack()
     if item is not None:

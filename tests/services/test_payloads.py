@@ -47,7 +47,9 @@ def test_a_stored_payload_reads_back_as_written() -> None:
     """Nested payloads too: a batch of anonymous answers keeps every answer and no giver."""
     answers: payloads.FeedbackAnswers = {
         "kind": "request", "subject": "U1", "topic": None,
-        "answers": [{"giver": None, "well": "calm", "differently": None, "ratings": {"empathy": 4}}],
+        "answers": [
+            {"giver": None, "well": "calm", "differently": None, "ratings": {"empathy": 4}}
+        ],
     }  # fmt: skip
     stored = payloads.encode(OutboxKind.FEEDBACK_BATCH, answers)
     assert payloads.decode(OutboxKind.FEEDBACK_BATCH, stored) == answers
