@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
+from slack_sdk.models.views import View
 
 from bot.services.wording import plural as plural
 from bot.services.wording import short_date as short_date
@@ -51,3 +52,8 @@ def message_blocks(blocks: Sequence[Block]) -> list[dict[str, object]]:
             f"a message holds at most {MAX_BLOCKS_PER_MESSAGE} blocks, got {len(blocks)}"
         )
     return [block.to_dict() for block in blocks]
+
+
+def notice_modal(title: str, text: str) -> View:
+    """A modal that only tells something (e.g. why the button does nothing for you)."""
+    return View(type="modal", title=title[:24], close="OK", blocks=[section(text)])

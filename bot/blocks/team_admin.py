@@ -1,13 +1,12 @@
 """Block Kit for team administration: every input of the team modal (bot.blocks.team_modal
-groups them and picks those the asker may set), and the notice modal. Owns the modal's block
-and callback ids."""
+groups them and picks those the asker may set; the check-in and feedback inputs are built in
+bot.blocks.team_checkin_inputs). Owns the modal's callback id and the other block ids."""
 
 from slack_sdk.models.blocks import (
     Block,
     ChannelSelectElement,
     CheckboxesElement,
     InputBlock,
-    InputInteractiveElement,
     NumberInputElement,
     Option,
     PlainTextInputElement,
@@ -15,13 +14,11 @@ from slack_sdk.models.blocks import (
     TimePickerElement,
     UserMultiSelectElement,
 )
-from slack_sdk.models.views import View
 
-from bot.blocks.common import section
+from bot.blocks.team_checkin_inputs import feedback_blocks, labelled, question_blocks
 from bot.blocks.team_coaching import coaching_setting_blocks
 from bot.services.kudos import DEFAULT_VALUES
 from bot.services.team_settings import DEFAULT_TARGETS, Targets, TeamDetail
-from bot.services.templates import CUSTOM_HELP
 from bot.services.wording import example_date
 from bot.store.models import Team
 
@@ -37,38 +34,8 @@ KUDOS_EMOJI = "kudos_emoji"
 LEADS_CONFIGURE = "leads_configure"  # checkbox (admins): leads set channels, targets, reminder
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TARGET_FIELDS = (CSAT, NPS, FCR, FRT)
-TEMPLATE, QUESTIONS, LEADS_READ = "template", "questions", "leads_read"
 REMINDER = "reminder"
-FB_ROUNDS, FB_EXPIRY, FB_SHARE = "feedback_rounds", "feedback_expiry", "feedback_share"
 BUSINESS = "business_hours"  # checkbox: response times in business hours
-ROUND_NAMES = {
-    "off": "No scheduled rounds",
-    "weekly": "Every week",
-    "biweekly": "Every two weeks",
-    "monthly": "Every month",
-}
-TEMPLATE_NAMES = {
-    "default": "Default: went well, do differently, training, confidence",
-    "postmortem": "Post-mortem: what happened, root cause, what I'll change",
-    "custom": "Our own questions (below)",
-}
-
-
-def _input(
-    block_id: str,
-    label: str,
-    element: InputInteractiveElement,
-    *,
-    optional: bool = False,
-    hint: str = "",
-) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        element=element,
-        optional=optional,
-        hint=hint or None,
-    )
 
 
 def all_inputs(detail: TeamDetail | None, *, name: str = "") -> list[InputBlock]:
@@ -78,18 +45,18 @@ def all_inputs(detail: TeamDetail | None, *, name: str = "") -> list[InputBlock]
     targets = detail.targets if detail else DEFAULT_TARGETS
     members = list(detail.members) if detail else []
     inputs: list[InputBlock] = [
-        _input(
+        labelled(
             NAME, "Team name",
             PlainTextInputElement(action_id=NAME, initial_value=team.name if team else name or None,
                                   max_length=80),
         ),
-        _input(
+        labelled(
             LEADS, "Leads",
             UserMultiSelectElement(action_id=LEADS,
                                    initial_users=list(detail.leads) if detail else None),
             optional=True,
         ),
-        _input(
+        labelled(
             MEMBERS, "Agents",
             UserMultiSelectElement(action_id=MEMBERS, initial_users=members or None),
             optional=True,
@@ -97,100 +64,11 @@ def all_inputs(detail: TeamDetail | None, *, name: str = "") -> list[InputBlock]
     ]  # fmt: skip
     blocks: list[Block] = [
         *inputs,
-        *_question_blocks(team),
-        *_feedback_blocks(team),
+        *question_blocks(team),
+        *feedback_blocks(team),
         *_settings_blocks(team, targets, detail),
     ]
     return [block for block in blocks if isinstance(block, InputBlock)]
-
-
-def _question_blocks(team: Team | None) -> list[Block]:
-    """Which questions the team's agents answer, and whether its leads read the answers."""
-    options = [Option(value=key, text=label) for key, label in TEMPLATE_NAMES.items()]
-    current = team.reflection_template if team else "default"
-    reads = Option(value="yes", text="Team leads can read the reflections")
-    return [
-        _input(
-            TEMPLATE,
-            "Reflection questions",
-            StaticSelectElement(
-                action_id=TEMPLATE,
-                options=options,
-                initial_option=next(o for o in options if o.value == current),
-            ),
-        ),
-        _input(
-            QUESTIONS,
-            "Our own questions",
-            PlainTextInputElement(
-                action_id=QUESTIONS,
-                multiline=True,
-                initial_value=(team.custom_questions if team else None) or None,
-                placeholder="[scale] How busy was today?",
-            ),
-            optional=True,
-            hint=CUSTOM_HELP,
-        ),
-        _input(
-            LEADS_READ,
-            "Who reads the answers",
-            CheckboxesElement(
-                action_id=LEADS_READ,
-                options=[reads],
-                initial_options=[reads] if (team is None or team.leads_read_reflections) else None,
-            ),
-            optional=True,
-        ),
-    ]
-
-
-def _feedback_blocks(team: Team | None) -> list[Block]:
-    """Peer feedback: scheduled rounds, how long requests stay open, who sees a 360."""
-    options = [Option(value=key, text=label) for key, label in ROUND_NAMES.items()]
-    current = team.feedback_rounds if team else "off"
-    share = Option(value="yes", text="Agents also get the 360 feedback their lead asked for")
-    tell = Option(value="announce", text="Agents are told when a 360 about them starts")
-    return [
-        _input(
-            FB_ROUNDS,
-            "Peer feedback rounds",
-            StaticSelectElement(
-                action_id=FB_ROUNDS,
-                options=options,
-                initial_option=next(o for o in options if o.value == current),
-            ),
-            hint="Each round gives every agent two reviewers from the team.",
-        ),
-        _input(
-            FB_EXPIRY,
-            "Feedback requests stay open for (days)",
-            NumberInputElement(
-                action_id=FB_EXPIRY,
-                is_decimal_allowed=False,
-                initial_value=str(team.feedback_expiry_days if team else 7),
-                min_value="1",
-                max_value="30",
-            ),
-        ),
-        _input(
-            FB_SHARE,
-            "360 feedback",
-            CheckboxesElement(
-                action_id=FB_SHARE,
-                options=[share, tell],
-                initial_options=[
-                    option
-                    for option, on in (
-                        (share, team is None or team.share_360_with_agent),
-                        (tell, team is None or team.announce_360),
-                    )
-                    if on
-                ]
-                or None,
-            ),
-            optional=True,
-        ),
-    ]
 
 
 def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | None) -> list[Block]:
@@ -202,7 +80,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             f"-{team.holiday_subdivision}" if team.holiday_subdivision else ""
         )
     return [
-        _input(
+        labelled(
             REMINDER,
             "Remind unanswered check-ins after (minutes; 0 for no reminder)",
             NumberInputElement(
@@ -213,7 +91,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
                 max_value="720",
             ),
         ),
-        _input(
+        labelled(
             DIGEST,
             "Weekly KPI digest goes to",
             ChannelSelectElement(
@@ -221,7 +99,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             ),
             optional=True,
         ),
-        _input(
+        labelled(
             DIGEST_DAY,
             "Digest day",
             StaticSelectElement(
@@ -230,14 +108,14 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
                 initial_option=days[team.digest_weekday if team else 0],
             ),
         ),
-        _input(
+        labelled(
             DIGEST_TIME,
             "Digest time (team time zone)",
             TimePickerElement(
                 action_id=DIGEST_TIME, initial_time=team.digest_time if team else "09:00"
             ),
         ),
-        _input(
+        labelled(
             CELEBRATE,
             "Kudos and celebrations go to",
             ChannelSelectElement(
@@ -245,7 +123,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             ),
             optional=True,
         ),
-        _input(
+        labelled(
             KUDOS_VALUES,
             "Kudos values",
             PlainTextInputElement(
@@ -254,7 +132,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             ),
             hint="Comma-separated; people add one to a kudos as #value.",
         ),
-        _input(
+        labelled(
             KUDOS_CAP,
             "Kudos one person can give a day",
             NumberInputElement(
@@ -265,7 +143,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
                 max_value="50",
             ),
         ),
-        _input(
+        labelled(
             KUDOS_EMOJI,
             "Kudos by reaction: the emoji",
             PlainTextInputElement(
@@ -276,7 +154,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             hint="Reacting with it to a colleague's message gives them kudos, the message as "
             "the reason.",
         ),
-        _input(
+        labelled(
             TOP_CSAT,
             "Top CSAT scores in a week worth celebrating",
             NumberInputElement(
@@ -288,14 +166,14 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             ),
             hint="An agent with this many 5-of-5 CSAT answers in a week is celebrated.",
         ),
-        _input(
+        labelled(
             ZONE,
             "Team time zone",
             PlainTextInputElement(action_id=ZONE, initial_value=team.timezone if team else "UTC"),
             hint="An IANA name, e.g. America/New_York. Used for digests and for agents "
             "whose Slack profile has no time zone.",
         ),
-        _input(
+        labelled(
             HOLIDAYS,
             "Public holidays",
             PlainTextInputElement(
@@ -304,7 +182,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             optional=True,
             hint="A country code, optionally with a region. No check-ins on these days.",
         ),
-        _input(
+        labelled(
             DAYS_OFF,
             "Team days off",
             PlainTextInputElement(
@@ -314,7 +192,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             ),
             optional=True,
         ),
-        _input(
+        labelled(
             CSAT,
             "CSAT target (%)",
             NumberInputElement(
@@ -325,7 +203,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
                 max_value="100",
             ),
         ),
-        _input(
+        labelled(
             NPS,
             "NPS target",
             NumberInputElement(
@@ -336,7 +214,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
                 max_value="100",
             ),
         ),
-        _input(
+        labelled(
             FCR,
             "First-contact resolution target (%)",
             NumberInputElement(
@@ -347,7 +225,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
                 max_value="100",
             ),
         ),
-        _input(
+        labelled(
             FRT,
             "Median first response target (minutes)",
             NumberInputElement(
@@ -360,7 +238,7 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
             hint="Defaults: CSAT 85 %, NPS 30, FCR 70 %, first response 240 min (4 h), "
             "from published CX benchmarks; set your own.",
         ),
-        _input(
+        labelled(
             BUSINESS,
             "Response times",
             CheckboxesElement(
@@ -372,8 +250,3 @@ def _settings_blocks(team: Team | None, targets: Targets, detail: TeamDetail | N
         ),
         *coaching_setting_blocks(team),
     ]
-
-
-def notice_modal(title: str, text: str) -> View:
-    """A modal that only tells something (e.g. why the button does nothing for you)."""
-    return View(type="modal", title=title[:24], close="OK", blocks=[section(text)])

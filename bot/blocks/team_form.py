@@ -11,9 +11,6 @@ from bot.blocks.team_admin import (
     DIGEST,
     DIGEST_DAY,
     DIGEST_TIME,
-    FB_EXPIRY,
-    FB_ROUNDS,
-    FB_SHARE,
     FCR,
     FRT,
     HOLIDAYS,
@@ -22,16 +19,21 @@ from bot.blocks.team_admin import (
     KUDOS_VALUES,
     LEADS,
     LEADS_CONFIGURE,
-    LEADS_READ,
     MEMBERS,
     NAME,
     NPS,
-    QUESTIONS,
     REMINDER,
     TARGET_FIELDS,
-    TEMPLATE,
     TOP_CSAT,
     ZONE,
+)
+from bot.blocks.team_checkin_inputs import (
+    FB_EXPIRY,
+    FB_ROUNDS,
+    FB_SHARE,
+    LEADS_READ,
+    QUESTIONS,
+    TEMPLATE,
 )
 from bot.blocks.team_coaching import coaching_settings
 from bot.services.schedule import ScheduleError, check_holiday_code, parse_time, zone_named

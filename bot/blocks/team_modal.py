@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks import team_admin as ids
+from bot.blocks import team_checkin_inputs as checkin_ids
 from bot.blocks import team_coaching
 from bot.blocks.common import escape, section
 from bot.services.team_settings import TeamDetail
@@ -26,11 +27,12 @@ from bot.store.models import Team
 LEAD_SETTINGS = (ids.DIGEST, ids.CELEBRATE, ids.REMINDER, *ids.TARGET_FIELDS)
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("People", (ids.NAME, ids.LEADS, ids.MEMBERS)),
-    ("Check-ins", (ids.TEMPLATE, ids.QUESTIONS, ids.LEADS_READ, ids.REMINDER)),
+    ("Check-ins",
+     (checkin_ids.TEMPLATE, checkin_ids.QUESTIONS, checkin_ids.LEADS_READ, ids.REMINDER)),
     ("Schedule and holidays", (ids.ZONE, ids.HOLIDAYS, ids.DAYS_OFF)),
     ("Channels and digest", (ids.DIGEST, ids.DIGEST_DAY, ids.DIGEST_TIME, ids.CELEBRATE)),
     ("Targets", (*ids.TARGET_FIELDS, ids.BUSINESS)),
-    ("Feedback", (ids.FB_ROUNDS, ids.FB_EXPIRY, ids.FB_SHARE)),
+    ("Feedback", (checkin_ids.FB_ROUNDS, checkin_ids.FB_EXPIRY, checkin_ids.FB_SHARE)),
     ("Celebrations", (ids.KUDOS_VALUES, ids.KUDOS_CAP, ids.KUDOS_EMOJI, ids.TOP_CSAT)),
     ("Coaching", (team_coaching.ALERTS, team_coaching.SUMMARY, team_coaching.ONE_ON_ONES,
                   team_coaching.ONE_DAY, team_coaching.ONE_TIME, team_coaching.ONE_AGENT)),
@@ -51,8 +53,8 @@ def team_modal(detail: TeamDetail | None, *, full: bool, name: str = "") -> View
         intro: list[Block] = []
     else:
         assert team is not None
-        allowed = {ids.MEMBERS, ids.TEMPLATE, ids.QUESTIONS, ids.LEADS_READ, ids.FB_ROUNDS,
-                   ids.FB_EXPIRY, ids.FB_SHARE}  # fmt: skip
+        allowed = {ids.MEMBERS, checkin_ids.TEMPLATE, checkin_ids.QUESTIONS, checkin_ids.LEADS_READ,
+                   checkin_ids.FB_ROUNDS, checkin_ids.FB_EXPIRY, checkin_ids.FB_SHARE}  # fmt: skip
         if team.leads_configure:
             allowed |= set(LEAD_SETTINGS)
         inputs = [b for b in inputs if b.block_id in allowed]

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import action_items as blocks
 from bot.blocks import team_items as team_blocks
-from bot.blocks.team_admin import notice_modal
+from bot.blocks.common import notice_modal
 from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
 from bot.listeners.in_time import Unsaved, save_or_explain

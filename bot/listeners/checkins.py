@@ -9,8 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks import checkins as blocks
-from bot.blocks.common import section
-from bot.blocks.team_admin import notice_modal
+from bot.blocks.common import notice_modal, section
 from bot.deps import Defer, Deps
 from bot.listeners.in_time import Unsaved, save_or_explain
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, meta_object

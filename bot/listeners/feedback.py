@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import feedback as blocks
-from bot.blocks.team_admin import notice_modal
+from bot.blocks.common import notice_modal
 from bot.deps import Defer, Deps
 from bot.listeners.feedback_command import ask_360, ask_colleagues
 from bot.listeners.home import publish_home

@@ -9,8 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks import home
 from bot.blocks import shifts as shift_blocks
-from bot.blocks.common import NOT_SAVED
-from bot.blocks.team_admin import notice_modal
+from bot.blocks.common import NOT_SAVED, notice_modal
 from bot.blocks.team_view import MEMBER_SHIFT
 from bot.deps import Defer, Deps
 from bot.listeners.profiles import actor_of, known_person

@@ -7,7 +7,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import one_on_one as blocks
-from bot.blocks.team_admin import notice_modal
+from bot.blocks.common import notice_modal
 from bot.deps import Defer, Deps
 from bot.listeners.in_time import Unsaved, save_or_explain
 from bot.listeners.modal_meta import Stale, as_int, value_of

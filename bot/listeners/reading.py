@@ -13,7 +13,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks import reading as blocks
 from bot.blocks.action_items import field_of as item_field
-from bot.blocks.team_admin import notice_modal
+from bot.blocks.common import notice_modal
 from bot.deps import Defer, Deps
 from bot.listeners.home import publish_home
 from bot.listeners.in_time import Unsaved, save_or_explain

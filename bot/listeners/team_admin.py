@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks import team_admin as blocks
 from bot.blocks import teams as team_blocks
-from bot.blocks.common import NOT_SAVED, escape
+from bot.blocks.common import NOT_SAVED, escape, notice_modal
 from bot.blocks.team_form import read_team_modal
 from bot.blocks.team_modal import team_modal
 from bot.deps import Defer, Deps
@@ -33,7 +33,7 @@ def open_team_modal(
     actor = actor_of(deps, client, workspace_id, user_id)
     action = Action.CREATE_TEAM if team_id is None else Action.MANAGE_MEMBERS
     if not may(actor, action, team_id=team_id):
-        view = blocks.notice_modal("Teams", refusal(action))
+        view = notice_modal("Teams", refusal(action))
     else:
         with deps.session() as session:
             detail = None

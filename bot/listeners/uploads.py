@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import uploads as blocks
-from bot.blocks.team_admin import notice_modal
+from bot.blocks.common import notice_modal
 from bot.deps import Defer, Deps
 from bot.ingest import resolver
 from bot.listeners.modal_meta import value_of

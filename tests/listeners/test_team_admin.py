@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.blocks import team_admin as blocks
+from bot.blocks import team_checkin_inputs as checkin_ids
 from bot.blocks import teams as team_blocks
 from bot.services import teams
 from bot.services.permissions import OPERATOR
@@ -91,7 +92,7 @@ def test_admin_creates_a_team_from_the_home_tab(
     slack.block_action(team_blocks.CREATE_TEAM, user_id=ADMIN, view={"id": "V0HOME"})
     modal = fake_slack.wait_for("views.open")[0].params["view"]
     block_ids = [block.get("block_id") for block in modal["blocks"] if block["type"] == "input"]
-    assert block_ids[:4] == [blocks.NAME, blocks.LEADS, blocks.MEMBERS, blocks.TEMPLATE]
+    assert block_ids[:4] == [blocks.NAME, blocks.LEADS, blocks.MEMBERS, checkin_ids.TEMPLATE]
     assert blocks.DIGEST in block_ids
     headers = [b["text"]["text"] for b in modal["blocks"] if b["type"] == "header"]
     assert headers == [
@@ -322,10 +323,10 @@ def test_a_lead_sets_the_teams_feedback_rounds(
 ) -> None:
     """Leads choose rounds, how long requests stay open and whether agents see their 360s."""
     values: dict[str, Any] = {
-        blocks.FB_ROUNDS: {blocks.FB_ROUNDS: {"selected_option": {"value": "biweekly"}}},
-        blocks.FB_EXPIRY: {blocks.FB_EXPIRY: {"type": "number_input", "value": "10"}},
-        blocks.FB_SHARE: {blocks.FB_SHARE: {"selected_options": []}},
-        blocks.TEMPLATE: {blocks.TEMPLATE: {"selected_option": {"value": "default"}}},
+        checkin_ids.FB_ROUNDS: {checkin_ids.FB_ROUNDS: {"selected_option": {"value": "biweekly"}}},
+        checkin_ids.FB_EXPIRY: {checkin_ids.FB_EXPIRY: {"type": "number_input", "value": "10"}},
+        checkin_ids.FB_SHARE: {checkin_ids.FB_SHARE: {"selected_options": []}},
+        checkin_ids.TEMPLATE: {checkin_ids.TEMPLATE: {"selected_option": {"value": "default"}}},
     }
     reply = slack.view_submission(
         blocks.TEAM_MODAL, values, user_id="U0LEAD", private_metadata=str(tier1)
@@ -336,11 +337,11 @@ def test_a_lead_sets_the_teams_feedback_rounds(
     assert (team.feedback_rounds, team.feedback_expiry_days, team.share_360_with_agent) == (
         "biweekly", 10, False
     )  # fmt: skip
-    values[blocks.FB_EXPIRY][blocks.FB_EXPIRY]["value"] = "45"
+    values[checkin_ids.FB_EXPIRY][checkin_ids.FB_EXPIRY]["value"] = "45"
     reply = slack.view_submission(
         blocks.TEAM_MODAL, values, user_id="U0LEAD", private_metadata=str(tier1)
     )
-    assert "1 to 30" in reply.json()["errors"][blocks.FB_EXPIRY]
+    assert "1 to 30" in reply.json()["errors"][checkin_ids.FB_EXPIRY]
 
 
 def test_admins_set_digest_time_and_kudos_rules(slack: SlackDriver, engine: Engine) -> None:

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from bot.blocks import checkins as checkin_blocks
 from bot.blocks import team_admin as team_blocks
+from bot.blocks import team_checkin_inputs as checkin_ids
 from bot.store.models import Reflection, Team
 from tests.fakeslack import FakeSlack, SlackDriver
 from tests.listeners.test_checkins import _meta, prompt, slack_at
@@ -27,10 +28,10 @@ def _choose(
         session.add(team)
     values: dict[str, Any] = {
         team_blocks.MEMBERS: {team_blocks.MEMBERS: {"selected_users": ["U0AGENT"]}},
-        team_blocks.TEMPLATE: {team_blocks.TEMPLATE: {"selected_option": {"value": template}}},
-        team_blocks.QUESTIONS: {team_blocks.QUESTIONS: {"value": questions or None}},
-        team_blocks.LEADS_READ: {
-            team_blocks.LEADS_READ: {"selected_options": [{"value": "yes"}] if leads_read else []}
+        checkin_ids.TEMPLATE: {checkin_ids.TEMPLATE: {"selected_option": {"value": template}}},
+        checkin_ids.QUESTIONS: {checkin_ids.QUESTIONS: {"value": questions or None}},
+        checkin_ids.LEADS_READ: {
+            checkin_ids.LEADS_READ: {"selected_options": [{"value": "yes"}] if leads_read else []}
         },
     }
     return slack.view_submission(
@@ -105,4 +106,4 @@ def test_unusable_own_questions_are_explained(
 ) -> None:  # fmt: skip
     """Bad question lines keep the team modal open with the line and the reason."""
     reply = _choose(slack_at(timedelta(minutes=5)), engine, "custom", questions).json()
-    assert message in reply["errors"][team_blocks.QUESTIONS]
+    assert message in reply["errors"][checkin_ids.QUESTIONS]
