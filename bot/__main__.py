@@ -104,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_sync(settings, args)
         if command == "repair":
             return run_repair(settings, args)
+        if command == "privacy":
+            return run_privacy(settings, args)
         if command == "clock":
             return run_clock(settings)
         return run_http(
@@ -134,7 +136,22 @@ def connect(settings: Settings) -> Engine:
             f"the database at {describe_url(settings.database_url)} does not answer. "
             "Start it, or fix DATABASE_URL, then start CX Coach again."
         )
+    _open_encrypted_text(settings, engine)
     return engine
+
+
+def _open_encrypted_text(settings: Settings, engine: Engine) -> None:
+    """Use CX_ENCRYPTION_KEY; stop when it opens none of the stored text, say so when text is
+    encrypted and no key is set (docs/PRIVACY.md)."""
+    from bot.store import crypto
+
+    crypto.configure(*settings.encryption_keys())
+    try:
+        warning = crypto.probe(engine)
+    except crypto.KeyProblem as error:
+        raise StartupError(str(error)) from None
+    if warning:
+        logging.getLogger("bot").error("%s", warning)
 
 
 def run_migrate(settings: Settings) -> int:
@@ -321,6 +338,21 @@ def run_repair(settings: Settings, args: argparse.Namespace) -> int:
     return _run_data_command(
         settings, "repair", lambda engine, client: cli_repair.run(args, engine, client)
     )
+
+
+def run_privacy(settings: Settings, args: argparse.Namespace) -> int:
+    """`privacy forget|export|settings|rotate-key|new-key`."""
+    from bot.cli import privacy as cli_privacy
+
+    if args.privacy_action == "new-key":
+        from bot.store.crypto import new_key
+
+        print(new_key())
+        return EXIT_OK
+    return _run_data_command(
+        settings, f"privacy {args.privacy_action}",
+        lambda engine, client: cli_privacy.run(args, engine, client),
+    )  # fmt: skip
 
 
 def run_sync(settings: Settings, args: argparse.Namespace) -> int:

@@ -30,6 +30,8 @@ ENV_NAMES = {
     "freshdesk_api_key": "FRESHDESK_API_KEY",
     "helpdesk_sync_minutes": "HELPDESK_SYNC_MINUTES",
     "cx_admins": "CX_ADMINS",
+    "cx_encryption_key": "CX_ENCRYPTION_KEY",
+    "cx_encryption_old_keys": "CX_ENCRYPTION_OLD_KEYS",
 }
 
 
@@ -62,6 +64,49 @@ class Settings(BaseSettings):
     helpdesk_sync_minutes: int = Field(default=15, ge=1, le=1440)
     cx_admins: Annotated[tuple[str, ...], NoDecode] = ()
     log_format: Literal["text", "json"] = "text"  # json: one JSON object per log line
+    # Free text encrypted at rest (bot.store.crypto, docs/PRIVACY.md); old keys still open rows
+    # written with them until `python -m bot privacy rotate-key`.
+    cx_encryption_key: SecretStr | None = None
+    cx_encryption_old_keys: Annotated[tuple[SecretStr, ...], NoDecode] = ()
+
+    @field_validator("cx_encryption_key")
+    @classmethod
+    def _encryption_key_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            from bot.store.crypto import KeyProblem, check_key
+
+            try:
+                check_key(value.get_secret_value())
+            except KeyProblem as error:
+                raise ValueError(str(error).removeprefix("CX_ENCRYPTION_KEY ")) from None
+        return value
+
+    @field_validator("cx_encryption_old_keys", mode="before")
+    @classmethod
+    def _split_old_keys(cls, value: object) -> tuple[SecretStr, ...]:
+        from bot.store.crypto import KeyProblem, check_key
+
+        if isinstance(value, str):
+            parts: list[object] = list(value.split(","))
+        elif isinstance(value, list | tuple):
+            parts = list(value)
+        else:
+            raise ValueError("must be a comma-separated list of keys")
+        texts = [p.get_secret_value() if isinstance(p, SecretStr) else str(p) for p in parts]
+        keys = tuple(SecretStr(text.strip()) for text in texts if text.strip())
+        for number, key in enumerate(keys, start=1):
+            try:
+                check_key(key.get_secret_value())
+            except KeyProblem:
+                raise ValueError(
+                    f"key {number} is not a key (44 characters, URL-safe base64)"
+                ) from None
+        return keys
+
+    def encryption_keys(self) -> tuple[str | None, tuple[str, ...]]:
+        """The key to write with, and the older ones that still read."""
+        key = self.cx_encryption_key.get_secret_value() if self.cx_encryption_key else None
+        return key, tuple(old.get_secret_value() for old in self.cx_encryption_old_keys)
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.installation import HomeTeam
 from bot.pacer import Pacer
 from bot.slack_client import make_web_client
+from bot.store import crypto
 from bot.store.db import SessionFactory, make_engine, make_session_factory
 from bot.store.models import utcnow
 
@@ -62,6 +63,7 @@ class Deps:
     def from_settings(cls, settings: Settings, *, engine: Engine | None = None) -> "Deps":
         """Wire real parts for `settings`; pass `engine` to share one already built."""
         engine = engine if engine is not None else make_engine(settings.database_url)
+        crypto.configure(*settings.encryption_keys())  # free text at rest (docs/PRIVACY.md)
         slack = make_web_client(settings)
         return cls(
             settings=settings,

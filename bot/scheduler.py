@@ -29,10 +29,12 @@ from bot.services import (
     milestones,
     one_on_one_schedule,
     prompt_claims,
+    retention,
     summaries,
     welcome,
 )
 from bot.store import repos
+from bot.store.db import let_go_of_deleted
 from bot.store.models import ClockHeartbeat, Team
 from bot.sync import runner as sync_runner
 from bot.sync.api import ApiError, AuthRejected
@@ -198,6 +200,42 @@ def prune_events(deps: Deps) -> None:
         repos.prune_events(session=session, before=deps.clock() - EVENT_MEMORY)
 
 
+PURGE_BATCHES = 20  # at most 20 × 500 rows of each kind an hour and workspace
+
+
+def run_privacy(deps: Deps) -> None:
+    """Each workspace's retention (texts older than its months emptied, in short batches) and
+    forgetting the people Slack deactivated its days ago (docs/PRIVACY.md); then the database
+    lets go of the deleted bytes."""
+    now, touched = deps.clock(), False
+    for workspace_id in _workspaces(deps):
+        with deps.session() as session:
+            wanted = retention.settings_of(session, workspace_id)
+        for _ in range(PURGE_BATCHES if wanted.retention_months else 0):
+            with deps.transaction() as session:
+                done = retention.purge_batch(
+                    session=session,
+                    workspace_id=workspace_id,
+                    months=wanted.retention_months or 0,
+                    now=now,
+                )
+            if not sum(done.values()):
+                break
+            touched = True
+            logger.info("retention: emptied %s", dict(done))
+        if wanted.forget_deactivated_days:
+            with deps.transaction() as session:
+                forgotten = retention.forget_deactivated(
+                    session=session, workspace_id=workspace_id,
+                    days=wanted.forget_deactivated_days, now=now,
+                )  # fmt: skip
+            if forgotten:
+                touched = True
+                logger.info("privacy: forgot %s people deactivated in Slack", len(forgotten))
+    if touched:
+        let_go_of_deleted(deps.engine)
+
+
 def _workspaces(deps: Deps) -> list[str]:
     with deps.session() as session:
         return repos.workspace_ids(session=session)
@@ -223,6 +261,7 @@ def job_specs() -> list[JobSpec]:
         JobSpec(
             id="slack_events", func=prune_events, trigger=IntervalTrigger(hours=1, timezone=UTC)
         ),
+        JobSpec(id="privacy", func=run_privacy, trigger=IntervalTrigger(hours=1, timezone=UTC)),
         JobSpec(id="helpdesk_sync", func=sync_helpdesks, trigger=every_minute),  # see below
     ]
 

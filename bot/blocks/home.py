@@ -20,6 +20,7 @@ from bot.blocks.checkins import home_history_blocks
 from bot.blocks.common import escape, plural, section
 from bot.blocks.feedback_messages import home_feedback_blocks
 from bot.blocks.kudos import home_kudos_blocks
+from bot.blocks.privacy import your_data_blocks
 from bot.blocks.reading import lead_home_blocks, reads_blocks
 from bot.blocks.shifts import home_schedule_blocks
 from bot.blocks.team_view import delivery_problem_blocks, team_week_blocks
@@ -175,6 +176,7 @@ def page_view(page: HomePage) -> View:
         *home_feedback_blocks(page.received, page.waiting, page.requests,
                               lead=bool(actor.leads) or actor.is_admin),
         *home_kudos_blocks(page.person, page.kudos_total, page.kudos_latest),
+        *your_data_blocks(page.data, admin=actor.is_admin),
     ]  # fmt: skip
     read = reads_blocks(page.person.slack_user_id, page.reads, readable=page.readable)
     for lead in page.led:

@@ -185,7 +185,54 @@ def _repair(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> 
     parser.add_argument("--dry-run", action="store_true", help="show, change nothing")
 
 
+def _privacy(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Register `privacy forget|export|settings|rotate-key|new-key`."""
+    parser = commands.add_parser(
+        "privacy",
+        help="forget a person, export a person's data, retention, encryption keys",
+        description="What CX Coach keeps and for how long: docs/PRIVACY.md.",
+    )
+    actions = parser.add_subparsers(dest="privacy_action", metavar="ACTION", required=True)
+    forget = actions.add_parser(
+        "forget",
+        help="delete what a person wrote and what was written about them",
+        description="Deletes their reflections, replies, action items, feedback about them and "
+        "named feedback they gave, kudos texts, shifts, time away and profile; their tickets and "
+        "ratings stay under a pseudonym so team figures do not change. Prints what it removed.",
+    )
+    forget.add_argument("--user", required=True, help="their Slack user ID, e.g. U012ABCDEF")
+    forget.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
+    forget.add_argument("--dry-run", action="store_true", help="show what would go, change nothing")
+    export = actions.add_parser(
+        "export",
+        help="a person's data as a ZIP of JSON and CSV (what Export my data sends them)",
+    )
+    export.add_argument("--user", required=True, help="their Slack user ID")
+    export.add_argument("--out", required=True, type=Path, help="the ZIP file to write")
+    export.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
+    settings = actions.add_parser(
+        "settings",
+        help="show or set how long texts are kept and when deactivated people are forgotten",
+    )
+    settings.add_argument(
+        "--retention-months",
+        metavar="N|off",
+        help="delete reflection, reply and feedback texts older than N months",
+    )
+    settings.add_argument(
+        "--forget-deactivated-days",
+        metavar="N|off",
+        help="forget people N days after Slack deactivates them",
+    )
+    settings.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
+    actions.add_parser(
+        "rotate-key",
+        help="re-encrypt stored text with CX_ENCRYPTION_KEY (old keys in CX_ENCRYPTION_OLD_KEYS)",
+    )
+    actions.add_parser("new-key", help="print a new encryption key")
+
+
 def add_all(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Register every data command."""
-    for add in (_schedule, _roster, _helpdesk_import, _metrics, _digest, _sync, _repair):
+    for add in (_schedule, _roster, _helpdesk_import, _metrics, _digest, _sync, _repair, _privacy):
         add(commands)

@@ -11,6 +11,7 @@ from bot.listeners import (
     home,
     kudos_command,
     one_on_one,
+    privacy,
     reading,
     summary,
     team_admin,
@@ -34,3 +35,4 @@ def register_listeners(app: App) -> None:
     summary.register(app)
     welcome.register(app)
     uploads.register(app)
+    privacy.register(app)

@@ -219,6 +219,7 @@ def answer(
     if not (given.well or given.differently):
         raise FeedbackError("Write at least one of the two answers.")
     row = FeedbackAnswer(
+        id=_unordered_id(session),
         request_id=request.id,
         well=given.well or None,
         differently=given.differently or None,
@@ -245,6 +246,15 @@ def answer(
     session.add(row)
     session.flush()
     return release(session=session, request=request, now=now)
+
+
+def _unordered_id(session: Session) -> int:
+    """A random free id: answers' ids say nothing about which came first, so an anonymous one
+    cannot be placed between named ones (docs/PRIVACY.md)."""
+    while True:
+        candidate = random.SystemRandom().randrange(1, 2**31 - 1)
+        if session.get(FeedbackAnswer, candidate) is None:
+            return candidate
 
 
 def readers(session: Session, request: FeedbackRequest) -> list[Person]:

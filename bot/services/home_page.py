@@ -20,6 +20,7 @@ from bot.services import (
     shifts,
     team_view,
     teams,
+    your_data,
 )
 from bot.services.feedback_life import Received, RequestStatus, Waiting
 from bot.services.history import History
@@ -31,6 +32,7 @@ from bot.services.setup_checklist import Step
 from bot.services.shifts import ShiftOverview
 from bot.services.team_view import DeliveryProblem, TeamWeek
 from bot.services.templates import Question
+from bot.services.your_data import YourData
 from bot.store import repos
 from bot.store.models import ActionItem, Person, Team
 
@@ -66,6 +68,7 @@ class HomePage:
     readable: bool  # whether any lead may read their reflections
     questions: tuple[Question, ...]
     checklist: list[Step]  # admins, until set up
+    data: YourData  # what is kept about them and who reads it
 
 
 def build(*, session: Session, person: Person, admins: tuple[str, ...], now: datetime) -> HomePage:
@@ -100,4 +103,5 @@ def build(*, session: Session, person: Person, admins: tuple[str, ...], now: dat
         questions=reflections.template_of(session=session, person=person)[0],
         checklist=(setup_checklist.steps(session=session, workspace_id=workspace_id)
                    if actor.is_admin else []),
+        data=your_data.summary(session=session, person=person),
     )  # fmt: skip

@@ -41,6 +41,14 @@ def away_status(text: str, emoji: str, expiration: int) -> tuple[str | None, dat
     return shown, datetime.fromtimestamp(expiration, UTC) if expiration > 0 else None
 
 
+FORMER = "former-"  # a forgotten person's pseudonym starts so (bot.services.forget)
+
+
+def is_former(slack_user_id: str) -> bool:
+    """Whether the id is a forgotten person's pseudonym (never a Slack user id)."""
+    return slack_user_id.startswith(FORMER)
+
+
 def name_of(person: Person) -> str:
     """How people read someone where a mention cannot render (a header, a CSV, the CLI): their
     Slack full name, else their display name, else their Slack user ID."""
@@ -104,6 +112,10 @@ def record_profile(
     person.timezone = profile.timezone
     person.is_slack_admin = profile.is_admin
     person.active = not profile.deleted
+    if profile.deleted and person.deactivated_at is None:
+        person.deactivated_at = now  # forgotten after the workspace's days, if it says so
+    elif not profile.deleted:
+        person.deactivated_at = None
     person.slack_away_status = profile.away_status
     person.slack_away_until = profile.away_status_until
     person.profile_refreshed_at = now

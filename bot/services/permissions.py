@@ -38,6 +38,9 @@ class Action(StrEnum):
     VIEW_TEAM_METRICS = "see a team's numbers"
     VIEW_PERSON_METRICS = "see someone's numbers"
     EXPORT_AGENT_ROWS = "export each agent's numbers of a team"
+    EXPORT_DATA = "export someone's data"
+    FORGET_PERSON = "forget a person"
+    SET_PRIVACY = "set how long texts are kept"
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ def may(
     match action:
         case Action.VIEW_OWN_SCHEDULE | Action.SET_OWN_SCHEDULE | Action.LIST_TEAMS:
             return True
+        case Action.EXPORT_DATA:
+            return subject_id == actor.slack_user_id
         case Action.VIEW_SCHEDULE | Action.SET_SCHEDULE | Action.VIEW_PERSON_METRICS:
             return subject_id == actor.slack_user_id or bool(actor.leads & subject_teams)
         case Action.REQUEST_360 | Action.ASSIGN_ACTION | Action.RUN_ONE_ON_ONE:
@@ -113,6 +118,9 @@ def refusal(action: Action) -> str:
         Action.VIEW_TEAM_METRICS: "the team's members and leads, and admins",
         Action.VIEW_PERSON_METRICS: "the person themself, their team's leads and admins",
         Action.EXPORT_AGENT_ROWS: "the team's leads and admins",
+        Action.EXPORT_DATA: "the person themself and admins",
+        Action.FORGET_PERSON: "admins",
+        Action.SET_PRIVACY: "admins",
     }.get(action, "CX Coach admins (your Slack workspace's admins and owners, and the people "
           "named admins when CX Coach was set up)")  # fmt: skip
     return f"Only {who} can {action.value}."

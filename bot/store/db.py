@@ -41,7 +41,26 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, much faster than FULL
     cursor.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
     cursor.execute("PRAGMA busy_timeout=5000")  # wait for a busy writer instead of failing
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in pages
     cursor.close()
+
+
+def let_go_of_deleted(engine: Engine) -> bool:
+    """After deleting what must not be readable (docs/PRIVACY.md): on SQLite, copy the WAL into
+    the database (where secure_delete has zeroed the deleted rows) and empty it, so the old
+    row versions are in neither file. True when the WAL was emptied (a long reader can keep
+    it for now; the next call finishes the job). Postgres keeps dead rows until VACUUM reuses
+    their space: nothing to do here."""
+    if engine.dialect.name != "sqlite":
+        return True
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        busy, _log, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        cursor.close()
+        return not busy
+    finally:
+        raw.close()
 
 
 READ_ONLY = {"cx_read_only": True}  # execution options of a read-only engine (read_only())

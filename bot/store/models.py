@@ -10,6 +10,8 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.store.crypto import SecretText
+
 # Named constraints let Alembic's batch mode (SQLite) alter and drop them in later migrations.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -38,6 +40,10 @@ class Workspace(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=32)
     name: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
+    # docs/PRIVACY.md: texts older than this many months are deleted (None: kept);
+    # people deactivated in Slack this many days are forgotten (None: never automatically).
+    retention_months: int | None = None
+    forget_deactivated_days: int | None = None
 
 
 class Person(SQLModel, table=True):
@@ -70,6 +76,8 @@ class Person(SQLModel, table=True):
     milestones_opt_out: bool = False
     summary_opt_out: bool = False  # no weekly summary DM for them
     created_at: datetime = Field(default_factory=utcnow)
+    deactivated_at: datetime | None = None  # when Slack first said they were deactivated
+    forgotten_at: datetime | None = None  # forgotten: a pseudonym keeps their team's figures
 
 
 class Team(SQLModel, table=True):
@@ -221,7 +229,7 @@ class Outbox(SQLModel, table=True):
     kind: str = Field(max_length=32)
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="CASCADE")
     channel: str = Field(max_length=32)  # a Slack user ID (their DM with the app) or channel
-    payload: str = Field(default="{}", sa_type=Text)  # JSON for the kind's renderer
+    payload: str = Field(default="{}", sa_type=SecretText)  # JSON for the kind's renderer
     shift_date: date | None = None  # the shift a prompt or reminder is about (also in payload)
     due_at: datetime
     status: str = Field(default=OutboxStatus.PENDING.value, max_length=16, index=True)
@@ -260,7 +268,7 @@ class Reflection(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
     shift_date: date
     status: str = Field(default=ReflectionStatus.ANSWERED.value, max_length=16)
-    answers: str = Field(default="{}", sa_type=Text)  # JSON: question id -> answer
+    answers: str = Field(default="{}", sa_type=SecretText)  # JSON: question id -> answer
     confidence: int | None = None  # 1-5
     submitted_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -273,7 +281,7 @@ class ReflectionReply(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     reflection_id: int = Field(foreign_key="reflection.id", ondelete="CASCADE", index=True)
     author_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
-    text: str = Field(sa_type=Text)
+    text: str = Field(sa_type=SecretText)
     created_at: datetime
 
 
@@ -293,7 +301,7 @@ class OneOnOne(SQLModel, table=True):
     lead_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
     agent_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
     held_at: datetime
-    notes: str = Field(default="", sa_type=Text)
+    notes: str = Field(default="", sa_type=SecretText)
 
 
 class ActionItem(SQLModel, table=True):
@@ -305,7 +313,7 @@ class ActionItem(SQLModel, table=True):
     reflection_id: int | None = Field(
         default=None, foreign_key="reflection.id", ondelete="SET NULL"
     )
-    text: str = Field(max_length=300)
+    text: str = Field(sa_type=SecretText)  # at most 300 characters (services.action_items)
     due_date: date
     status: str = Field(default=ItemStatus.OPEN.value, max_length=16)
     # The lead who assigned it (None: the agent's own item).
@@ -383,7 +391,7 @@ class SurveyResponse(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id")
     kind: str = Field(max_length=8)
     score: int
-    comment: str | None = Field(default=None, sa_type=Text)
+    comment: str | None = Field(default=None, sa_type=SecretText)
     submitted_at: datetime = Field(index=True)
     imported_at: datetime = Field(default_factory=utcnow)
     discuss: bool = False  # a lead marked it "Discuss in 1:1" from its alert (until held)
@@ -444,7 +452,7 @@ class FeedbackRequest(SQLModel, table=True):
     round_id: int | None = Field(
         default=None, foreign_key="feedbackround.id", ondelete="CASCADE", index=True
     )
-    topic: str | None = Field(default=None, max_length=300)
+    topic: str | None = Field(default=None, sa_type=SecretText)  # at most 300 characters
     share_with_subject: bool = False
     asked: int = 0  # how many people were asked (asks of anonymous answers are deleted)
     status: str = Field(default=RequestState.OPEN.value, max_length=16)
@@ -475,8 +483,8 @@ class FeedbackAnswer(SQLModel, table=True):
     request_id: int = Field(foreign_key="feedbackrequest.id", ondelete="CASCADE", index=True)
     giver_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     anonymous: bool = False
-    well: str | None = Field(default=None, sa_type=Text)
-    differently: str | None = Field(default=None, sa_type=Text)
+    well: str | None = Field(default=None, sa_type=SecretText)
+    differently: str | None = Field(default=None, sa_type=SecretText)
     ratings: str = Field(default="{}", max_length=200)  # JSON: skill -> 1..5
     given_on: date
     shared_at: datetime | None = None  # when it went to its readers
@@ -491,7 +499,7 @@ class Kudos(SQLModel, table=True):
     workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=32)
     giver_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
     team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
-    reason: str = Field(sa_type=Text)
+    reason: str = Field(sa_type=SecretText)
     value: str | None = Field(default=None, max_length=40)
     given_on: date  # the giver's local date, for the daily cap
     created_at: datetime = Field(index=True)

@@ -45,6 +45,9 @@ MATRIX = {
     Action.VIEW_TEAM_METRICS: "YYNYYNN",
     Action.VIEW_PERSON_METRICS: "YYNYNNN",
     Action.EXPORT_AGENT_ROWS: "YYNNNNN",  # /cx-metrics … csv: a row per agent
+    Action.EXPORT_DATA: "YNNYNNN",  # the subject's own data (admins: the CLI)
+    Action.FORGET_PERSON: "YNNNNNN",
+    Action.SET_PRIVACY: "YNNNNNN",
 }
 
 CASES = [
