@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
+from bot.services.people import is_former
 from bot.services.wording import plural as plural
 from bot.services.wording import short_date as short_date
 
@@ -52,6 +53,11 @@ def message_blocks(blocks: Sequence[Block]) -> list[dict[str, object]]:
             f"a message holds at most {MAX_BLOCKS_PER_MESSAGE} blocks, got {len(blocks)}"
         )
     return [block.to_dict() for block in blocks]
+
+
+def mention(user_id: str) -> str:
+    """A person as Slack shows them; someone forgotten as "a former colleague"."""
+    return "a former colleague" if is_former(user_id) else f"<@{user_id}>"
 
 
 def notice_modal(title: str, text: str) -> View:

@@ -12,7 +12,15 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.blocks.common import escape, fit, message_blocks, plural, section, short_date
+from bot.blocks.common import (
+    escape,
+    fit,
+    mention,
+    message_blocks,
+    plural,
+    section,
+    short_date,
+)
 from bot.delivery import Rendered, Renderer, payload_of
 from bot.services import payloads
 from bot.services.kudos import Board, Thanks
@@ -23,7 +31,7 @@ OPT = "kudos_opt"  # App Home buttons; value "leaderboard:on", "milestones:off",
 
 
 def _names(users: list[str]) -> str:
-    mentions = [f"<@{u}>" for u in users]
+    mentions = [mention(u) for u in users]
     return mentions[0] if len(mentions) == 1 else ", ".join(mentions[:-1]) + " and " + mentions[-1]
 
 
@@ -46,9 +54,9 @@ def board_blocks(board: Board, label: str) -> list[Block]:
     """The leaderboard: kudos received and given."""
 
     def lines(rows: list[tuple[str, int]]) -> str:
-        return "\n".join(f"{n}. <@{u}> — {count}" for n, (u, count) in enumerate(rows, 1)) or (
-            "Nobody yet."
-        )
+        return "\n".join(
+            f"{n}. {mention(u)} — {count}" for n, (u, count) in enumerate(rows, 1)
+        ) or ("Nobody yet.")
 
     blocks: list[Block] = [
         section(f"*Kudos {escape(label)}*"),
@@ -73,7 +81,8 @@ def home_kudos_blocks(person: Person, total: int, latest: list[Thanks]) -> list[
         for thanks in latest:
             value = f" #{escape(thanks.value)}" if thanks.value else ""
             day = thanks.created_at.astimezone(zone)
-            lines.append(f"<@{thanks.giver}> · {short_date(day)}{value}\n> {escape(thanks.reason)}")
+            said = f"\n> {escape(thanks.reason)}" if thanks.reason else ""
+            lines.append(f"{mention(thanks.giver)} · {short_date(day)}{value}{said}")
         blocks.append(section("\n".join(lines)))
     else:
         blocks.append(section("No kudos received yet."))

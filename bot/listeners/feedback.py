@@ -21,6 +21,7 @@ from bot.listeners.profiles import known_person
 from bot.listeners.sending import deliver_now
 from bot.services import feedback, feedback_life
 from bot.store import repos
+from bot.store.db import let_go_of_deleted
 from bot.store.models import FeedbackRequest, Person
 
 USAGE = "Try `/cx-feedback @colleague [@colleague2 …] [what you'd like feedback on]`."
@@ -105,6 +106,8 @@ def handle_give_modal(
         # No chat.update of the ask DM: even an API call's debug log would tie them to it.
         ack(response_action="update", view=notice_modal("Feedback", blocks.SENT_ANONYMOUSLY))
         deliver_now(deps, defer, ids)
+        # The ask that tied them to it is deleted: out of the SQLite WAL too (docs/PRIVACY.md).
+        defer(lambda: let_go_of_deleted(deps.engine))
         return
     ack()
     deliver_now(deps, defer, ids)

@@ -113,10 +113,13 @@ def purge_batch(*, session: Session, workspace_id: str, months: int, now: dateti
         session.execute(update(OneOnOne).where(col(OneOnOne.id).in_(notes)).values(notes=""))
         done["oneonone"] = len(notes)
     sent = _ids(session, select(Outbox.id).where(
-        Outbox.workspace_id == workspace_id, col(Outbox.status).in_(_FINISHED),
-        col(Outbox.created_at) < before, col(Outbox.payload) != EMPTY), batch)  # fmt: skip
-    if sent:
+        Outbox.workspace_id == workspace_id, col(Outbox.created_at) < before,
+        col(Outbox.payload) != EMPTY), batch)  # fmt: skip
+    if sent:  # a message still waiting after that long is never worth sending
         session.execute(update(Outbox).where(col(Outbox.id).in_(sent)).values(payload=EMPTY))
+        session.execute(update(Outbox).where(
+            col(Outbox.id).in_(sent), col(Outbox.status).not_in(_FINISHED),
+        ).values(status=OutboxStatus.MISSED.value, last_error="past the retention"))  # fmt: skip
         done["outbox"] = len(sent)
     return done
 

@@ -11,6 +11,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from bot.store import crypto
+from bot.store.crypto import SecretText
+
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert these rows (every row naming the same columns) into `table`."""
@@ -25,9 +28,14 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     driver = connection.connection.driver_connection
     assert driver is not None
     statement = f"COPY {table.name} ({columns}) FROM STDIN"
+    # COPY takes values as they are stored: encrypt what the column type would have.
+    secret = [isinstance(table.c[name].type, SecretText) for name in names]
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
-            copy.write_row([row[name] for name in names])
+            copy.write_row([
+                crypto.encrypt(row[name]) if hidden and row[name] is not None else row[name]
+                for name, hidden in zip(names, secret, strict=True)
+            ])  # fmt: skip
 
 
 ANALYZE_AFTER = 5_000  # rows a table may gain before its first statistics are taken

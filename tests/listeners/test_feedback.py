@@ -4,11 +4,12 @@
 import json
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, inspect, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.blocks import feedback as blocks
 from bot.deps import Deps
@@ -369,3 +370,34 @@ def test_asking_the_same_colleague_twice_asks_them_once(
     assert "already asked <@U0BEN>" in _said(fake_slack, 2)
     assert deps.after_ack.drain(timeout=10)
     assert len(_dms_with(fake_slack, "U0BEN", blocks.GIVE)) == 1
+
+
+def test_an_anonymous_answers_ask_leaves_no_trace_in_the_database_files(
+    team: None, slack: SlackDriver, fake_slack: FakeSlack, engine: Engine, db_url: str
+) -> None:
+    """The ask DM's outbox row (its key names the ask) is deleted when the answer is anonymous,
+    and the WAL that still held it is emptied after the ack; answer ids are random, so they
+    cannot be ordered against named ones either."""
+    slack.command("/cx-feedback", "<@U0BEN|ben> <@U0CAT|cat> <@U0DAN|dan>", user_id="U0ANA")
+    ask_id, _ = _ask_dm(fake_slack, "U0BEN")
+    for peer in ("U0CAT", "U0DAN"):
+        _give(slack, fake_slack, peer, well=f"Named by {peer}")
+    key = f"feedback_ask:{ask_id}".encode()
+    sqlite = db_url.startswith("sqlite")
+    main = Path(db_url.removeprefix("sqlite:///"))
+    wal = main.with_name(main.name + "-wal")
+
+    def in_files() -> bool:
+        return any(key in path.read_bytes() for path in (main, wal) if path.exists())
+
+    assert in_files() or not sqlite  # Postgres: no file to read; the ids below still count
+    assert _give(slack, fake_slack, "U0BEN", well="Anonymous one", anonymous=True).status == 200
+    deadline = time.monotonic() + 5
+    while sqlite and in_files():
+        assert time.monotonic() < deadline, "the anonymous ask's row is still in a file"
+        time.sleep(0.05)
+    with Session(engine) as session:
+        ids = [a.id or 0 for a in session.exec(select(FeedbackAnswer).order_by(
+            col(FeedbackAnswer.given_on))).all()]  # fmt: skip
+    assert len(ids) == 3
+    assert max(ids) > 1000  # not 1, 2, 3 in the order given

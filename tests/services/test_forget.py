@@ -1,6 +1,7 @@
 """Forgetting a person: nothing of theirs is left in any table or database file, the team's
 figures do not move, and a kudos they gave still counts for the one who received it."""
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.blocks.kudos import home_kudos_blocks
 from bot.services import forget, kudos, metrics
 from bot.services.periods import parse
 from bot.store.db import let_go_of_deleted, make_engine
@@ -82,6 +84,9 @@ def test_a_kudos_she_gave_still_counts_for_its_receiver(engine: Engine) -> None:
         total, latest = kudos.received(session=session, person=cat)
         assert total == 1
         assert latest[0].reason == ""
+        shown = json.dumps([b.to_dict() for b in home_kudos_blocks(cat, total, latest)])
+        assert "a former colleague" in shown
+        assert "<@former-" not in shown
         (given,) = session.exec(select(Kudos).where(Kudos.giver_id == world.ana)).all()
         assert given.reason == ""
 
