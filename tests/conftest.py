@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, text
 from bot.app import create_app
 from bot.config import Settings
 from bot.deps import Deps
-from bot.store import migrate
+from bot.store import crypto, migrate
 from bot.store.db import make_engine
 from bot.web import HttpServer, WebApp
 from tests.fakeslack import FakeSlack, SlackDriver
@@ -29,15 +29,20 @@ ADMIN = "U0ADMIN"
 _ISOLATED_VARIABLES = (
     "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy",
     "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_BASE_URL",
-    "DATABASE_URL", "PORT", "INGEST_TOKEN", "CX_ADMINS",
+    "DATABASE_URL", "PORT", "INGEST_TOKEN", "CX_ADMINS", "CX_ENCRYPTION_KEY",
+    "CX_ENCRYPTION_OLD_KEYS",
 )  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test starts without proxies or CX Coach settings from the machine."""
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts without proxies or CX Coach settings from the machine, and without
+    an encryption key left configured by the test before (the keys are process-wide)."""
     for name in _ISOLATED_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    crypto.configure(None)
+    yield
+    crypto.configure(None)
 
 
 @pytest.fixture

@@ -159,13 +159,14 @@ def probe(engine: Engine) -> str | None:
     from sqlalchemy.exc import SQLAlchemyError
 
     sample = None
-    try:
+    try:  # the newest rows of each table (by primary key: no scan of a big table)
         with engine.connect() as connection:
-            for _table, column in secret_columns():
-                raw = type_coerce(column, Text)
-                sample = connection.execute(
-                    select(raw).where(raw.like(f"{PREFIX}%")).limit(1)
-                ).scalar()
+            for table, column in secret_columns():
+                key = table.primary_key.columns.values()[0]
+                newest = connection.execute(
+                    select(type_coerce(column, Text)).order_by(key.desc()).limit(20)
+                ).scalars()
+                sample = next((value for value in newest if is_encrypted(value)), None)
                 if sample:
                     break
     except SQLAlchemyError:
