@@ -17,6 +17,7 @@ from bot.after_ack import AfterAck
 from bot.blocks import home
 from bot.deps import Defer, Deps
 from bot.listeners import register_listeners
+from bot.listeners.caller import Caller
 from bot.listeners.modal_meta import OUT_OF_DATE
 from bot.store import repos
 
@@ -91,8 +92,10 @@ def create_app(deps: Deps) -> App:
 
     @app.use
     def inject_deps(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:
-        context["deps"] = deps  # listeners take `deps` and `defer` parameters
+        context["deps"] = deps  # listeners take `deps`, `defer` and `caller` parameters
         context["defer"] = _deferrer(deps.after_ack, body, context, deps)
+        context["caller"] = Caller(deps, context.client, str(context.team_id or ""),
+                                   str(context.user_id or ""))  # fmt: skip
         kind = logs.REQUEST.set(logs.request_kind(body))  # for LOG_FORMAT=json lines
         team = logs.WORKSPACE.set(str(context.team_id) if context.team_id else None)
         try:

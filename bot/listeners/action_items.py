@@ -12,10 +12,10 @@ from bot.blocks import action_items as blocks
 from bot.blocks import team_items as team_blocks
 from bot.blocks.common import notice_modal
 from bot.deps import Defer, Deps
+from bot.listeners.caller import Caller
 from bot.listeners.home import publish_home
 from bot.listeners.in_time import Unsaved, save_or_explain
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, as_int, value_of
-from bot.listeners.profiles import actor_of, known_person
 from bot.services import action_items, reflections, team_items
 from bot.services.reading import ReadingDenied
 from bot.store import repos
@@ -27,12 +27,12 @@ def handle_add(
     body: dict[str, Any],
     action: dict[str, Any],
     client: WebClient,
-    context: BoltContext,
     deps: Deps,
+    caller: Caller,
 ) -> None:
     """Open the action item modal, prefilled from the reflection's "differently" answer."""
     ack()
-    person = known_person(deps, client, str(context.team_id), body["user"]["id"], on_ack_path=True)
+    person = caller.person(on_ack_path=True)
     if person is None:
         return
     shift_date = date.fromisoformat(action["value"]) if action.get("value") else None
@@ -54,6 +54,7 @@ def handle_action_modal(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """Save the item before the modal closes; errors stay beside their field."""
     values = view["state"]["values"]
@@ -71,7 +72,7 @@ def handle_action_modal(
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
 
     def save() -> bool:
-        person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
+        person = caller.person(on_ack_path=True)
         if person is None:
             return False
         with deps.transaction() as session:
@@ -124,13 +125,14 @@ def _settle(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     ack()
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
     container = body.get("container") or {}
 
     def settle() -> None:
-        person = known_person(deps, client, workspace_id, user_id)
+        person = caller.person()
         if person is None:
             return
         change = action_items.complete if kind == "done" else action_items.snooze
@@ -167,9 +169,10 @@ def handle_done(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """Done: the item is closed; the DM or the home tab says so."""
-    _settle("done", ack, body, action, client, context, deps, defer)
+    _settle("done", ack, body, action, client, context, deps, defer, caller)
 
 
 def handle_snooze(
@@ -180,16 +183,17 @@ def handle_snooze(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """Snooze: due a week later, with a new DM then."""
-    _settle("snooze", ack, body, action, client, context, deps, defer)
+    _settle("snooze", ack, body, action, client, context, deps, defer, caller)
 
 
 def handle_team_items(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                      client: WebClient, context: BoltContext, deps: Deps) -> None:  # fmt: skip
+                      client: WebClient, deps: Deps, caller: Caller) -> None:  # fmt: skip
     """All action items: the team's items in a modal, for its leads and admins."""
     ack()
-    actor = actor_of(deps, client, str(context.team_id), body["user"]["id"], on_ack_path=True)
+    actor = caller.actor(on_ack_path=True)
     try:
         team_id = as_int(action.get("value"))
         with deps.read_session() as session:

@@ -5,15 +5,15 @@ import json
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import checkins as blocks
 from bot.blocks.common import notice_modal, section
 from bot.deps import Defer, Deps
+from bot.listeners.caller import Caller
 from bot.listeners.in_time import Unsaved, save_or_explain
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, meta_object
-from bot.listeners.profiles import known_person
 from bot.services import checkins, reflections
 from bot.store import repos
 from bot.store.models import Person, ReflectionStatus
@@ -54,14 +54,13 @@ def handle_reflect_now(
     body: dict[str, Any],
     action: dict[str, Any],
     client: WebClient,
-    context: BoltContext,
     deps: Deps,
+    caller: Caller,
 ) -> None:
     """The "Reflect now" button: the modal (earlier answers filled in), or why it is closed."""
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
     shift_date = date.fromisoformat(action["value"])
-    person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
+    person = caller.person(on_ack_path=True)
     if person is None or not _open_prompt_for(deps, person, shift_date):
         client.views_open(trigger_id=body["trigger_id"], view=notice_modal("Reflection", CLOSED))
         return
@@ -91,18 +90,17 @@ def handle_skip_today(
     body: dict[str, Any],
     action: dict[str, Any],
     client: WebClient,
-    context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """The "Skip today" button: record the skip and replace the buttons with a short note."""
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
     shift_date = date.fromisoformat(action["value"])
     container = body.get("container") or {}
 
     def skip() -> None:
-        person = known_person(deps, client, workspace_id, user_id)
+        person = caller.person()
         if person is None or not _open_prompt_for(deps, person, shift_date):
             client.chat_update(
                 channel=container["channel_id"], ts=container["message_ts"], text=CLOSED,
@@ -129,11 +127,10 @@ def handle_skip_today(
 def handle_reflect_modal(
     ack: Ack,
     view: dict[str, Any],
-    body: dict[str, Any],
     client: WebClient,
-    context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """Reflection submitted: validate, save, and only then let the modal close."""
     values = view["state"]["values"]
@@ -143,10 +140,9 @@ def handle_reflect_modal(
     except Stale:
         ack(response_action="errors", errors={first: OUT_OF_DATE})
         return
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
 
     def save() -> tuple[Person | None, dict[str, str]]:
-        person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
+        person = caller.person(on_ack_path=True)
         if person is None or not _open_prompt_for(deps, person, shift_date):
             return None, {first: CLOSED}
         with deps.read_session() as session:

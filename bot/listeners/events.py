@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.dm import dm_reply_blocks
 from bot.deps import Defer, Deps
+from bot.listeners.caller import Caller
 from bot.listeners.home import publish_home
 from bot.listeners.profiles import profile_from_users_info
 from bot.listeners.reactions import handle_reaction_added, handle_reaction_removed
@@ -27,13 +28,13 @@ def handle_app_home_opened(
 
 
 def handle_direct_message(event: dict[str, Any], say: Say, defer: Defer, client: WebClient,
-                          context: BoltContext, deps: Deps) -> None:  # fmt: skip
+                          context: BoltContext, deps: Deps, caller: Caller) -> None:  # fmt: skip
     """message.im: a CSV file is imported (bot.listeners.uploads); any other message is
     answered with what CX Coach does and how to reach it."""
     if event.get("channel_type") != "im" or event.get("bot_id"):
         return
     if event.get("subtype") == "file_share" and event.get("files"):
-        handle_dm_file(event, client, deps, str(context.team_id), defer)
+        handle_dm_file(event, client, deps, str(context.team_id), defer, caller)
         return
     if event.get("subtype"):
         return  # edits, joins and other messages that need no answer

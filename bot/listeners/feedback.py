@@ -13,11 +13,11 @@ from slack_sdk import WebClient
 from bot.blocks import feedback as blocks
 from bot.blocks.common import notice_modal
 from bot.deps import Defer, Deps
+from bot.listeners.caller import Caller
 from bot.listeners.feedback_command import ask_360, ask_colleagues
 from bot.listeners.home import publish_home
 from bot.listeners.in_time import Unsaved, save_or_explain
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_int, meta_object
-from bot.listeners.profiles import known_person
 from bot.listeners.sending import deliver_now
 from bot.services import feedback, feedback_life
 from bot.store import repos
@@ -32,12 +32,12 @@ def handle_give(
     body: dict[str, Any],
     action: dict[str, Any],
     client: WebClient,
-    context: BoltContext,
     deps: Deps,
+    caller: Caller,
 ) -> None:
     """ "Give feedback": the modal, or why this ask is closed."""
     ack()
-    me = known_person(deps, client, str(context.team_id), body["user"]["id"], on_ack_path=True)
+    me = caller.person(on_ack_path=True)
     try:
         if me is None:
             raise feedback.FeedbackError("I can't find you in this workspace.")
@@ -70,6 +70,7 @@ def handle_give_modal(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """Feedback submitted: validate, save, and only then let the modal close."""
     try:
@@ -84,7 +85,7 @@ def handle_give_modal(
         return
 
     def save() -> list[int]:
-        me = known_person(deps, client, str(context.team_id), body["user"]["id"], on_ack_path=True)
+        me = caller.person(on_ack_path=True)
         if me is None:
             raise feedback.FeedbackError("I can't find you in this workspace.")
         with deps.transaction() as session:
@@ -131,6 +132,7 @@ def handle_decline(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """ "Decline": record it and say so in place of the buttons."""
     ack()
@@ -138,7 +140,7 @@ def handle_decline(
     container = body.get("container") or {}
 
     def run() -> None:
-        me = known_person(deps, client, workspace_id, user_id)
+        me = caller.person()
         try:
             if me is None:
                 raise feedback.FeedbackError("I can't find you in this workspace.")
@@ -168,20 +170,18 @@ def handle_decline(
 
 def handle_cancel(
     ack: Ack,
-    body: dict[str, Any],
     action: dict[str, Any],
     client: WebClient,
     respond: Respond,
-    context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """ "Cancel request": close it and turn the reviewers' DMs into a note."""
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
 
     def run() -> None:
-        me = known_person(deps, client, workspace_id, user_id)
+        me = caller.person()
         try:
             if me is None:
                 raise feedback.FeedbackError("I can't find you in this workspace.")
@@ -226,6 +226,7 @@ def handle_ask_modal(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """The ask modal: close it at once; the request is made (or refused, by DM) after."""
     values = view["state"]["values"]
@@ -244,7 +245,7 @@ def handle_ask_modal(
         client.chat_postMessage(channel=user_id, text=message)
 
     def run() -> None:
-        me = known_person(deps, client, workspace_id, user_id)
+        me = caller.person()
         if me is None:
             return
         if about:

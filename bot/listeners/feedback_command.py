@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 from bot.blocks import feedback_messages
 from bot.blocks.common import escape
 from bot.deps import Defer, Deps
-from bot.listeners.profiles import colleague_or_problem, known_person
+from bot.listeners.caller import Caller
+from bot.listeners.profiles import colleague_or_problem
 from bot.listeners.sending import deliver_now
 from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.services import feedback, feedback_life, people, suggestions
@@ -31,19 +32,20 @@ def handle_feedback_command(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """/cx-feedback @peers [topic] | about @agent from @peers [topic] | suggest … | status."""
     if answered_help_or_bad_input(ack, command):
         return
     ack()
-    workspace_id, user_id = str(context.team_id), command["user_id"]
+    workspace_id = str(context.team_id)
     text = str(command.get("text") or "").strip()
 
     def say(message: str, **extra: Any) -> None:
         respond(text=message, response_type="ephemeral", **extra)
 
     def run() -> None:
-        me = known_person(deps, client, workspace_id, user_id)
+        me = caller.person()
         if me is None:
             say("I can't find you in this workspace.")
             return

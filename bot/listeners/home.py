@@ -12,7 +12,8 @@ from bot.blocks import shifts as shift_blocks
 from bot.blocks.common import NOT_SAVED, notice_modal
 from bot.blocks.team_view import MEMBER_SHIFT
 from bot.deps import Defer, Deps
-from bot.listeners.profiles import actor_of, known_person
+from bot.listeners.caller import Caller
+from bot.listeners.profiles import known_person
 from bot.services import (
     home_page,
     people,
@@ -52,7 +53,12 @@ def handle_edit_shift(
 
 
 def handle_member_shift(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    caller: Caller,
 ) -> None:
     """A lead picked a team member on the App Home: open the shift modal for them, filled in —
     only if they may set that person's shift (a forged click shows nothing of anyone's shift);
@@ -62,7 +68,7 @@ def handle_member_shift(
     if not isinstance(member_id, str) or not member_id:
         return
     workspace_id = str(context.team_id)
-    actor = actor_of(deps, client, workspace_id, body["user"]["id"])
+    actor = caller.actor()
     with deps.session() as session:
         member = repos.get_person(
             session=session, workspace_id=workspace_id, slack_user_id=member_id
@@ -99,13 +105,14 @@ def handle_set_back(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """The "I'm back" button: resume check-ins and refresh the tab."""
     ack()
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
 
     def back() -> None:
-        _save(deps, client, workspace_id, user_id, user_id, shifts.ShiftRequest("back"))
+        _save(deps, client, workspace_id, user_id, user_id, shifts.ShiftRequest("back"), caller)
         publish_home(deps, client, workspace_id, user_id)
 
     defer(back)
@@ -119,6 +126,7 @@ def handle_shift_modal(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """Shift modal submitted: save before closing it, or keep it open with what went wrong."""
     values = view["state"]["values"]
@@ -135,7 +143,7 @@ def handle_shift_modal(
         ack(response_action="errors", errors={shift_blocks.END_BLOCK: "Pick the time it ends."})
         return
     request = shifts.ShiftRequest("set", shift=schedule.Shift(days, end))
-    _submit(ack, body, client, context, deps, defer, request, shift_blocks.END_BLOCK)
+    _submit(ack, body, client, context, deps, defer, request, shift_blocks.END_BLOCK, caller)
 
 
 def handle_away_modal(
@@ -146,6 +154,7 @@ def handle_away_modal(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """Time-away modal submitted: save the date, or say why it cannot be used."""
     picked = view["state"]["values"][shift_blocks.UNTIL_BLOCK][shift_blocks.UNTIL_ACTION]
@@ -153,7 +162,7 @@ def handle_away_modal(
         ack(response_action="errors", errors={shift_blocks.UNTIL_BLOCK: "Pick a date."})
         return
     request = shifts.ShiftRequest("away", away_until=date.fromisoformat(picked["selected_date"]))
-    _submit(ack, body, client, context, deps, defer, request, shift_blocks.UNTIL_BLOCK)
+    _submit(ack, body, client, context, deps, defer, request, shift_blocks.UNTIL_BLOCK, caller)
 
 
 def _submit(
@@ -165,11 +174,12 @@ def _submit(
     defer: Defer,
     request: shifts.ShiftRequest,
     error_block: str,
+    caller: Caller,
 ) -> None:
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
     target = body["view"].get("private_metadata") or user_id
     try:
-        _save(deps, client, workspace_id, user_id, target, request)
+        _save(deps, client, workspace_id, user_id, target, request, caller)
     except (ScheduleError, shifts.PermissionDenied) as error:
         ack(response_action="errors", errors={error_block: str(error)[:150]})
         return
@@ -187,9 +197,10 @@ def _save(
     user_id: str,
     target_id: str,
     request: shifts.ShiftRequest,
+    caller: Caller,
 ) -> None:
     # Runs on the ack path of modal submissions: profiles are refreshed by publish_home after.
-    asker = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
+    asker = caller.person(on_ack_path=True)
     target = (
         asker
         if target_id == user_id

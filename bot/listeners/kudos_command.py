@@ -10,8 +10,9 @@ from slack_sdk import WebClient
 from bot.blocks import kudos as blocks
 from bot.blocks.common import escape
 from bot.deps import Defer, Deps
+from bot.listeners.caller import Caller
 from bot.listeners.home import publish_home
-from bot.listeners.profiles import colleague_or_problem, known_person
+from bot.listeners.profiles import colleague_or_problem
 from bot.listeners.sending import deliver_now
 from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.services import kudos, periods
@@ -24,13 +25,12 @@ LABELS = {"week": "this week", "month": "this month", "ever": "of all time"}
 
 def handle_kudos_command(
     ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient,
-    context: BoltContext, deps: Deps, defer: Defer,
-) -> None:  # fmt: skip
+    context: BoltContext, deps: Deps, defer: Defer, caller: Caller) -> None:  # fmt: skip
     """/cx-kudos @agent for <reason> [#value] | top [week|month|all] | leaderboard|milestones."""
     if answered_help_or_bad_input(ack, command):
         return
     ack()
-    workspace_id, user_id = str(context.team_id), command["user_id"]
+    workspace_id = str(context.team_id)
     text = str(command.get("text") or "").strip()
     words = text.split()
 
@@ -38,7 +38,7 @@ def handle_kudos_command(
         respond(text=message, response_type="ephemeral", **extra)
 
     def run() -> None:
-        me = known_person(deps, client, workspace_id, user_id)
+        me = caller.person()
         if me is None:
             say("I can't find you in this workspace.")
             return
@@ -128,8 +128,7 @@ def _give(deps: Deps, client: WebClient, defer: Defer, workspace_id: str, me: Pe
 
 def handle_opt_button(
     ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps,
-    defer: Defer,
-) -> None:  # fmt: skip
+    defer: Defer, caller: Caller) -> None:  # fmt: skip
     """App Home: "Leave leaderboards" / "Don't name me in milestones" and their way back."""
     ack()
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
@@ -138,7 +137,7 @@ def handle_opt_button(
         return  # not a value CX Coach renders
 
     def save() -> None:
-        me = known_person(deps, client, workspace_id, user_id)
+        me = caller.person()
         if me is None:
             return
         with deps.transaction() as session:

@@ -13,7 +13,7 @@ from bot.blocks.common import escape
 from bot.blocks.metrics import metrics_blocks
 from bot.blocks.metrics_pickers import OVERVIEW, PERIOD, overview_blocks, pickers, state_of
 from bot.deps import Defer, Deps
-from bot.listeners.profiles import known_person
+from bot.listeners.caller import Caller
 from bot.listeners.usage import answered_help_or_bad_input
 from bot.services import metrics, metrics_export, people, periods, teams
 from bot.services.people import MENTION
@@ -30,6 +30,7 @@ def handle_metrics_command(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """Usage for `help`; everything else after the ack."""
     if answered_help_or_bad_input(ack, command):
@@ -37,12 +38,12 @@ def handle_metrics_command(
     ack()
     words = str(command.get("text") or "").split()
     workspace_id, user_id = str(context.team_id), command["user_id"]
-    defer(lambda: answer(deps, client, respond, workspace_id, user_id, words))
+    defer(lambda: answer(deps, client, respond, workspace_id, user_id, words, caller=caller))
 
 
 def handle_picker(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
                   client: WebClient, context: BoltContext, deps: Deps,
-                  defer: Defer) -> None:  # fmt: skip
+                  defer: Defer, caller: Caller) -> None:  # fmt: skip
     """A pick in the answer's period or subject picker: the answer, redone in place (with the
     same permission checks as the command: a forged pick shows nothing it should not)."""
     ack()
@@ -57,7 +58,7 @@ def handle_picker(ack: Ack, body: dict[str, Any], action: dict[str, Any], respon
         subject_key = picked
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
     defer(lambda: answer(deps, client, respond, workspace_id, user_id, [],
-                         picked=(subject_key, period_text)))  # fmt: skip
+                         picked=(subject_key, period_text), caller=caller))  # fmt: skip
 
 
 def split(words: list[str], now: datetime) -> tuple[list[str], str]:
@@ -74,9 +75,16 @@ def split(words: list[str], now: datetime) -> tuple[list[str], str]:
 
 
 def answer(
-    deps: Deps, client: WebClient, respond: Respond, workspace_id: str, user_id: str,
-    words: list[str], *, picked: tuple[str, str] | None = None,
-) -> None:  # fmt: skip
+    deps: Deps,
+    client: WebClient,
+    respond: Respond,
+    workspace_id: str,
+    user_id: str,
+    words: list[str],
+    *,
+    picked: tuple[str, str] | None = None,
+    caller: Caller,
+) -> None:
     """Work out whose numbers and which period, check who may see them, and respond; with
     `picked` (a subject key and a period from the pickers), replace the answer in place."""
 
@@ -93,7 +101,7 @@ def answer(
     except periods.PeriodError as error:
         say(escape(str(error)))
         return
-    asker = known_person(deps, client, workspace_id, user_id)
+    asker = caller.person()
     if asker is None:
         say("I can't find you in this workspace.")
         return

@@ -9,9 +9,10 @@ from slack_sdk import WebClient
 from bot.blocks import one_on_one as blocks
 from bot.blocks.common import notice_modal
 from bot.deps import Defer, Deps
+from bot.listeners.caller import Caller
 from bot.listeners.in_time import Unsaved, save_or_explain
 from bot.listeners.modal_meta import Stale, as_int, value_of
-from bot.listeners.profiles import actor_of, known_person
+from bot.listeners.profiles import known_person
 from bot.listeners.usage import answered_help_or_bad_input
 from bot.services import one_on_ones
 from bot.services.people import MENTION
@@ -22,8 +23,7 @@ from bot.store.models import Person
 
 def handle_one_on_one_command(
     ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient,
-    context: BoltContext, deps: Deps, defer: Defer,
-) -> None:  # fmt: skip
+    context: BoltContext, deps: Deps, defer: Defer, caller: Caller) -> None:  # fmt: skip
     """/cx-1on1 @agent: the agenda, in the lead's DM (an ephemeral line says where)."""
     if answered_help_or_bad_input(ack, command):
         return
@@ -36,7 +36,7 @@ def handle_one_on_one_command(
     workspace_id, user_id, agent_id = str(context.team_id), command["user_id"], mention.group(1)
 
     def run() -> None:
-        actor = actor_of(deps, client, workspace_id, user_id)
+        actor = caller.actor()
         agent = known_person(deps, client, workspace_id, agent_id)
         if agent is None:
             respond(text="Slack does not know that person.", response_type="ephemeral")
@@ -58,11 +58,11 @@ def handle_one_on_one_command(
 
 
 def handle_held(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                context: BoltContext, deps: Deps) -> None:  # fmt: skip
+                context: BoltContext, deps: Deps, caller: Caller) -> None:  # fmt: skip
     """Mark as held: the notes modal, for someone who may run the 1:1."""
     ack()
     agent_id = str(action.get("value") or "")
-    actor = actor_of(deps, client, str(context.team_id), body["user"]["id"], on_ack_path=True)
+    actor = caller.actor(on_ack_path=True)
     with deps.read_session() as session:
         agent = repos.get_person(
             session=session, workspace_id=str(context.team_id), slack_user_id=agent_id
@@ -77,16 +77,17 @@ def handle_held(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: 
     client.views_open(trigger_id=body["trigger_id"], view=blocks.held_modal(agent_id))
 
 
-def handle_held_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], client: WebClient,
-                      context: BoltContext, deps: Deps) -> None:  # fmt: skip
+def handle_held_modal(
+    ack: Ack, view: dict[str, Any], context: BoltContext, deps: Deps, caller: Caller
+) -> None:
     """Save the 1:1 as held before the modal closes."""
     notes = str(value_of(view["state"]["values"], blocks.NOTES).get("value") or "")
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id = str(context.team_id)
     agent_id = str(view.get("private_metadata") or "")
 
     def save() -> None:
-        lead = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
-        actor = actor_of(deps, client, workspace_id, user_id, on_ack_path=True)
+        lead = caller.person(on_ack_path=True)
+        actor = caller.actor(on_ack_path=True)
         with deps.session() as session:
             agent = repos.get_person(
                 session=session, workspace_id=workspace_id, slack_user_id=agent_id
@@ -107,19 +108,18 @@ def handle_held_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], clie
     ack()
 
 
-def handle_discuss_rating(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                          respond: Respond, client: WebClient, context: BoltContext, deps: Deps,
-                          defer: Defer) -> None:  # fmt: skip
+def handle_discuss_rating(ack: Ack, action: dict[str, Any],
+                          respond: Respond, deps: Deps,
+                          defer: Defer, caller: Caller) -> None:  # fmt: skip
     """Discuss in 1:1, under a low rating's alert: on the next agenda; a line says so."""
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
 
     def mark() -> None:
         try:
             survey_id = as_int(action.get("value"))
         except Stale:
             return
-        actor = actor_of(deps, client, workspace_id, user_id)
+        actor = caller.actor()
         with deps.session() as session:
             try:
                 survey = one_on_ones.discuss_rating(session=session, actor=actor,

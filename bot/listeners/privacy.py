@@ -11,9 +11,9 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks import privacy as blocks
 from bot.blocks.common import notice_modal
 from bot.deps import Defer, Deps
+from bot.listeners.caller import Caller
 from bot.listeners.in_time import Unsaved, save_or_explain
 from bot.listeners.modal_meta import value_of
-from bot.listeners.profiles import actor_of, known_person
 from bot.services import data_export, forget, retention
 from bot.services.permissions import Action, may, refusal
 from bot.store import repos
@@ -22,14 +22,15 @@ from bot.store.db import let_go_of_deleted
 logger = logging.getLogger(__name__)
 
 
-def handle_export(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext,
-                  deps: Deps, defer: Defer) -> None:  # fmt: skip
+def handle_export(
+    ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps, defer: Defer, caller: Caller
+) -> None:
     """The person's own data, built after the ack and uploaded into their DM."""
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    user_id = body["user"]["id"]
 
     def send() -> None:
-        person = known_person(deps, client, workspace_id, user_id)
+        person = caller.person()
         if person is None:
             return
         now = deps.clock()
@@ -51,13 +52,13 @@ def handle_export(ack: Ack, body: dict[str, Any], client: WebClient, context: Bo
 
 
 def handle_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                context: BoltContext, deps: Deps) -> None:  # fmt: skip
+                context: BoltContext, deps: Deps, caller: Caller) -> None:  # fmt: skip
     """Forget a person… and Privacy settings…: admins only."""
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id = str(context.team_id)
     forgetting = action.get("action_id") == blocks.FORGET_OPEN
     wanted = Action.FORGET_PERSON if forgetting else Action.SET_PRIVACY
-    if not may(actor_of(deps, client, workspace_id, user_id, on_ack_path=True), wanted):
+    if not may(caller.actor(on_ack_path=True), wanted):
         client.views_open(trigger_id=body["trigger_id"],
                           view=notice_modal("Privacy", refusal(wanted)))  # fmt: skip
         return
@@ -69,15 +70,23 @@ def handle_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: 
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def handle_forget(ack: Ack, view: dict[str, Any], body: dict[str, Any], client: WebClient,
-                  context: BoltContext, deps: Deps, defer: Defer) -> None:  # fmt: skip
+def handle_forget(
+    ack: Ack,
+    view: dict[str, Any],
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+    caller: Caller,
+) -> None:
     """Check on the ack path (an admin, the typed word, someone CX Coach knows), then forget
     after it and tell the admin what went."""
     workspace_id, admin = str(context.team_id), body["user"]["id"]
     values = view["state"]["values"]
     who = str(value_of(values, blocks.WHO).get("selected_user") or "")
     typed = str(value_of(values, blocks.CONFIRM).get("value") or "").strip()
-    if not may(actor_of(deps, client, workspace_id, admin, on_ack_path=True),
+    if not may(caller.actor(on_ack_path=True),
                Action.FORGET_PERSON):  # fmt: skip
         ack(response_action="errors", errors={blocks.WHO: refusal(Action.FORGET_PERSON)})
         return
@@ -106,12 +115,13 @@ def handle_forget(ack: Ack, view: dict[str, Any], body: dict[str, Any], client: 
     defer(run)
 
 
-def handle_settings(ack: Ack, view: dict[str, Any], body: dict[str, Any], client: WebClient,
-                    context: BoltContext, deps: Deps) -> None:  # fmt: skip
+def handle_settings(
+    ack: Ack, view: dict[str, Any], context: BoltContext, deps: Deps, caller: Caller
+) -> None:
     """Save both privacy settings; a value out of range is shown beside its field."""
-    workspace_id, admin = str(context.team_id), body["user"]["id"]
+    workspace_id = str(context.team_id)
     values = view["state"]["values"]
-    if not may(actor_of(deps, client, workspace_id, admin, on_ack_path=True),
+    if not may(caller.actor(on_ack_path=True),
                Action.SET_PRIVACY):  # fmt: skip
         ack(response_action="errors", errors={blocks.MONTHS: refusal(Action.SET_PRIVACY)})
         return

@@ -15,10 +15,10 @@ from bot.blocks import reading as blocks
 from bot.blocks.action_items import field_of as item_field
 from bot.blocks.common import notice_modal
 from bot.deps import Defer, Deps
+from bot.listeners.caller import Caller
 from bot.listeners.home import publish_home
 from bot.listeners.in_time import Unsaved, save_or_explain
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_date, as_int, value_of
-from bot.listeners.profiles import actor_of, known_person
 from bot.services import action_items, reading, replies
 from bot.services.permissions import Action
 from bot.services.reading import ReadingDenied
@@ -38,14 +38,13 @@ def _show(client: WebClient, body: dict[str, Any], view: View) -> None:
 
 
 def _file_view(
-    deps: Deps, client: WebClient, workspace_id: str, user_id: str, subject_id: str,
-    before: date | None = None,
+    deps: Deps, caller: Caller, subject_id: str, before: date | None = None,
 ) -> View:  # fmt: skip
     """The person modal for the asker, or a refusal; a lead's look is recorded."""
-    actor = actor_of(deps, client, workspace_id, user_id, on_ack_path=True)
+    actor = caller.actor(on_ack_path=True)
     with deps.session() as session:
         subject = repos.get_person(
-            session=session, workspace_id=workspace_id, slack_user_id=subject_id
+            session=session, workspace_id=caller.workspace_id, slack_user_id=subject_id
         )
         if subject is None:
             return notice_modal("Reflections", "CX Coach does not know that person.")
@@ -61,16 +60,16 @@ def _file_view(
 
 
 def handle_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                context: BoltContext, deps: Deps) -> None:  # fmt: skip
+                deps: Deps, caller: Caller) -> None:  # fmt: skip
     """Open: the person's reflections, items, KPIs and kudos."""
     ack()
     subject_id = str(action.get("value") or "")
-    view = _file_view(deps, client, str(context.team_id), body["user"]["id"], subject_id)
+    view = _file_view(deps, caller, subject_id)
     _show(client, body, view)
 
 
 def handle_older(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                 context: BoltContext, deps: Deps) -> None:  # fmt: skip
+                 deps: Deps, caller: Caller) -> None:  # fmt: skip
     """Older: the next page back, in the same modal."""
     ack()
     subject_id, _, before = str(action.get("value") or "").partition("|")
@@ -78,7 +77,7 @@ def handle_older(ack: Ack, body: dict[str, Any], action: dict[str, Any], client:
         day = as_date(before)
     except Stale:
         return
-    view = _file_view(deps, client, str(context.team_id), body["user"]["id"], subject_id, day)
+    view = _file_view(deps, caller, subject_id, day)
     client.views_update(view_id=body["view"]["id"], view=view)
 
 
@@ -90,7 +89,7 @@ def _reflection(deps: Deps, reflection_id: int) -> tuple[Reflection, Person] | N
 
 
 def handle_reply_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                        client: WebClient, context: BoltContext, deps: Deps) -> None:  # fmt: skip
+                        client: WebClient, deps: Deps, caller: Caller) -> None:  # fmt: skip
     """Reply: the reply modal, for a lead who may reply or the agent answering back."""
     ack()
     try:
@@ -103,7 +102,7 @@ def handle_reply_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
     reflection, subject = found
     user_id = body["user"]["id"]
     if user_id != subject.slack_user_id:
-        actor = actor_of(deps, client, str(context.team_id), user_id, on_ack_path=True)
+        actor = caller.actor(on_ack_path=True)
         try:
             with deps.read_session() as session:
                 reading.check(session=session, actor=actor, subject=subject,
@@ -117,7 +116,7 @@ def handle_reply_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
 
 
 def handle_reply_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], client: WebClient,
-                       context: BoltContext, deps: Deps, defer: Defer) -> None:  # fmt: skip
+                       deps: Deps, defer: Defer, caller: Caller) -> None:  # fmt: skip
     """Send: store the reply before the modal closes, then deliver it."""
     text = str(value_of(view["state"]["values"], blocks.TEXT).get("value") or "")
     try:
@@ -125,13 +124,13 @@ def handle_reply_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], cli
     except Stale:
         ack(response_action="errors", errors={blocks.TEXT: OUT_OF_DATE})
         return
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    user_id = body["user"]["id"]
 
     def save() -> tuple[bool, replies.Sent | None]:
-        author = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
+        author = caller.person(on_ack_path=True)
         if author is None:
             return False, None
-        actor = actor_of(deps, client, workspace_id, user_id, on_ack_path=True)
+        actor = caller.actor(on_ack_path=True)
         once = f"view:{view.get('id')}" if view.get("id") else None
         with deps.session() as session:
             sent = replies.reply(session=session, actor=actor, author=repos.fresh(session, author),
@@ -169,8 +168,16 @@ def _deliver(client: WebClient, sent: replies.Sent, author: str) -> None:
             )
 
 
-def handle_discuss(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                   context: BoltContext, deps: Deps, defer: Defer) -> None:  # fmt: skip
+def handle_discuss(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+    caller: Caller,
+) -> None:
     """Discuss in 1:1: marked for the next agenda; the page it was clicked on follows."""
     ack()
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
@@ -180,7 +187,7 @@ def handle_discuss(ack: Ack, body: dict[str, Any], action: dict[str, Any], clien
             reflection_id = as_int(action.get("value"))
         except Stale:
             return
-        actor = actor_of(deps, client, workspace_id, user_id)
+        actor = caller.actor()
         with deps.session() as session:
             try:
                 reflection = replies.mark_discuss(session=session, actor=actor,
@@ -191,8 +198,7 @@ def handle_discuss(ack: Ack, body: dict[str, Any], action: dict[str, Any], clien
             session.commit()
         container = body.get("container") or {}
         if container.get("type") == "view" and (body.get("view") or {}).get("type") == "modal":
-            view = _file_view(deps, client, workspace_id, user_id, subject.slack_user_id
-                              if subject else "")  # fmt: skip
+            view = _file_view(deps, caller, subject.slack_user_id if subject else "")
             client.views_update(view_id=body["view"]["id"], view=view)
         else:
             publish_home(deps, client, workspace_id, user_id)
@@ -216,8 +222,16 @@ def handle_assign_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
     _show(client, body, blocks.assign_modal(subject_id, today))
 
 
-def handle_assign_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], client: WebClient,
-                        context: BoltContext, deps: Deps, defer: Defer) -> None:  # fmt: skip
+def handle_assign_modal(
+    ack: Ack,
+    view: dict[str, Any],
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+    caller: Caller,
+) -> None:
     """Assign: saved before the modal closes; the agent is told."""
     values = view["state"]["values"]
     text = str(value_of(values, blocks.TEXT).get("value") or "")
@@ -234,8 +248,8 @@ def handle_assign_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], cl
     agent_id = str(view.get("private_metadata") or "")
 
     def save() -> ActionItem | None:
-        lead = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
-        actor = actor_of(deps, client, workspace_id, user_id, on_ack_path=True)
+        lead = caller.person(on_ack_path=True)
+        actor = caller.actor(on_ack_path=True)
         with deps.session() as session:
             agent = repos.get_person(
                 session=session, workspace_id=workspace_id, slack_user_id=agent_id

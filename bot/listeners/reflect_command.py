@@ -5,14 +5,14 @@ import json
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import checkins as blocks
 from bot.delivery import payload_of
 from bot.deps import Deps
+from bot.listeners.caller import Caller
 from bot.listeners.checkins import NOTHING_OPEN
-from bot.listeners.profiles import known_person
 from bot.listeners.usage import answered_help_or_bad_input
 from bot.services import checkins, reflections
 from bot.store.models import ReflectionStatus
@@ -23,15 +23,14 @@ def handle_reflect_command(
     command: dict[str, Any],
     respond: Respond,
     client: WebClient,
-    context: BoltContext,
     deps: Deps,
+    caller: Caller,
 ) -> None:
     """/cx-reflect: open the latest reflection still open, or say when the next one comes."""
     if answered_help_or_bad_input(ack, command):
         return
     ack()
-    workspace_id, user_id = str(context.team_id), command["user_id"]
-    person = known_person(deps, client, workspace_id, user_id, on_ack_path=True)
+    person = caller.person(on_ack_path=True)
     prompt = None
     if person is not None:
         with deps.session() as session:

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.blocks.common import escape
 from bot.blocks.shifts import overview_blocks, overview_text
 from bot.deps import Defer, Deps
+from bot.listeners.caller import Caller
 from bot.listeners.profiles import known_person
 from bot.listeners.usage import answered_help_or_bad_input
 from bot.services import people, shifts
@@ -23,6 +24,7 @@ def handle_shift_command(
     client: WebClient,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """Parse in the ack (bad input is answered at once); read and write after it."""
     if answered_help_or_bad_input(ack, command):
@@ -34,7 +36,8 @@ def handle_shift_command(
         return
     ack()
     workspace_id, user_id = str(context.team_id), command["user_id"]
-    defer(lambda: run_shift_request(deps, client, respond, workspace_id, user_id, request))
+    defer(lambda: run_shift_request(deps, client, respond, workspace_id, user_id, request,
+                                    caller))  # fmt: skip
 
 
 def run_shift_request(
@@ -44,9 +47,10 @@ def run_shift_request(
     workspace_id: str,
     user_id: str,
     request: shifts.ShiftRequest,
+    caller: Caller,
 ) -> None:
     """Carry out a parsed /cx-shift request and answer through the response_url."""
-    asker = known_person(deps, client, workspace_id, user_id)
+    asker = caller.person()
     target_id = request.target or user_id
     target = asker if target_id == user_id else known_person(deps, client, workspace_id, target_id)
     if asker is None or target is None:

@@ -2,26 +2,25 @@
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import summary as blocks
 from bot.deps import Defer, Deps
-from bot.listeners.profiles import known_person
+from bot.listeners.caller import Caller
 from bot.services import summaries
 from bot.store import repos
 
 
 def handle_toggle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
-                  context: BoltContext, deps: Deps, defer: Defer) -> None:  # fmt: skip
+                  deps: Deps, defer: Defer, caller: Caller) -> None:  # fmt: skip
     """Stop (or start again) the person's own weekly summary; the DM says so."""
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
     off = action.get("action_id") == blocks.SUMMARY_OFF
     container = body.get("container") or {}
 
     def save() -> None:
-        person = known_person(deps, client, workspace_id, user_id)
+        person = caller.person()
         if person is None:
             return
         with deps.transaction() as session:

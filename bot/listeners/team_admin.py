@@ -12,9 +12,10 @@ from bot.blocks.common import NOT_SAVED, escape, notice_modal
 from bot.blocks.team_form import read_team_modal
 from bot.blocks.team_modal import team_modal
 from bot.deps import Defer, Deps
+from bot.listeners.caller import Caller
 from bot.listeners.home import publish_home
 from bot.listeners.modal_meta import OUT_OF_DATE, Stale, as_int
-from bot.listeners.profiles import actor_of, known_person
+from bot.listeners.profiles import known_person
 from bot.services import teams
 from bot.services.permissions import Action, may, refusal
 
@@ -22,15 +23,14 @@ from bot.services.permissions import Action, may, refusal
 def open_team_modal(
     deps: Deps,
     client: WebClient,
-    workspace_id: str,
-    user_id: str,
+    caller: Caller,
     trigger_id: str,
     team_id: int | None,
     name: str = "",
 ) -> None:
     """Open the team modal the asker may use: full for admins, members-only for the team's
     leads, or a notice saying who may."""
-    actor = actor_of(deps, client, workspace_id, user_id)
+    actor = caller.actor()
     action = Action.CREATE_TEAM if team_id is None else Action.MANAGE_MEMBERS
     if not may(actor, action, team_id=team_id):
         view = notice_modal("Teams", refusal(action))
@@ -38,40 +38,27 @@ def open_team_modal(
         with deps.session() as session:
             detail = None
             if team_id is not None:
-                team = teams.get(session=session, workspace_id=workspace_id, team_id=team_id)
+                team = teams.get(session=session, workspace_id=caller.workspace_id, team_id=team_id)
                 detail = teams.detail(session=session, team=team)
         view = team_modal(detail, full=actor.is_admin, name=name)
     client.views_open(trigger_id=trigger_id, view=view)
 
 
 def handle_create_button(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
+    ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps, caller: Caller
 ) -> None:
     """The "Create team" button on the App Home."""
     ack()
-    open_team_modal(
-        deps, client, str(context.team_id), body["user"]["id"], body["trigger_id"], None
-    )
+    open_team_modal(deps, client, caller, body["trigger_id"], None)
 
 
 def handle_edit_button(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    deps: Deps,
-) -> None:
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps,
+    caller: Caller,
+) -> None:  # fmt: skip
     """The "Edit" button beside a team on the App Home."""
     ack()
-    open_team_modal(
-        deps,
-        client,
-        str(context.team_id),
-        body["user"]["id"],
-        body["trigger_id"],
-        int(action["value"]),
-    )
+    open_team_modal(deps, client, caller, body["trigger_id"], int(action["value"]))
 
 
 def handle_delete_button(
@@ -83,6 +70,7 @@ def handle_delete_button(
     deps: Deps,
     defer: Defer,
     respond: Respond,
+    caller: Caller,
 ) -> None:
     """The "Delete" button (after Slack's confirmation): delete, refresh where it was."""
     ack()
@@ -90,7 +78,7 @@ def handle_delete_button(
     from_home = body.get("container", {}).get("type") == "view"
 
     def delete() -> None:
-        actor = actor_of(deps, client, workspace_id, user_id)
+        actor = caller.actor()
         try:
             with deps.transaction() as session:
                 name = teams.delete_team(
@@ -118,6 +106,7 @@ def handle_team_modal(
     context: BoltContext,
     deps: Deps,
     defer: Defer,
+    caller: Caller,
 ) -> None:
     """Team modal submitted: check every field, save, and only then let the modal close."""
     form, errors = read_team_modal(view["state"]["values"])
@@ -132,7 +121,7 @@ def handle_team_modal(
         ack(response_action="errors", errors={first_block: OUT_OF_DATE})
         return
     try:
-        actor = actor_of(deps, client, workspace_id, user_id, on_ack_path=True)
+        actor = caller.actor(on_ack_path=True)
         with deps.transaction() as session:
             teams.save(
                 session=session,

@@ -9,7 +9,8 @@ from bot.blocks import teams as team_blocks
 from bot.blocks.common import escape
 from bot.blocks.teams import team_list_blocks
 from bot.deps import Defer, Deps
-from bot.listeners.profiles import actor_of, known_person
+from bot.listeners.caller import Caller
+from bot.listeners.profiles import known_person
 from bot.listeners.team_admin import open_team_modal
 from bot.listeners.usage import answered_help_or_bad_input, first_word
 from bot.services import teams
@@ -40,10 +41,10 @@ def team_subcommand(
     client: WebClient,
     respond: Respond,
     workspace_id: str,
-    user_id: str,
     trigger_id: str,
     verb: str,
     words: list[str],
+    caller: Caller,
 ) -> None:
     """Carry out `/cx-team VERB …` after the ack; answers go to the response_url."""
     name, users, rest = split_name_and_people(words)
@@ -61,7 +62,7 @@ def team_subcommand(
         return
 
     if verb == "create":
-        open_team_modal(deps, client, workspace_id, user_id, trigger_id, None, name=name)
+        open_team_modal(deps, client, caller, trigger_id, None, name=name)
         return
     if not name:
         say(f"Which team? Try `/cx-team {verb} Tier 1`.")
@@ -79,14 +80,14 @@ def team_subcommand(
             return
         detail = teams.detail(session=session, team=team)
     assert team.id is not None
-    actor = actor_of(deps, client, workspace_id, user_id)
+    actor = caller.actor()
     if verb == "show":
         if not may(actor, Action.VIEW_TEAM, team_id=team.id):
             say(refusal(Action.VIEW_TEAM))
             return
         say(f"Team {escape(team.name)}", blocks=team_blocks.detail_blocks(detail))
     elif verb in ("edit", "rename", "set"):
-        open_team_modal(deps, client, workspace_id, user_id, trigger_id, team.id)
+        open_team_modal(deps, client, caller, trigger_id, team.id)
     elif verb == "delete":
         if not may(actor, Action.DELETE_TEAM, team_id=team.id):
             say(refusal(Action.DELETE_TEAM))
@@ -150,6 +151,7 @@ def handle_team_command(
     deps: Deps,
     defer: Defer,
     client: WebClient,
+    caller: Caller,
 ) -> None:
     """/cx-team: list the teams, or create, show, edit, add, remove, delete (after the ack)."""
     if answered_help_or_bad_input(ack, command):
@@ -159,10 +161,10 @@ def handle_team_command(
     verb = first_word(command)
     if verb not in ("", "list"):
         words = str(command.get("text") or "").split()[1:]
-        user_id, trigger_id = command["user_id"], command["trigger_id"]
+        trigger_id = command["trigger_id"]
         defer(
             lambda: team_subcommand(
-                deps, client, respond, workspace_id, user_id, trigger_id, verb, words
+                deps, client, respond, workspace_id, trigger_id, verb, words, caller
             )
         )
         return

@@ -18,8 +18,9 @@ from bot.blocks import uploads as blocks
 from bot.blocks.common import notice_modal
 from bot.deps import Defer, Deps
 from bot.ingest import resolver
+from bot.listeners.caller import Caller
 from bot.listeners.modal_meta import value_of
-from bot.listeners.profiles import actor_of, slack_resolver
+from bot.listeners.profiles import slack_resolver
 from bot.services import uploads
 from bot.services.formats import ROSTER_COLUMNS, SURVEY_HEADER, TICKET_HEADER
 from bot.services.uploads import Outcome, Upload, UploadError, UploadRefused
@@ -29,11 +30,11 @@ MAX_BYTES = 20 * 2**20  # a bigger file goes through `python -m bot import`
 
 
 def handle_upload_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                         client: WebClient, context: BoltContext, deps: Deps) -> None:  # fmt: skip
+                         client: WebClient, caller: Caller) -> None:  # fmt: skip
     """The App Home buttons: the upload modal, for whoever may upload that."""
     ack()
     what = "roster" if action.get("action_id") == blocks.UPLOAD_ROSTER else "helpdesk"
-    actor = actor_of(deps, client, str(context.team_id), body["user"]["id"], on_ack_path=True)
+    actor = caller.actor(on_ack_path=True)
     try:
         uploads.check(actor, Upload.ROSTER if what == "roster" else Upload.TICKETS)
     except UploadRefused as error:
@@ -42,8 +43,16 @@ def handle_upload_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
     client.views_open(trigger_id=body["trigger_id"], view=blocks.upload_modal(what))
 
 
-def handle_upload_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], client: WebClient,
-                        context: BoltContext, deps: Deps, defer: Defer) -> None:  # fmt: skip
+def handle_upload_modal(
+    ack: Ack,
+    view: dict[str, Any],
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+    defer: Defer,
+    caller: Caller,
+) -> None:
     """Import: the modal closes at once; the report follows in DM."""
     values = view["state"]["values"]
     files = value_of(values, blocks.FILE).get("files") or []
@@ -61,17 +70,17 @@ def handle_upload_modal(ack: Ack, view: dict[str, Any], body: dict[str, Any], cl
                  or "csv")  # fmt: skip
     zone = str(value_of(values, blocks.ZONE).get("value") or "").strip() or None
     workspace_id, user_id = str(context.team_id), body["user"]["id"]
-    defer(lambda: run(deps, client, workspace_id, user_id, files[0], kind, source, zone))
+    defer(lambda: run(deps, client, workspace_id, user_id, files[0], kind, source, zone, caller))
 
 
 def handle_dm_file(event: dict[str, Any], client: WebClient, deps: Deps, workspace_id: str,
-                   defer: Defer) -> None:  # fmt: skip
+                   defer: Defer, caller: Caller) -> None:  # fmt: skip
     """A CSV sent to the bot's DM: a roster or a file in CX Coach's own format, told apart by
     its header; anything else gets a line saying where to upload it."""
     user_id = str(event.get("user") or "")
 
     def one(shared: dict[str, Any]) -> Callable[[], None]:
-        return lambda: run(deps, client, workspace_id, user_id, shared, None, "csv", None)
+        return lambda: run(deps, client, workspace_id, user_id, shared, None, "csv", None, caller)
 
     for shared in event.get("files") or []:
         defer(one(shared))
@@ -87,7 +96,7 @@ def _kind_from_header(text: str) -> Upload | None:
 
 
 def run(deps: Deps, client: WebClient, workspace_id: str, user_id: str, shared: dict[str, Any],
-        kind: Upload | None, source: str, zone: str | None) -> None:  # fmt: skip
+        kind: Upload | None, source: str, zone: str | None, caller: Caller) -> None:  # fmt: skip
     """Fetch the file, import it, and DM the report (and the rejected lines)."""
     name = str(shared.get("name") or "upload.csv")
 
@@ -111,8 +120,8 @@ def run(deps: Deps, client: WebClient, workspace_id: str, user_id: str, shared: 
                    "App Home and say whose it is.")  # fmt: skip
             tell(blocks.failed_message(name, why))
             return
-        outcome = _import(deps, client, workspace_id, user_id, kind, handle.name, text, source,
-                          zone)  # fmt: skip
+        outcome = _import(deps, client, workspace_id, kind, handle.name, text, source, zone,
+                          caller)  # fmt: skip
     except (UploadError, UploadRefused) as error:
         tell(blocks.failed_message(name, str(error)))
         return
@@ -123,9 +132,18 @@ def run(deps: Deps, client: WebClient, workspace_id: str, user_id: str, shared: 
         _send_rejected(client, user_id, name, outcome.rejected_csv)
 
 
-def _import(deps: Deps, client: WebClient, workspace_id: str, user_id: str, kind: Upload,
-            path: str, text: str, source: str, zone: str | None) -> Outcome:  # fmt: skip
-    actor = actor_of(deps, client, workspace_id, user_id)
+def _import(
+    deps: Deps,
+    client: WebClient,
+    workspace_id: str,
+    kind: Upload,
+    path: str,
+    text: str,
+    source: str,
+    zone: str | None,
+    caller: Caller,
+) -> Outcome:
+    actor = caller.actor()
     with deps.transaction() as session:
         if kind == Upload.ROSTER:
             outcome = uploads.import_roster(session=session, workspace_id=workspace_id,

@@ -4,24 +4,24 @@ with the person's own questions, and nothing saved or counted when it is sent.""
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import checkins as checkin_blocks
 from bot.blocks import welcome as blocks
 from bot.deps import Defer, Deps
-from bot.listeners.profiles import known_person
+from bot.listeners.caller import Caller
 from bot.services import action_items, reflections
 
 
 def handle_test_checkin(ack: Ack, body: dict[str, Any], client: WebClient,
-                        context: BoltContext, deps: Deps, defer: Defer) -> None:  # fmt: skip
+                        deps: Deps, defer: Defer, caller: Caller) -> None:  # fmt: skip
     """Send me a test check-in: the test prompt, in the person's DM."""
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    user_id = body["user"]["id"]
 
     def send() -> None:
-        person = known_person(deps, client, workspace_id, user_id)
+        person = caller.person()
         if person is None:
             return
         with deps.read_session() as session:
@@ -33,11 +33,10 @@ def handle_test_checkin(ack: Ack, body: dict[str, Any], client: WebClient,
 
 
 def handle_test_reflect(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                        client: WebClient, context: BoltContext, deps: Deps) -> None:  # fmt: skip
+                        client: WebClient, deps: Deps, caller: Caller) -> None:  # fmt: skip
     """The test prompt's *Reflect now*: the real modal, marked as a test."""
     ack()
-    person = known_person(deps, client, str(context.team_id), body["user"]["id"],
-                          on_ack_path=True)  # fmt: skip
+    person = caller.person(on_ack_path=True)  # fmt: skip
     try:
         day = date.fromisoformat(str(action.get("value")))
     except ValueError:
