@@ -118,3 +118,15 @@ def test_rotate_key_rewrites_everything_under_the_new_key(
         assert OTHERS_TEXTS[0] in answers
     finally:
         crypto.configure(None)
+
+
+def test_start_without_the_key_says_the_text_is_encrypted(
+    env: None, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    crypto.configure(crypto.new_key())
+    try:
+        build(engine)
+    finally:
+        crypto.configure(None)
+    assert main(["privacy", "settings", "--workspace", "T1"]) == 0  # settings hold no text
+    assert "holds encrypted text and CX_ENCRYPTION_KEY is not set" in capsys.readouterr().err
