@@ -73,6 +73,21 @@ def test_export_my_data_sends_a_zip_to_their_own_dm(
     assert data["profile"][0]["slack_user_id"] == "U0AGENT"
 
 
+def test_a_forged_export_button_still_exports_only_the_clickers_own_data(
+    engine: Engine, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    """Nobody exports someone else's data from Slack (admins use the command line)."""
+    _agent_with_a_reflection(engine, fake_slack)
+    fake_slack.add_user("U0NOSY", name="nosy", tz="UTC")
+    slack.block_action(blocks.EXPORT, "U0AGENT", user_id="U0NOSY", view=HOME)
+    (done,) = fake_slack.wait_for("files.completeUploadExternal")
+    assert done.params["channel_id"] == "DU0NOSY"
+    with zipfile.ZipFile(io.BytesIO(fake_slack.uploads[done.params["files"][0]["id"]])) as archive:
+        everything = "".join(archive.read(name).decode() for name in archive.namelist())
+    assert WORDS not in everything
+    assert "U0AGENT" not in everything
+
+
 def _forget(slack: SlackDriver, user: str, who: str, word: str) -> Any:
     values = {
         blocks.WHO: {blocks.WHO: {"type": "users_select", "selected_user": who}},
