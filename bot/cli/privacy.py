@@ -78,15 +78,8 @@ def _settings(args: argparse.Namespace, engine: Engine, workspace_id: str) -> in
         now = retention.settings_of(session, workspace_id)
         if args.retention_months is not None or args.forget_deactivated_days is not None:
             try:
-                months = _given(
-                    args.retention_months,
-                    now.retention_months,
-                    retention.MIN_MONTHS,
-                    retention.MAX_MONTHS,
-                    "months",
-                )
-                days = _given(args.forget_deactivated_days, now.forget_deactivated_days,
-                              retention.MIN_DAYS, retention.MAX_DAYS, "days")  # fmt: skip
+                months = _given(args.retention_months, now.retention_months, "months")
+                days = _given(args.forget_deactivated_days, now.forget_deactivated_days, "days")
                 now = retention.configure(
                     session=session,
                     workspace_id=workspace_id,
@@ -105,10 +98,8 @@ def _settings(args: argparse.Namespace, engine: Engine, workspace_id: str) -> in
     return 0
 
 
-def _given(text: str | None, current: int | None, low: int, high: int, unit: str) -> int | None:
-    if text is None:
-        return current
-    return retention.parse_setting(text, low=low, high=high, unit=unit)
+def _given(text: str | None, current: int | None, unit: str) -> int | None:
+    return current if text is None else retention.parse_setting(text, unit=unit)
 
 
 def _rotate(engine: Engine) -> int:

@@ -121,24 +121,19 @@ def handle_settings(
     """Save both privacy settings; a value out of range is shown beside its field."""
     workspace_id = str(context.team_id)
     values = view["state"]["values"]
-    if not may(caller.actor(on_ack_path=True),
-               Action.SET_PRIVACY):  # fmt: skip
+    if not may(caller.actor(on_ack_path=True), Action.SET_PRIVACY):
         ack(response_action="errors", errors={blocks.MONTHS: refusal(Action.SET_PRIVACY)})
         return
-    try:
-        months = retention.parse_setting(
-            str(value_of(values, blocks.MONTHS).get("value") or ""), low=retention.MIN_MONTHS,
-            high=retention.MAX_MONTHS, unit="months")  # fmt: skip
-    except retention.SettingError as error:
-        ack(response_action="errors", errors={blocks.MONTHS: str(error)})
-        return
-    try:
-        days = retention.parse_setting(
-            str(value_of(values, blocks.DAYS).get("value") or ""), low=retention.MIN_DAYS,
-            high=retention.MAX_DAYS, unit="days")  # fmt: skip
-    except retention.SettingError as error:
-        ack(response_action="errors", errors={blocks.DAYS: str(error)})
-        return
+    given: dict[str, int | None] = {}
+    for field, unit in ((blocks.MONTHS, "months"), (blocks.DAYS, "days")):
+        try:
+            given[field] = retention.parse_setting(
+                str(value_of(values, field).get("value") or ""), unit=unit
+            )
+        except retention.SettingError as error:
+            ack(response_action="errors", errors={field: str(error)})
+            return
+    months, days = given[blocks.MONTHS], given[blocks.DAYS]
 
     def save() -> None:
         with deps.transaction() as session:

@@ -28,6 +28,7 @@ from bot.store.models import (
 BATCH = 500
 MIN_MONTHS, MAX_MONTHS = 1, 120
 MIN_DAYS, MAX_DAYS = 1, 3650
+RANGES = {"months": (MIN_MONTHS, MAX_MONTHS), "days": (MIN_DAYS, MAX_DAYS)}
 EMPTY = "{}"
 
 
@@ -48,8 +49,10 @@ def settings_of(session: Session, workspace_id: str) -> PrivacySettings:
     return PrivacySettings(workspace.retention_months, workspace.forget_deactivated_days)
 
 
-def parse_setting(text: str, *, low: int, high: int, unit: str) -> int | None:
-    """ "off" (or nothing) → None; a whole number in range; else SettingError."""
+def parse_setting(text: str, *, unit: str) -> int | None:
+    """ "off" (or nothing) → None; a whole number of `unit` (months, days) in its range; else
+    SettingError."""
+    low, high = RANGES[unit]
     word = text.strip().lower()
     if word in {"", "off", "keep", "never"}:
         return None

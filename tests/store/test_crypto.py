@@ -32,6 +32,15 @@ def key() -> Iterator[str]:
     crypto.configure(None)
 
 
+def _build_encrypted(engine: Engine) -> None:
+    """The world, written under a key nobody keeps."""
+    crypto.configure(crypto.new_key())
+    try:
+        build(engine)
+    finally:
+        crypto.configure(None)
+
+
 def test_with_a_key_no_table_holds_readable_text(key: str, engine: Engine) -> None:
     build(engine)
     assert found_in_tables(engine, TEXTS) == []
@@ -64,11 +73,7 @@ def test_training_needs_are_still_grouped_from_encrypted_answers(key: str, engin
 
 
 def test_without_the_key_encrypted_text_is_refused_with_what_to_do(engine: Engine) -> None:
-    crypto.configure(crypto.new_key())
-    try:
-        build(engine)
-    finally:
-        crypto.configure(None)
+    _build_encrypted(engine)
     with Session(engine) as session, pytest.raises(crypto.KeyProblem, match="not set"):
         session.exec(select(Reflection)).all()
     assert "CX_ENCRYPTION_KEY is not set" in (crypto.probe(engine) or "")
@@ -77,11 +82,7 @@ def test_without_the_key_encrypted_text_is_refused_with_what_to_do(engine: Engin
 def test_start_with_another_key_is_refused_and_changes_nothing(
     env: None, engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    crypto.configure(crypto.new_key())
-    try:
-        build(engine)
-    finally:
-        crypto.configure(None)
+    _build_encrypted(engine)
     monkeypatch.setenv("CX_ENCRYPTION_KEY", crypto.new_key())
     assert main(["privacy", "settings", "--workspace", "T1", "--retention-months", "6"]) != 0
     assert "does not open this text" in capsys.readouterr().err
@@ -123,10 +124,6 @@ def test_rotate_key_rewrites_everything_under_the_new_key(
 def test_start_without_the_key_says_the_text_is_encrypted(
     env: None, engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    crypto.configure(crypto.new_key())
-    try:
-        build(engine)
-    finally:
-        crypto.configure(None)
+    _build_encrypted(engine)
     assert main(["privacy", "settings", "--workspace", "T1"]) == 0  # settings hold no text
     assert "holds encrypted text and CX_ENCRYPTION_KEY is not set" in capsys.readouterr().err
