@@ -12,7 +12,7 @@ from slack_bolt import App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import installation, logs, slack_shapes
+from bot import installation, logs, oauth, slack_shapes
 from bot.after_ack import AfterAck
 from bot.blocks import home
 from bot.deps import Defer, Deps
@@ -63,6 +63,10 @@ def create_app(deps: Deps) -> App:
         ),
         # In Socket Mode without a signing secret nothing arrives over HTTP (bot.web refuses).
         request_verification_enabled=signing_secret is not None,
+        # Add to Slack (bot.oauth): each request's token from the installation store.
+        oauth_settings=(
+            oauth.settings_for(deps.settings, deps.engine) if deps.settings.oauth_mode else None
+        ),
     )
 
     @app.use
@@ -94,7 +98,13 @@ def create_app(deps: Deps) -> App:
     def inject_deps(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:
         context["deps"] = deps  # listeners take `deps`, `defer` and `caller` parameters
         context["defer"] = _deferrer(deps.after_ack, body, context, deps)
-        context["caller"] = Caller(deps, context.client, str(context.team_id or ""),
+        # Whose data this is (bot.oauth.workspace_key): the org of an Enterprise Grid install.
+        context["workspace_id"] = (
+            oauth.workspace_key(enterprise_id=context.enterprise_id, team_id=context.team_id,
+                                is_enterprise_install=bool(context.is_enterprise_install))
+            if deps.settings.oauth_mode else context.team_id
+        ) or ""  # fmt: skip
+        context["caller"] = Caller(deps, context.client, str(context["workspace_id"]),
                                    str(context.user_id or ""))  # fmt: skip
         kind = logs.REQUEST.set(logs.request_kind(body))  # for LOG_FORMAT=json lines
         team = logs.WORKSPACE.set(str(context.team_id) if context.team_id else None)

@@ -30,6 +30,10 @@ ENV_NAMES = {
     "freshdesk_api_key": "FRESHDESK_API_KEY",
     "helpdesk_sync_minutes": "HELPDESK_SYNC_MINUTES",
     "cx_admins": "CX_ADMINS",
+    "slack_client_id": "SLACK_CLIENT_ID",
+    "slack_client_secret": "SLACK_CLIENT_SECRET",
+    "slack_state_secret": "SLACK_STATE_SECRET",
+    "uninstall_grace_days": "UNINSTALL_GRACE_DAYS",
     "cx_encryption_key": "CX_ENCRYPTION_KEY",
     "cx_encryption_old_keys": "CX_ENCRYPTION_OLD_KEYS",
 }
@@ -50,6 +54,12 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_base_url: str = "https://slack.com/api/"
+    # Installing to many workspaces with "Add to Slack" (bot.oauth): used when no bot token is set.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_state_secret: SecretStr | None = None
+    # Days an uninstalled workspace's data is kept in case it is installed again.
+    uninstall_grace_days: int = Field(default=30, ge=1, le=365)
     database_url: str = "sqlite:///cx_coach.db"
     port: int = Field(default=3000, ge=1, le=65535)
     ingest_token: SecretStr | None = None
@@ -207,11 +217,23 @@ class Settings(BaseSettings):
         """True when an app-level token is set: Slack reaches us over a WebSocket."""
         return self.slack_app_token is not None
 
+    @property
+    def oauth_mode(self) -> bool:
+        """True when CX Coach is installed with Add to Slack (many workspaces), not a token."""
+        return self.slack_bot_token is None and self.slack_client_id is not None
+
     def missing_slack_settings(self) -> list[str]:
         """Name the Slack settings still needed to talk to Slack in the chosen mode."""
         missing = []
+        if self.oauth_mode:
+            missing += [name for name, value in (
+                ("SLACK_CLIENT_SECRET", self.slack_client_secret),
+                ("SLACK_STATE_SECRET", self.slack_state_secret),
+                ("SLACK_SIGNING_SECRET (Add to Slack needs HTTP mode)", self.slack_signing_secret),
+            ) if value is None]  # fmt: skip
+            return missing
         if self.slack_bot_token is None:
-            missing.append("SLACK_BOT_TOKEN")
+            missing.append("SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID (Add to Slack)")
         if not self.socket_mode and self.slack_signing_secret is None:
             missing.append("SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
         return missing

@@ -31,6 +31,7 @@ from sqlmodel import col, select
 
 from bot import posted
 from bot.deps import Deps
+from bot.pacer import Pacer
 from bot.services import payloads
 from bot.store.models import Outbox, OutboxStatus
 
@@ -40,6 +41,8 @@ logger = logging.getLogger(__name__)
 # up by the next pass after this.
 LEASE = timedelta(seconds=60)
 UNCONFIRMED = "unconfirmed"  # last_error prefix: Slack may have posted it
+NOT_INSTALLED = "CX Coach is not installed in this workspace any more"
+AUTH_ERRORS = frozenset({"invalid_auth", "token_revoked", "not_authed"})
 # Sends in flight at once: Slack's round trip, not its rate, limits one thread; the pacer
 # keeps all of them under the rate Slack allows.
 SENDER_THREADS = 8
@@ -94,6 +97,7 @@ class DeliveryReport:
     sent: int = 0
     failed: int = 0
     retrying: int = 0
+    cancelled: int = 0  # for workspaces that uninstalled CX Coach
     throttled: bool = False
 
 
@@ -219,17 +223,22 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
     if leased is None:
         return "skipped"
     row, unsure = leased
-    client = deps.sender or deps.slack
+    client = deps.client_for(row.workspace_id, sender=True)
+    if client is None:  # uninstalled, or its token revoked: nothing goes to it any more
+        _finish(deps, row_id, status=OutboxStatus.CANCELLED, error=NOT_INSTALLED)
+        return "cancelled"
+    pacer = deps.pacer_for(row.workspace_id)
     try:
         rendered = renderers[row.kind](row)
         if unsure and not isinstance(rendered, Upload):
-            found = posted.find(deps.slack, channel=row.channel, key=row.key, since=row.due_at)
+            looker = deps.client_for(row.workspace_id) or client
+            found = posted.find(looker, channel=row.channel, key=row.key, since=row.due_at)
             if found is not None:
                 logger.info("outbox %s: already in Slack, not sent again", row_id)
                 _finish(deps, row_id, status=OutboxStatus.SENT, sent_at=now, ts=found.ts,
                         channel=found.channel)  # fmt: skip
                 return "sent"
-        deps.pacer.wait()
+        pacer.wait()
         if isinstance(rendered, Upload):
             answer = _upload(deps, client, row, rendered)
         else:
@@ -237,20 +246,9 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
             answer = client.chat_postMessage(
                 channel=row.channel, text=text, blocks=blocks, metadata=posted.metadata(row.key)
             )
-        deps.pacer.sent()
+        pacer.sent()
     except SlackApiError as error:
-        code = str(error.response.get("error", "unknown"))
-        if error.response.status_code == 429:
-            _finish(deps, row_id, status=OutboxStatus.PENDING, next_at=now, error="ratelimited")
-            deps.pacer.throttled(float(error.response.headers.get("Retry-After", "1") or 1))
-            return "throttled"
-        if code in PERMANENT_ERRORS:
-            logger.warning("outbox %s: permanent Slack error %s", row_id, code)
-            _finish(deps, row_id, status=OutboxStatus.FAILED, error=code)
-            return "failed"
-        if error.response.status_code >= 500:  # Slack may have posted before failing
-            return _retry_later(deps, row, now, f"{UNCONFIRMED}: HTTP {error.response.status_code}")
-        return _retry_later(deps, row, now, code)
+        return _refused(deps, row, now, pacer, error)
     except (SlackClientError, OSError) as error:  # a timeout or a dropped connection
         return _retry_later(deps, row, now, f"{UNCONFIRMED}: {type(error).__name__}")
     except posted.CannotTell as error:
@@ -274,6 +272,28 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
         channel=answer.get("channel"),
     )
     return "sent"
+
+
+def _refused(deps: Deps, row: Outbox, now: datetime, pacer: Pacer, error: SlackApiError) -> str:
+    """What Slack's refusal means for the row: slow down, ask for the token again, give up, or
+    try again later."""
+    code = str(error.response.get("error", "unknown"))
+    if error.response.status_code == 429:
+        _finish(deps, row.id, status=OutboxStatus.PENDING, next_at=now, error="ratelimited")
+        pacer.throttled(float(error.response.headers.get("Retry-After", "1") or 1))
+        return "throttled"
+    if code in AUTH_ERRORS and deps.workspaces is not None and deps.workspaces.many:
+        # The token was revoked (an uninstall in progress): ask the store again next time.
+        logger.warning("outbox %s: Slack refused the workspace's token (%s)", row.id, code)
+        deps.workspaces.forget(row.workspace_id)
+        return _retry_later(deps, row, now, code)
+    if code in PERMANENT_ERRORS:
+        logger.warning("outbox %s: permanent Slack error %s", row.id, code)
+        _finish(deps, row.id, status=OutboxStatus.FAILED, error=code)
+        return "failed"
+    if error.response.status_code >= 500:  # Slack may have posted before failing
+        return _retry_later(deps, row, now, f"{UNCONFIRMED}: HTTP {error.response.status_code}")
+    return _retry_later(deps, row, now, code)
 
 
 def _upload(deps: Deps, client: Any, row: Outbox, upload: Upload) -> Any:

@@ -17,6 +17,7 @@ from bot.slack_client import make_web_client
 from bot.store import crypto
 from bot.store.db import SessionFactory, make_engine, make_session_factory
 from bot.store.models import utcnow
+from bot.workspaces import Workspaces
 
 # Threads for work after the ack (database, Slack calls): few, so acks keep the CPU.
 AFTER_ACK_THREADS = 4
@@ -46,6 +47,23 @@ class Deps:
     # The outbox sender's pace, learnt from Slack's 429s: one per process (dataclasses.replace
     # keeps it shared), fresh for each test's Deps.
     pacer: Pacer = field(default_factory=Pacer)
+    # Each workspace's client (bot.workspaces); None: `slack` for every workspace (one token).
+    workspaces: Workspaces | None = None
+    # Installed in many workspaces, each has its own pace: Slack limits each apart.
+    pacers: dict[str, Pacer] = field(default_factory=dict)
+
+    def client_for(self, workspace_id: str, *, sender: bool = False) -> WebClient | None:
+        """The Slack client for work in one workspace (`sender`: the outbox sender's); None
+        when the workspace has no installation (uninstalled)."""
+        if self.workspaces is not None:
+            return self.workspaces.client_for(workspace_id, sender=sender)
+        return (self.sender or self.slack) if sender else self.slack
+
+    def pacer_for(self, workspace_id: str) -> Pacer:
+        """The sender's pace in one workspace (with one token: the process's one pace)."""
+        if self.workspaces is None or not self.workspaces.many:
+            return self.pacer
+        return self.pacers.setdefault(workspace_id, Pacer())
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -65,12 +83,15 @@ class Deps:
         engine = engine if engine is not None else make_engine(settings.database_url)
         crypto.configure(*settings.encryption_keys())  # free text at rest (docs/PRIVACY.md)
         slack = make_web_client(settings)
+        sender = make_web_client(settings, retries=False)
         return cls(
             settings=settings,
             engine=engine,
             session=make_session_factory(engine),
             reader=make_session_factory(engine, reads_only=True),
             slack=slack,
-            home=HomeTeam(slack),
-            sender=make_web_client(settings, retries=False),
+            # One token serves one workspace, which auth.test names; Add to Slack serves many.
+            home=None if settings.oauth_mode else HomeTeam(slack),
+            sender=sender,
+            workspaces=Workspaces(settings, engine, default=slack, sender=sender),
         )

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
+OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 INGEST_PATHS: dict[str, Kind] = {"/ingest/tickets": "tickets", "/ingest/surveys": "surveys"}
 ZENDESK_PATH = "/ingest/zendesk"
 MAX_SLACK_BODY = 2**20  # Slack's payloads are a few KiB; a modal with 100 blocks stays far below
@@ -85,6 +86,8 @@ class WebApp:
                 environ, self.settings, self.engine, self._slack_client, self.clock()
             )
             return _json(start_response, status, payload)
+        if path in OAUTH_PATHS and method == "GET" and self.slack is not None:
+            return self.slack(environ, start_response)  # Bolt's OAuth flow (bot.oauth)
         if path == "/healthz" and method in ("GET", "HEAD"):
             return self.healthz(start_response)
         if path == "/" and method in ("GET", "HEAD"):

@@ -84,6 +84,8 @@ def test_every_manifest_event_reaches_a_listener(
             }
             for name in ("reaction_added", "reaction_removed")
         },
+        "app_uninstalled": {"type": "app_uninstalled"},
+        "tokens_revoked": {"type": "tokens_revoked", "tokens": {"oauth": ["U0AGENT"]}},
     }
     for name in manifest["settings"]["event_subscriptions"]["bot_events"]:
         assert dispatch.event(samples[name]).status == 200, name

@@ -69,7 +69,7 @@ def handle_action_modal(
     if due is None:
         ack(response_action="errors", errors={blocks.DUE: "Pick a date."})
         return
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
 
     def save() -> bool:
         person = caller.person(on_ack_path=True)
@@ -128,7 +128,7 @@ def _settle(
     caller: Caller,
 ) -> None:
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
     container = body.get("container") or {}
 
     def settle() -> None:

@@ -11,6 +11,7 @@ from bot.blocks.dm import dm_reply_blocks
 from bot.deps import Defer, Deps
 from bot.listeners.caller import Caller
 from bot.listeners.home import publish_home
+from bot.listeners.installs import handle_uninstalled
 from bot.listeners.profiles import profile_from_users_info
 from bot.listeners.reactions import handle_reaction_added, handle_reaction_removed
 from bot.listeners.uploads import handle_dm_file
@@ -24,7 +25,7 @@ def handle_app_home_opened(
     """app_home_opened: publish the person's home tab (who they are, their role, what's next)."""
     if event.get("tab") != "home":
         return
-    defer(lambda: publish_home(deps, client, str(context.team_id), event["user"]))
+    defer(lambda: publish_home(deps, client, str(context["workspace_id"]), event["user"]))
 
 
 def handle_direct_message(event: dict[str, Any], say: Say, defer: Defer, client: WebClient,
@@ -34,7 +35,7 @@ def handle_direct_message(event: dict[str, Any], say: Say, defer: Defer, client:
     if event.get("channel_type") != "im" or event.get("bot_id"):
         return
     if event.get("subtype") == "file_share" and event.get("files"):
-        handle_dm_file(event, client, deps, str(context.team_id), defer, caller)
+        handle_dm_file(event, client, deps, str(context["workspace_id"]), defer, caller)
         return
     if event.get("subtype"):
         return  # edits, joins and other messages that need no answer
@@ -52,7 +53,7 @@ def handle_user_change(
     """user_change: keep a known person's time zone, name and active flag in step with Slack.
     The profile is read again from users.info, so events handled out of order still end on
     Slack's current state."""
-    user_id, workspace_id = event["user"]["id"], str(context.team_id)
+    user_id, workspace_id = event["user"]["id"], str(context["workspace_id"])
 
     def refresh() -> None:
         with deps.session() as session:
@@ -77,6 +78,8 @@ EVENT_HANDLERS: dict[str, tuple[str, Callable[..., None]]] = {
     "user_change": ("user_change", handle_user_change),
     "reaction_added": ("reaction_added", handle_reaction_added),
     "reaction_removed": ("reaction_removed", handle_reaction_removed),
+    "app_uninstalled": ("app_uninstalled", handle_uninstalled),
+    "tokens_revoked": ("tokens_revoked", handle_uninstalled),
 }
 
 

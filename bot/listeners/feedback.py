@@ -120,7 +120,7 @@ def handle_give_modal(
             )
         )
     else:  # given from the App Home
-        workspace_id, user_id = str(context.team_id), body["user"]["id"]
+        workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
         defer(lambda: publish_home(deps, client, workspace_id, user_id))
 
 
@@ -136,7 +136,7 @@ def handle_decline(
 ) -> None:
     """ "Decline": record it and say so in place of the buttons."""
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
     container = body.get("container") or {}
 
     def run() -> None:
@@ -233,7 +233,7 @@ def handle_ask_modal(
     reviewers = list(values[blocks.REVIEWERS][blocks.REVIEWERS].get("selected_users") or [])
     topic = str(values.get(blocks.TOPIC, {}).get(blocks.TOPIC, {}).get("value") or "").strip()
     about = values.get(blocks.SUBJECT, {}).get(blocks.SUBJECT, {}).get("selected_user")
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
     try:  # the same rules as the command, beside the field
         feedback.check_names(asker=user_id, subject=str(about or user_id), reviewers=reviewers)
     except feedback.FeedbackError as error:

@@ -38,7 +38,7 @@ def handle_feedback_command(
     if answered_help_or_bad_input(ack, command):
         return
     ack()
-    workspace_id = str(context.team_id)
+    workspace_id = str(context["workspace_id"])
     text = str(command.get("text") or "").strip()
 
     def say(message: str, **extra: Any) -> None:

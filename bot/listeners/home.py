@@ -44,7 +44,7 @@ def handle_edit_shift(
     user_id = body["user"]["id"]
     with deps.session() as session:
         person = repos.get_person(
-            session=session, workspace_id=str(context.team_id), slack_user_id=user_id
+            session=session, workspace_id=str(context["workspace_id"]), slack_user_id=user_id
         )
         current = shifts.shift_of(person) if person else None
     client.views_open(
@@ -67,7 +67,7 @@ def handle_member_shift(
     member_id = body["actions"][0].get("selected_user")
     if not isinstance(member_id, str) or not member_id:
         return
-    workspace_id = str(context.team_id)
+    workspace_id = str(context["workspace_id"])
     actor = caller.actor()
     with deps.session() as session:
         member = repos.get_person(
@@ -109,7 +109,7 @@ def handle_set_back(
 ) -> None:
     """The "I'm back" button: resume check-ins and refresh the tab."""
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
 
     def back() -> None:
         _save(deps, client, workspace_id, user_id, user_id, shifts.ShiftRequest("back"), caller)
@@ -176,7 +176,7 @@ def _submit(
     error_block: str,
     caller: Caller,
 ) -> None:
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
     target = body["view"].get("private_metadata") or user_id
     try:
         _save(deps, client, workspace_id, user_id, target, request, caller)

@@ -30,7 +30,7 @@ def handle_kudos_command(
     if answered_help_or_bad_input(ack, command):
         return
     ack()
-    workspace_id = str(context.team_id)
+    workspace_id = str(context["workspace_id"])
     text = str(command.get("text") or "").strip()
     words = text.split()
 
@@ -131,7 +131,7 @@ def handle_opt_button(
     defer: Defer, caller: Caller) -> None:  # fmt: skip
     """App Home: "Leave leaderboards" / "Don't name me in milestones" and their way back."""
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
     what, _, choice = str(body["actions"][0].get("value", "")).partition(":")
     if what not in kudos.OPTIONS or choice not in ("on", "off"):
         return  # not a value CX Coach renders

@@ -37,7 +37,7 @@ def handle_metrics_command(
         return
     ack()
     words = str(command.get("text") or "").split()
-    workspace_id, user_id = str(context.team_id), command["user_id"]
+    workspace_id, user_id = str(context["workspace_id"]), command["user_id"]
     defer(lambda: answer(deps, client, respond, workspace_id, user_id, words, caller=caller))
 
 
@@ -56,7 +56,7 @@ def handle_picker(ack: Ack, body: dict[str, Any], action: dict[str, Any], respon
         period_text = picked
     else:
         subject_key = picked
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
     defer(lambda: answer(deps, client, respond, workspace_id, user_id, [],
                          picked=(subject_key, period_text), caller=caller))  # fmt: skip
 

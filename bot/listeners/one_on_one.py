@@ -33,7 +33,11 @@ def handle_one_on_one_command(
         ack(text="Say `/cx-1on1 @agent` — one agent, mentioned.")
         return
     ack()
-    workspace_id, user_id, agent_id = str(context.team_id), command["user_id"], mention.group(1)
+    workspace_id, user_id, agent_id = (
+        str(context["workspace_id"]),
+        command["user_id"],
+        mention.group(1),
+    )
 
     def run() -> None:
         actor = caller.actor()
@@ -65,7 +69,7 @@ def handle_held(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: 
     actor = caller.actor(on_ack_path=True)
     with deps.read_session() as session:
         agent = repos.get_person(
-            session=session, workspace_id=str(context.team_id), slack_user_id=agent_id
+            session=session, workspace_id=str(context["workspace_id"]), slack_user_id=agent_id
         )
         try:
             if agent is None:
@@ -82,7 +86,7 @@ def handle_held_modal(
 ) -> None:
     """Save the 1:1 as held before the modal closes."""
     notes = str(value_of(view["state"]["values"], blocks.NOTES).get("value") or "")
-    workspace_id = str(context.team_id)
+    workspace_id = str(context["workspace_id"])
     agent_id = str(view.get("private_metadata") or "")
 
     def save() -> None:

@@ -55,7 +55,7 @@ def handle_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: 
                 context: BoltContext, deps: Deps, caller: Caller) -> None:  # fmt: skip
     """Forget a person… and Privacy settings…: admins only."""
     ack()
-    workspace_id = str(context.team_id)
+    workspace_id = str(context["workspace_id"])
     forgetting = action.get("action_id") == blocks.FORGET_OPEN
     wanted = Action.FORGET_PERSON if forgetting else Action.SET_PRIVACY
     if not may(caller.actor(on_ack_path=True), wanted):
@@ -82,7 +82,7 @@ def handle_forget(
 ) -> None:
     """Check on the ack path (an admin, the typed word, someone CX Coach knows), then forget
     after it and tell the admin what went."""
-    workspace_id, admin = str(context.team_id), body["user"]["id"]
+    workspace_id, admin = str(context["workspace_id"]), body["user"]["id"]
     values = view["state"]["values"]
     who = str(value_of(values, blocks.WHO).get("selected_user") or "")
     typed = str(value_of(values, blocks.CONFIRM).get("value") or "").strip()
@@ -119,7 +119,7 @@ def handle_settings(
     ack: Ack, view: dict[str, Any], context: BoltContext, deps: Deps, caller: Caller
 ) -> None:
     """Save both privacy settings; a value out of range is shown beside its field."""
-    workspace_id = str(context.team_id)
+    workspace_id = str(context["workspace_id"])
     values = view["state"]["values"]
     if not may(caller.actor(on_ack_path=True), Action.SET_PRIVACY):
         ack(response_action="errors", errors={blocks.MONTHS: refusal(Action.SET_PRIVACY)})

@@ -39,7 +39,11 @@ def handle_reaction_added(event: dict[str, Any], context: BoltContext, client: W
     reactor, author = str(event.get("user") or ""), str(event.get("item_user") or "")
     if item.get("type") != "message" or not author or author == reactor:
         return
-    channel, ts, workspace_id = str(item.get("channel")), str(item.get("ts")), str(context.team_id)
+    channel, ts, workspace_id = (
+        str(item.get("channel")),
+        str(item.get("ts")),
+        str(context["workspace_id"]),
+    )
 
     def give() -> None:
         giver = known_person(deps, client, workspace_id, reactor)
@@ -74,7 +78,7 @@ def handle_reaction_removed(event: dict[str, Any], context: BoltContext, client:
     item = event.get("item") or {}
     if item.get("type") != "message":
         return
-    reactor, workspace_id = str(event.get("user") or ""), str(context.team_id)
+    reactor, workspace_id = str(event.get("user") or ""), str(context["workspace_id"])
     channel, ts = str(item.get("channel")), str(item.get("ts"))
 
     def take_back() -> None:

@@ -180,7 +180,7 @@ def handle_discuss(
 ) -> None:
     """Discuss in 1:1: marked for the next agenda; the page it was clicked on follows."""
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
 
     def mark() -> None:
         try:
@@ -213,7 +213,7 @@ def handle_assign_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
     subject_id = str(action.get("value") or "")
     with deps.read_session() as session:
         subject = repos.get_person(
-            session=session, workspace_id=str(context.team_id), slack_user_id=subject_id
+            session=session, workspace_id=str(context["workspace_id"]), slack_user_id=subject_id
         )
         today = action_items.local_today(session, subject, deps.clock()) if subject else None
     if subject is None or today is None:
@@ -244,7 +244,7 @@ def handle_assign_modal(
     if due is None:
         ack(response_action="errors", errors={blocks.DUE: "Pick a date."})
         return
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
     agent_id = str(view.get("private_metadata") or "")
 
     def save() -> ActionItem | None:

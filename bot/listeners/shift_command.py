@@ -35,7 +35,7 @@ def handle_shift_command(
         ack(text=escape(str(error)), response_type="ephemeral")
         return
     ack()
-    workspace_id, user_id = str(context.team_id), command["user_id"]
+    workspace_id, user_id = str(context["workspace_id"]), command["user_id"]
     defer(lambda: run_shift_request(deps, client, respond, workspace_id, user_id, request,
                                     caller))  # fmt: skip
 

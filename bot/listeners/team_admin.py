@@ -74,7 +74,7 @@ def handle_delete_button(
 ) -> None:
     """The "Delete" button (after Slack's confirmation): delete, refresh where it was."""
     ack()
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
     from_home = body.get("container", {}).get("type") == "view"
 
     def delete() -> None:
@@ -113,7 +113,7 @@ def handle_team_modal(
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
     first_block = blocks.NAME if form.name is not None else blocks.MEMBERS
     try:
         team_id = as_int(view["private_metadata"]) if view.get("private_metadata") else None

@@ -157,7 +157,7 @@ def handle_team_command(
     if answered_help_or_bad_input(ack, command):
         return
     ack()  # the database work happens after Slack has its 200
-    workspace_id = str(context.team_id)
+    workspace_id = str(context["workspace_id"])
     verb = first_word(command)
     if verb not in ("", "list"):
         words = str(command.get("text") or "").split()[1:]

@@ -69,7 +69,7 @@ def handle_upload_modal(
     source = str((value_of(values, blocks.SOURCE).get("selected_option") or {}).get("value")
                  or "csv")  # fmt: skip
     zone = str(value_of(values, blocks.ZONE).get("value") or "").strip() or None
-    workspace_id, user_id = str(context.team_id), body["user"]["id"]
+    workspace_id, user_id = str(context["workspace_id"]), body["user"]["id"]
     defer(lambda: run(deps, client, workspace_id, user_id, files[0], kind, source, zone, caller))
 
 

@@ -7,6 +7,8 @@ No `from __future__ import annotations` here: it breaks SQLModel's relationship 
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import CheckConstraint, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -44,6 +46,13 @@ class Workspace(SQLModel, table=True):
     # people deactivated in Slack this many days are forgotten (None: never automatically).
     retention_months: int | None = None
     forget_deactivated_days: int | None = None
+    # Installed with Add to Slack (bot.oauth): the org of an org-wide install (its id is then
+    # this row's id), who installed it (an admin of it), and when it was uninstalled (sends
+    # stop at once; its data goes after UNINSTALL_GRACE_DAYS unless it is installed again).
+    enterprise_id: str | None = Field(default=None, max_length=32)
+    installer_user_id: str | None = Field(default=None, max_length=32)
+    installed_at: datetime | None = None
+    uninstalled_at: datetime | None = None
 
 
 class Person(SQLModel, table=True):
@@ -211,6 +220,7 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # a permanent error, or retries exhausted: shown to admins
     MISSED = "missed"  # claimed too late to be worth sending (the clock was down)
+    CANCELLED = "cancelled"  # the workspace uninstalled CX Coach (last_error says so)
 
 
 class Outbox(SQLModel, table=True):
@@ -514,3 +524,14 @@ class KudosRecipient(SQLModel, table=True):
     person_id: int = Field(
         foreign_key="person.id", primary_key=True, ondelete="CASCADE", index=True
     )
+
+
+# slack_sdk's installation and OAuth state stores (bot.oauth), on our database: their tables as
+# slack_sdk defines them, created by our migrations (0017) and compared with them like ours.
+SlackInstallations = SQLAlchemyInstallationStore.build_installations_table(
+    SQLModel.metadata, "slack_installations"
+)
+SlackBots = SQLAlchemyInstallationStore.build_bots_table(SQLModel.metadata, "slack_bots")
+SlackOAuthStates = SQLAlchemyOAuthStateStore.build_oauth_states_table(
+    SQLModel.metadata, "slack_oauth_states"
+)

@@ -5,6 +5,7 @@ models, serves `response_url`s and upload URLs on itself, and injects faults (42
 Retry-After, 5xx, `ok: false` errors, slow answers) on request.
 """
 
+import base64
 import contextlib
 import itertools
 import json
@@ -52,6 +53,7 @@ class Call:
     headers: dict[str, str]
     at: float  # time.monotonic() on arrival
     path: str = ""
+    team: str = ""  # the workspace whose token made the call (the fake's own: "")
 
 
 @dataclass
@@ -85,6 +87,9 @@ class FakeSlack:
     post_rate_limit: float | None = None
     # Seconds each response_url post takes to be answered (a slow Slack).
     response_delay: float = 0.0
+    # Add to Slack: the app's credentials oauth.v2.access checks.
+    client_id: str = "1234.5678"
+    client_secret: str = "fake-client-secret"
 
     def __post_init__(self) -> None:
         self._calls: list[Call] = []
@@ -113,6 +118,7 @@ class FakeSlack:
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
             "apps.connections.open": self._apps_connections_open,
+            "oauth.v2.access": self._oauth_v2_access,
         }
         self._socket_mode: FakeSocketMode | None = None
         # Messages whose text or blocks would notify a whole channel (<!channel>, <!here>,
@@ -120,6 +126,13 @@ class FakeSlack:
         self.pings: list[tuple[str, str]] = []
         self._messages: dict[tuple[str, str], Params] = {}
         self._tokens, self._refilled = 0.0, time.monotonic()
+        # Other workspaces (installed with oauth.v2.access): token → its team and org; each
+        # has its own people, messages and rate limit (the default team keeps the attributes).
+        self.installs: dict[str, Params] = {}
+        self.team_users: dict[str, dict[str, Params]] = defaultdict(dict)
+        self._grants: dict[str, Params] = {}
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._here = threading.local()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -171,12 +184,14 @@ class FakeSlack:
         is_admin: bool = False,
         deleted: bool = False,
         is_bot: bool = False,
+        team: str | None = None,
     ) -> Params:
-        """Make a Slack user known to users.info, users.lookupByEmail and conversations.open."""
+        """Make a Slack user known to users.info, users.lookupByEmail and conversations.open
+        (of `team`, another workspace; by default the fake's own)."""
         name = name or user_id.lower()
         user = {
             "id": user_id,
-            "team_id": self.team_id,
+            "team_id": team or self.team_id,
             "name": name,
             "real_name": name.title(),
             "deleted": deleted,
@@ -187,8 +202,28 @@ class FakeSlack:
             "tz_offset": 0,
             "profile": {"display_name": name, "real_name": name.title(), "email": email},
         }
-        self.users[user_id] = user
+        (self.team_users[team] if team and team != self.team_id else self.users)[user_id] = user
         return user
+
+    def grant(self, code: str, *, team_id: str | None, team_name: str = "Acme",
+              enterprise_id: str | None = None, is_enterprise_install: bool = False,
+              user_id: str = "U0INSTALLER") -> str:  # fmt: skip
+        """Slack's side of Add to Slack: the `code` oauth.v2.access will exchange for a new bot
+        token of that workspace (or org); the token."""
+        token = f"xoxb-{enterprise_id or team_id}-{next(self._ids)}"
+        self._grants[code] = {
+            "token": token,
+            "team_id": team_id,
+            "team_name": team_name,
+            "enterprise_id": enterprise_id,
+            "is_enterprise_install": is_enterprise_install,
+            "user_id": user_id,
+        }
+        return token
+
+    def revoke(self, token: str) -> None:
+        """The workspace uninstalled the app: its token stops working."""
+        self.installs.pop(token, None)
 
     def add_channel(self, channel_id: str) -> None:
         """Make a channel exist for chat.postMessage."""
@@ -253,9 +288,12 @@ class FakeSlack:
                 "url_private": f"{self.url}/files/{file_id}/{name}",
                 "url_private_download": f"{self.url}/files/{file_id}/download/{name}"}  # fmt: skip
 
-    def messages_to(self, channel: str) -> list[Params]:
-        """Messages posted (and not faulted) in a channel; a user ID means their DM."""
+    def messages_to(self, channel: str, team: str | None = None) -> list[Params]:
+        """Messages posted (and not faulted) in a channel; a user ID means their DM; `team`:
+        in another workspace (the same ids there are other channels and people)."""
         wanted = channel if channel.startswith(("C", "D")) else "D" + channel
+        if team and team != self.team_id:
+            wanted = f"{team}/{wanted}"
         with self._lock:
             return [m for (where, _), m in self._messages.items() if where == wanted]
 
@@ -319,6 +357,8 @@ class FakeSlack:
         return self._answer(method, params, headers, path)
 
     def _answer(self, method: str, params: Params, headers: dict[str, str], path: str) -> Answer:
+        install = self._install_of(headers, params)
+        self._here.team = str(install.get("team_id") or install.get("enterprise_id") or "")
         if method == "chat.postMessage" and self.post_rate_limit and not self._take_token():
             self._record("rate_limited", {}, {}, path)
             return 429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"}
@@ -345,23 +385,26 @@ class FakeSlack:
                     self.pings.append((method, shown[:300]))
 
     def _record(self, method: str, params: Params, headers: dict[str, str], path: str) -> None:
+        team = str(self._install_of(headers, params).get("team_id") or "")
         with self._lock:
-            self._calls.append(Call(method, params, headers, time.monotonic(), path))
+            self._calls.append(Call(method, params, headers, time.monotonic(), path, team))
+
+    def _install_of(self, headers: dict[str, str], params: Params) -> Params:
+        auth = headers.get("authorization", "")
+        token = auth.removeprefix("Bearer ") if auth else str(params.get("token", ""))
+        return self.installs.get(token, {})
 
     def _take_token(self) -> bool:
-        """A token bucket holding one second's worth of posts."""
+        """A token bucket per workspace holding one second's worth of posts."""
         assert self.post_rate_limit is not None
+        team = self._team()
         with self._lock:
             now = time.monotonic()
-            self._tokens = min(
-                self.post_rate_limit,
-                self._tokens + (now - self._refilled) * self.post_rate_limit,
-            )
-            self._refilled = now
-            if self._tokens < 1:
-                return False
-            self._tokens -= 1
-            return True
+            tokens, refilled = self._buckets.get(team, (self._tokens, self._refilled))
+            tokens = min(self.post_rate_limit, tokens + (now - refilled) * self.post_rate_limit)
+            taken = tokens >= 1
+            self._buckets[team] = (tokens - 1 if taken else tokens, now)
+            return taken
 
     def _take_fault(self, method: str) -> Fault | None:
         with self._lock:
@@ -377,6 +420,10 @@ class FakeSlack:
     def _authorized(self, method: str, params: Params, headers: dict[str, str]) -> bool:
         auth = headers.get("authorization", "")
         token = auth.removeprefix("Bearer ") if auth else str(params.get("token", ""))
+        if method == "oauth.v2.access":
+            return self._client_authorized(params, headers)
+        if token in self.installs:
+            return method != "apps.connections.open"
         expected = self.app_token if method == "apps.connections.open" else self.bot_token
         return token == expected
 
@@ -430,12 +477,63 @@ class FakeSlack:
     def _apps_connections_open(self, _params: Params) -> Params:
         return {"url": self.socket_mode.url}
 
-    def _auth_test(self, _params: Params) -> Params:
+    def _team(self) -> str:
+        """The workspace of the call being answered ("" for the fake's own)."""
+        return str(getattr(self._here, "team", "") or "")
+
+    def _where(self, channel: str) -> str:
+        """Where a channel's messages are kept: another workspace's apart from ours."""
+        team = self._team()
+        return f"{team}/{channel}" if team else channel
+
+    def _users(self) -> dict[str, Params]:
+        team = self._team()
+        return self.team_users[team] if team else self.users
+
+    def _client_authorized(self, params: Params, headers: dict[str, str]) -> bool:
+        auth = headers.get("authorization", "")
+        if auth.startswith("Basic "):
+            pair = base64.b64decode(auth.removeprefix("Basic ")).decode()
+            client_id, _, secret = pair.partition(":")
+        else:
+            client_id, secret = str(params.get("client_id")), str(params.get("client_secret"))
+        return (client_id, secret) == (self.client_id, self.client_secret)
+
+    def _oauth_v2_access(self, params: Params) -> Params:
+        grant = self._grants.pop(str(params.get("code")), None)
+        if grant is None:
+            raise SlackError("invalid_code")
+        org = grant["enterprise_id"]
+        self.installs[grant["token"]] = {"team_id": grant["team_id"], "enterprise_id": org}
+        return {
+            "access_token": grant["token"], "token_type": "bot", "scope": "commands,chat:write",
+            "bot_user_id": self.bot_user_id, "app_id": "A0CXCOACH",
+            "team": {"id": grant["team_id"], "name": grant["team_name"]}
+            if grant["team_id"] else None,
+            "enterprise": {"id": org, "name": "Acme Org"} if org else None,
+            "is_enterprise_install": grant["is_enterprise_install"],
+            "authed_user": {"id": grant["user_id"]},
+        }  # fmt: skip
+
+    def _auth_test(self, params: Params) -> Params:
+        install = self.installs.get(str(params.get("token") or ""), {})
+        team = self._team()
+        if team:
+            install = next(
+                (
+                    i
+                    for i in self.installs.values()
+                    if team in (i.get("team_id"), i.get("enterprise_id"))
+                ),
+                install,
+            )
         return {
             "url": "https://fake.slack.test/",
             "team": "Fake Team",
             "user": "cx-coach",
-            "team_id": self.team_id,
+            "team_id": install.get("team_id", self.team_id) if install else self.team_id,
+            "enterprise_id": install.get("enterprise_id") if install else None,
+            "is_enterprise_install": bool(install) and not install.get("team_id"),
             "user_id": self.bot_user_id,
             "bot_id": "B0001",
         }
@@ -443,7 +541,7 @@ class FakeSlack:
     def _channel(self, channel: str) -> str:
         if channel in self.channels or channel.startswith("D"):
             return channel
-        if channel in self.users:
+        if channel in self._users():
             return "D" + channel  # posting to a user ID lands in the DM with them
         raise SlackError("channel_not_found")
 
@@ -460,33 +558,33 @@ class FakeSlack:
         if params.get("metadata"):
             message["metadata"] = params["metadata"]
         with self._lock:
-            self._messages[(channel, ts)] = message
+            self._messages[(self._where(channel), ts)] = message
         return {"channel": channel, "ts": ts, "message": message}
 
     def _chat_post_ephemeral(self, params: Params) -> Params:
         self._channel(params["channel"])
-        if params["user"] not in self.users:
+        if params["user"] not in self._users():
             raise SlackError("user_not_found")
         if params.get("blocks"):
             _validate_blocks(params["blocks"])
         return {"message_ts": f"{int(time.time())}.{next(self._ids):06d}"}
 
     def _chat_update(self, params: Params) -> Params:
-        key = (params["channel"], params["ts"])
+        key = (self._where(params["channel"]), params["ts"])
         if key not in self._messages:
             raise SlackError("message_not_found")
         if params.get("blocks"):
             _validate_blocks(params["blocks"])
         self._messages[key].update(text=params.get("text"), blocks=params.get("blocks"))
-        return {"channel": key[0], "ts": key[1]}
+        return {"channel": params["channel"], "ts": key[1]}
 
     def _chat_delete(self, params: Params) -> Params:
-        key = (params["channel"], params["ts"])
+        key = (self._where(params["channel"]), params["ts"])
         with self._lock:
             if key not in self._messages:
                 raise SlackError("message_not_found")
             del self._messages[key]
-        return {"channel": key[0], "ts": key[1]}
+        return {"channel": params["channel"], "ts": key[1]}
 
     def _conversations_replies(self, params: Params) -> Params:
         """The thread of `ts` (or, with `latest` = `oldest` = `ts` and inclusive, just that
@@ -498,7 +596,7 @@ class FakeSlack:
         with self._lock:
             found = [
                 m for (where, at), m in self._messages.items()
-                if where == channel and (at == ts or m.get("thread_ts") == ts)
+                if where == self._where(channel) and (at == ts or m.get("thread_ts") == ts)
             ]  # fmt: skip
         if not found:
             raise SlackError("thread_not_found")
@@ -522,7 +620,7 @@ class FakeSlack:
         return {"view": self._validated_view(params["view"])}
 
     def _views_publish(self, params: Params) -> Params:
-        if params["user_id"] not in self.users:
+        if params["user_id"] not in self._users():
             raise SlackError("user_not_found")
         view = self._validated_view(params["view"])
         self.home_views[params["user_id"]] = view
@@ -534,20 +632,20 @@ class FakeSlack:
         return {"view": self._validated_view(params["view"])}
 
     def _users_info(self, params: Params) -> Params:
-        user = self.users.get(params["user"])
+        user = self._users().get(params["user"])
         if user is None:
             raise SlackError("user_not_found")
         return {"user": user}
 
     def _users_lookup_by_email(self, params: Params) -> Params:
-        for user in self.users.values():
+        for user in self._users().values():
             if user["profile"].get("email") == params["email"]:
                 return {"user": user}
         raise SlackError("users_not_found")
 
     def _conversations_open(self, params: Params) -> Params:
         user_id = str(params["users"]).split(",")[0]
-        user = self.users.get(user_id)
+        user = self._users().get(user_id)
         if user is None:
             raise SlackError("user_not_found")
         if user["deleted"]:
@@ -564,7 +662,7 @@ class FakeSlack:
         with self._lock:
             found = sorted(
                 (m for (where, ts), m in self._messages.items()
-                 if where == channel and float(ts) >= oldest),
+                 if where == self._where(channel) and float(ts) >= oldest),
                 key=lambda m: float(m["ts"]), reverse=True,
             )  # fmt: skip
         with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")

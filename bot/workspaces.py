@@ -1,0 +1,83 @@
+"""Each workspace's Slack client (issue 19): with one bot token, that token's client for all;
+installed with Add to Slack, the bot token slack_sdk's installation store keeps for the
+workspace (or its org), looked up when first needed and again after a while (a reinstall
+brings a new token). An uninstalled workspace has no client: nothing is sent to it."""
+
+import threading
+import time
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine, desc, or_, select
+from sqlmodel import col
+
+from bot.config import Settings
+from bot.slack_client import make_web_client
+from bot.store.models import SlackBots, Workspace
+
+FRESH_FOR = 300.0  # seconds a token found is used before the store is asked again
+
+
+class Workspaces:
+    """The Slack client of each workspace, for work that no Slack request carries (the clock,
+    the outbox sender, commands)."""
+
+    def __init__(self, settings: Settings, engine: Engine, *, default: WebClient,
+                 sender: WebClient | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
+        self._settings = settings
+        self._engine = engine
+        self._default = default
+        self._sender = sender
+        self._monotonic = monotonic
+        self._found: dict[tuple[str, bool], tuple[WebClient | None, float]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def many(self) -> bool:
+        """Installed with Add to Slack: each workspace has its own token."""
+        return self._settings.oauth_mode
+
+    def client_for(self, workspace_id: str, *, sender: bool = False) -> WebClient | None:
+        """The workspace's client (`sender`: the outbox sender's, which retries nothing
+        itself); None when it is not installed or was uninstalled."""
+        if not self.many:
+            return (self._sender or self._default) if sender else self._default
+        now = self._monotonic()
+        with self._lock:
+            found = self._found.get((workspace_id, sender))
+            if found is not None and now - found[1] < FRESH_FOR:
+                return found[0]
+        token = self.token_of(workspace_id)
+        client = None
+        if token is not None:
+            client = make_web_client(self._settings, retries=not sender)
+            client.token = token
+        with self._lock:
+            self._found[(workspace_id, sender)] = (client, now)
+        return client
+
+    def forget(self, workspace_id: str) -> None:
+        """Drop what is known of the workspace's token (uninstalled, or revoked)."""
+        with self._lock:
+            for key in [key for key in self._found if key[0] == workspace_id]:
+                del self._found[key]
+
+    def token_of(self, workspace_id: str) -> str | None:
+        """The newest bot token installed for the workspace or org, unless it was uninstalled."""
+        bots = SlackBots.c
+        with self._engine.connect() as connection:
+            gone = connection.execute(
+                select(col(Workspace.uninstalled_at)).where(col(Workspace.id) == workspace_id)
+            ).scalar()
+            if gone is not None:
+                return None
+            token = connection.execute(
+                select(bots.bot_token)
+                .where(bots.client_id == self._settings.slack_client_id,
+                       or_(bots.team_id == workspace_id, bots.enterprise_id == workspace_id),
+                       bots.bot_token.is_not(None))
+                .order_by(desc(bots.installed_at))
+                .limit(1)
+            ).scalar()  # fmt: skip
+        return str(token) if token else None
