@@ -82,6 +82,10 @@ class SlackDriver:
     signing_secret: str
     send: Sender
     team_id: str = "T0001"
+    # An Enterprise Grid org: requests name it beside the workspace (`org_wide`: installed for
+    # the whole org, as an org-wide install's requests say).
+    enterprise_id: str | None = None
+    org_wide: bool = False
     last_command_ids: tuple[str, str] = ("", "")  # the last command's response_url, trigger_id
     last_request: tuple[str, dict[str, str]] = ("", {})  # the last body and headers sent
     _ids: "itertools.count[int]" = field(default_factory=lambda: itertools.count(1))
@@ -131,7 +135,8 @@ class SlackDriver:
                 "command": command,
                 "text": text,
                 "api_app_id": "A0CXCOACH",
-                "is_enterprise_install": "false",
+                "is_enterprise_install": "true" if self.org_wide else "false",
+                **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
                 "response_url": self.last_command_ids[0],
                 "trigger_id": self.last_command_ids[1],
             }
@@ -139,6 +144,9 @@ class SlackDriver:
         return self.post(body, "application/x-www-form-urlencoded")
 
     def _interactive(self, payload: dict[str, Any]) -> Reply:
+        if self.enterprise_id:
+            payload = {**payload, "enterprise": {"id": self.enterprise_id, "name": "Acme Org"},
+                       "is_enterprise_install": self.org_wide}  # fmt: skip
         return self.post(
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
         )
@@ -245,8 +253,15 @@ class SlackDriver:
                 "event_id": event_id or f"Ev{next(self._ids):08d}",
                 "event_time": int(time.time()),
                 "authorizations": [
-                    {"team_id": self.team_id, "user_id": self.fake.bot_user_id, "is_bot": True}
+                    {
+                        "team_id": None if self.org_wide else self.team_id,
+                        "enterprise_id": self.enterprise_id,
+                        "is_enterprise_install": self.org_wide,
+                        "user_id": self.fake.bot_user_id,
+                        "is_bot": True,
+                    }
                 ],
+                **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
             }
         )
         extra = (

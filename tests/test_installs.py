@@ -1,0 +1,240 @@
+"""Add to Slack (issue 19): Slack's OAuth v2 through the fake's oauth.v2.access, two workspaces
+whose people and channels have the same ids and an Enterprise Grid org, each with its own
+token, data and messages; a forged or replayed state, a denied install; uninstalling one stops
+its sends at once and leaves the other alone."""
+
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from http.cookies import SimpleCookie
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot import delivery
+from bot.app import create_app
+from bot.blocks.renderers import RENDERERS
+from bot.config import Settings
+from bot.deps import Deps
+from bot.services import checkins, teams
+from bot.services.permissions import OPERATOR
+from bot.store import repos
+from bot.store.models import Membership, Outbox, Person, Workspace
+from bot.web import HttpServer, WebApp
+from tests.checkin_helpers import LONG_AGO
+from tests.conftest import SIGNING_SECRET
+from tests.fakeslack import FakeSlack, SlackDriver
+from tests.fakeslack.driver import http_sender
+
+DUE = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)
+
+
+@dataclass
+class Installed:
+    deps: Deps
+    server: HttpServer
+
+
+@pytest.fixture
+def oauth(fake_slack: FakeSlack, db_url: str, engine: Engine) -> Iterator[Installed]:
+    """CX Coach set up for Add to Slack (no bot token), behind its HTTP server."""
+    settings = Settings(
+        _env_file=None, slack_client_id=fake_slack.client_id,
+        slack_client_secret=fake_slack.client_secret, slack_state_secret="s" * 32,
+        slack_signing_secret=SIGNING_SECRET, slack_api_base_url=fake_slack.api_url,
+        database_url=db_url,
+    )  # fmt: skip
+    deps = Deps.from_settings(settings, engine=engine)
+    web = WebApp(settings=settings, engine=engine, app=create_app(deps), after_ack=deps.after_ack)
+    server = HttpServer(web, host="127.0.0.1", port=0).start()
+    yield Installed(deps, server)
+    server.close()
+    deps.after_ack.shutdown()
+
+
+def _get(url: str, cookie: str = "") -> tuple[int, str, str]:
+    """Status, body and the state cookie set, of a GET."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            status, body, headers = answer.status, answer.read().decode(), answer.headers
+    except urllib.error.HTTPError as error:
+        status, body, headers = error.code, error.read().decode(), error.headers
+    jar = SimpleCookie()
+    for value in headers.get_all("Set-Cookie") or []:
+        jar.load(value)
+    state = jar["slack-app-oauth-state"].value if "slack-app-oauth-state" in jar else ""
+    return status, body, state
+
+
+def install(oauth: Installed, fake: FakeSlack, *, team_id: str | None, installer: str = "U0BOSS",
+            enterprise_id: str | None = None, org_wide: bool = False) -> str:  # fmt: skip
+    """Add to Slack, as a person would: the install page, Slack's consent, the redirect back."""
+    status, page, state = _get(f"{oauth.server.url}/slack/install")
+    assert status == 200
+    assert "slack.com/oauth/v2/authorize" in page
+    code = f"code-{team_id or enterprise_id}"
+    fake.grant(code, team_id=team_id, enterprise_id=enterprise_id,
+               is_enterprise_install=org_wide, user_id=installer)  # fmt: skip
+    status, page, _ = _get(
+        f"{oauth.server.url}/slack/oauth_redirect?code={code}&state={state}",
+        cookie=f"slack-app-oauth-state={state}",
+    )
+    assert (status, "CX Coach is installed" in page) == (200, True), page
+    return state
+
+
+def test_add_to_slack_installs_a_workspace_and_its_installer_is_its_admin(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    install(oauth, fake_slack, team_id="T0AAA", installer="U0BOSS")
+    with Session(engine) as session:
+        workspace = session.get(Workspace, "T0AAA")
+        assert workspace is not None
+        assert workspace.installer_user_id == "U0BOSS"
+        assert workspace.uninstalled_at is None
+    assert oauth.deps.client_for("T0AAA") is not None
+    assert oauth.deps.client_for("T0NEVER") is None
+
+
+def test_a_forged_or_replayed_state_installs_nothing(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    _, _, state = _get(f"{oauth.server.url}/slack/install")
+    fake_slack.grant("code-x", team_id="T0XXX")
+    forged = state.rpartition(".")[0] + ".0000"
+    status, page, _ = _get(f"{oauth.server.url}/slack/oauth_redirect?code=code-x&state={forged}",
+                           cookie=f"slack-app-oauth-state={forged}")  # fmt: skip
+    assert status == 400
+    assert "Nothing was installed" in page
+    used = install(oauth, fake_slack, team_id="T0AAA")
+    fake_slack.grant("code-again", team_id="T0YYY")
+    status, page, _ = _get(
+        f"{oauth.server.url}/slack/oauth_redirect?code=code-again&state={used}",
+        cookie=f"slack-app-oauth-state={used}",
+    )
+    assert status == 400
+    with Session(engine) as session:
+        assert {w.id for w in session.exec(select(Workspace)).all()} == {"T0AAA"}
+
+
+def test_a_denied_install_says_nothing_was_installed(oauth: Installed) -> None:
+    _, _, state = _get(f"{oauth.server.url}/slack/install")
+    status, page, _ = _get(
+        f"{oauth.server.url}/slack/oauth_redirect?error=access_denied&state={state}",
+        cookie=f"slack-app-oauth-state={state}",
+    )
+    assert status == 200
+    assert "cancelled in Slack" in page
+
+
+def _agent(engine: Engine, fake: FakeSlack, workspace: str, user: str, team: str) -> None:
+    """`user` an agent of `team` in `workspace`, known to that workspace's Slack."""
+    fake.add_user(user, tz="UTC", team=workspace)
+    with Session(engine) as session:
+        teams.save(session=session, workspace_id=workspace, actor=OPERATOR, team_id=None,
+                   form=teams.TeamForm(name=team, members=frozenset({user})))  # fmt: skip
+        person = repos.get_person(session=session, workspace_id=workspace, slack_user_id=user)
+        assert person is not None
+        person.timezone, person.shift_days, person.shift_end = "UTC", "tue", "17:30"
+        session.add(person)
+        for membership in session.exec(
+            select(Membership).where(Membership.person_id == person.id)
+        ).all():  # a member since long before the shift
+            membership.created_at = LONG_AGO
+            session.add(membership)
+        session.commit()
+
+
+def _prompts_and_send(oauth: Installed) -> None:
+    with Session(oauth.deps.engine) as session:
+        checkins.claim_due_prompts(session=session, now=DUE + timedelta(minutes=1))
+        session.commit()
+    delivery.deliver_due(oauth.deps, RENDERERS, now=DUE + timedelta(minutes=1))
+
+
+def test_two_workspaces_with_the_same_ids_never_cross(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """U0SAME is an agent in both; each gets one prompt, in their own workspace, sent with
+    that workspace's token; a request from one sees only its own teams."""
+    install(oauth, fake_slack, team_id="T0AAA")
+    install(oauth, fake_slack, team_id="T0BBB")
+    _agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
+    _agent(engine, fake_slack, "T0BBB", "U0SAME", "Billing")
+    _prompts_and_send(oauth)
+    for team in ("T0AAA", "T0BBB"):
+        (prompt,) = fake_slack.messages_to("U0SAME", team=team)
+        assert "shift" in prompt["text"].lower()
+    posts = fake_slack.calls_to("chat.postMessage")
+    assert sorted(call.team for call in posts) == ["T0AAA", "T0BBB"]
+    assert fake_slack.messages_to("U0SAME") == []  # nothing in the fake's own workspace
+    slack_b = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, team_id="T0BBB",
+                          send=http_sender(oauth.server.url))  # fmt: skip
+    slack_b.command("/cx-team", "", user_id="U0SAME")
+    listed = str(fake_slack.wait_for("response_url")[-1].params)
+    assert "Billing" in listed
+    assert "Tier 1" not in listed
+
+
+def test_an_org_wide_install_is_one_workspace_for_the_whole_org(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """Requests from two workspaces of the org are one person's; no workspace is "None"."""
+    install(oauth, fake_slack, team_id=None, enterprise_id="E0ORG", org_wide=True)
+    fake_slack.add_user("W0ANA", tz="UTC", team="E0ORG")
+    for team in ("T0ONE", "T0TWO"):
+        slack = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, team_id=team,
+                            enterprise_id="E0ORG", org_wide=True,
+                            send=http_sender(oauth.server.url))  # fmt: skip
+        assert (
+            slack.event(
+                {"type": "app_home_opened", "user": "W0ANA", "tab": "home"}, event_id=f"Ev{team}"
+            ).status
+            == 200
+        )
+    fake_slack.wait_for("views.publish", 2)
+    with Session(engine) as session:
+        people = session.exec(select(Person).where(Person.slack_user_id == "W0ANA")).all()
+        assert [p.workspace_id for p in people] == ["E0ORG"]
+        assert {w.id for w in session.exec(select(Workspace)).all()} == {"E0ORG"}
+
+
+def test_uninstalling_stops_that_workspaces_sends_at_once_and_leaves_the_other(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    install(oauth, fake_slack, team_id="T0AAA")
+    install(oauth, fake_slack, team_id="T0BBB")
+    _agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
+    _agent(engine, fake_slack, "T0BBB", "U0SAME", "Billing")
+    with Session(engine) as session:
+        checkins.claim_due_prompts(session=session, now=DUE + timedelta(minutes=1))
+        session.commit()
+    slack_a = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, team_id="T0AAA",
+                          send=http_sender(oauth.server.url))  # fmt: skip
+    assert slack_a.event({"type": "app_uninstalled"}).status == 200
+    _wait_until(lambda: _statuses(engine)["T0AAA"] == ["cancelled"])
+    delivery.deliver_due(oauth.deps, RENDERERS, now=DUE + timedelta(minutes=2))
+    assert fake_slack.messages_to("U0SAME", team="T0AAA") == []
+    assert len(fake_slack.messages_to("U0SAME", team="T0BBB")) == 1
+    assert _statuses(engine) == {"T0AAA": ["cancelled"], "T0BBB": ["sent"]}
+    assert oauth.deps.client_for("T0AAA") is None
+
+
+def _statuses(engine: Engine) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    with Session(engine) as session:
+        for row in session.exec(select(Outbox).order_by(Outbox.workspace_id)).all():  # type: ignore[arg-type]
+            found.setdefault(row.workspace_id, []).append(row.status)
+    return found
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float = 5) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
