@@ -99,6 +99,12 @@ def test_add_to_slack_installs_a_workspace_and_its_installer_is_its_admin(
         assert workspace.uninstalled_at is None
     assert oauth.deps.client_for("T0AAA") is not None
     assert oauth.deps.client_for("T0NEVER") is None
+    fake_slack.add_user("U0BOSS", team="T0AAA")
+    slack = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, team_id="T0AAA",
+                        send=http_sender(oauth.server.url))  # fmt: skip
+    slack.event({"type": "app_home_opened", "user": "U0BOSS", "tab": "home"})
+    home = str(fake_slack.wait_for("views.publish")[-1].params["view"])
+    assert "Create team" in home  # an admin's home: the installer may set the workspace up
 
 
 def test_a_forged_or_replayed_state_installs_nothing(
@@ -228,7 +234,7 @@ def test_uninstalling_stops_that_workspaces_sends_at_once_and_leaves_the_other(
 def _statuses(engine: Engine) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     with Session(engine) as session:
-        for row in session.exec(select(Outbox).order_by(Outbox.workspace_id)).all():  # type: ignore[arg-type]
+        for row in session.exec(select(Outbox).order_by(Outbox.workspace_id)).all():
             found.setdefault(row.workspace_id, []).append(row.status)
     return found
 

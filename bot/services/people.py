@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot.services.permissions import Actor
 from bot.store import repos
-from bot.store.models import Person, TeamRole
+from bot.store.models import Person, TeamRole, Workspace
 
 # A user mention as Slack escapes it in command text: <@U123ABC> or <@U123ABC|name>.
 MENTIONS = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")  # anywhere in a text
@@ -135,6 +135,14 @@ def refresh_known_profile(
     return False
 
 
+def is_admin(session: Session, person: Person, admins: tuple[str, ...]) -> bool:
+    """A Slack admin or owner, in CX_ADMINS, or who installed CX Coach in the workspace."""
+    if person.is_slack_admin or person.slack_user_id in admins:
+        return True
+    workspace = session.get(Workspace, person.workspace_id)
+    return workspace is not None and workspace.installer_user_id == person.slack_user_id
+
+
 def standing(*, session: Session, person: Person, admins: tuple[str, ...]) -> Standing:
     """Work out a person's role from Slack admin status, CX_ADMINS and team memberships."""
     assert person.id is not None
@@ -143,7 +151,7 @@ def standing(*, session: Session, person: Person, admins: tuple[str, ...]) -> St
     )
     leads = tuple(team.name for team, role in memberships if role == TeamRole.LEAD)
     member_of = tuple(team.name for team, role in memberships if role == TeamRole.AGENT)
-    if person.is_slack_admin or person.slack_user_id in admins:
+    if is_admin(session, person, admins):
         role = Role.ADMIN
     elif leads:
         role = Role.LEAD
@@ -169,7 +177,7 @@ def actor(*, session: Session, person: Person, admins: tuple[str, ...]) -> Actor
     )
     return Actor(
         slack_user_id=person.slack_user_id,
-        is_admin=person.is_slack_admin or person.slack_user_id in admins,
+        is_admin=is_admin(session, person, admins),
         leads=frozenset(team.id for team, role in memberships if role == TeamRole.LEAD and team.id),
         member_of=frozenset(team.id for team, _ in memberships if team.id is not None),
     )
