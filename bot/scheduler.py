@@ -26,6 +26,7 @@ from bot.services import (
     feedback_life,
     feedback_rounds,
     helpdesk,
+    installs,
     milestones,
     one_on_one_schedule,
     prompt_claims,
@@ -165,10 +166,13 @@ def run_milestones(deps: Deps) -> None:
 def match_helpdesk_agents(deps: Deps) -> None:
     """Helpdesk rows kept for emails Slack did not know: look them up again, count the found."""
     for workspace_id in _workspaces(deps):
+        client = deps.client_for(workspace_id)
+        if client is None:
+            continue
         with deps.transaction() as session:
             attached = helpdesk.attach_unmatched(
                 session=session, workspace_id=workspace_id,
-                resolve=resolver(session, workspace_id, deps.slack),
+                resolve=resolver(session, workspace_id, client),
             )  # fmt: skip
         if attached:
             logger.info("helpdesk: %s kept rows now count for their agents", attached)
@@ -182,11 +186,24 @@ def sync_helpdesks(deps: Deps) -> None:
         api = sync_runner.api_for(deps.settings, source)
         if api is None:
             continue
-        for workspace_id in _workspaces(deps):
+        workspaces = _workspaces(deps)
+        if deps.settings.oauth_mode and len(workspaces) > 1:
+            # One helpdesk's credentials would pour one company's tickets into every workspace.
+            logger.warning(
+                "helpdesk sync %s: off, installed in %s workspaces and the helpdesk "
+                "settings are the whole installation's",
+                source,
+                len(workspaces),
+            )
+            continue
+        for workspace_id in workspaces:
+            client = deps.client_for(workspace_id)
+            if client is None:
+                continue
             try:
                 report = sync_runner.sync(
                     engine=deps.engine, api=api, source=source, workspace_id=workspace_id,
-                    client=deps.slack, now=deps.clock(),
+                    client=client, now=deps.clock(),
                 )  # fmt: skip
             except (AuthRejected, ApiError, sync_runner.SyncBusy) as error:
                 logger.warning("helpdesk sync %s: %s", source, error)
@@ -232,13 +249,21 @@ def run_privacy(deps: Deps) -> None:
             if forgotten:
                 touched = True
                 logger.info("privacy: forgot %s people deactivated in Slack", len(forgotten))
+    with deps.session() as session:
+        gone = installs.past_grace(session, now, deps.settings.uninstall_grace_days)
+    for workspace_id in gone:  # uninstalled longer ago than the grace period
+        with deps.transaction() as session:
+            purged = installs.purge(session=session, workspace_id=workspace_id)
+        touched = True
+        logger.info("uninstalled workspace deleted: %s", dict(purged))
     if touched:
         let_go_of_deleted(deps.engine)
 
 
 def _workspaces(deps: Deps) -> list[str]:
+    """The workspaces CX Coach serves now (uninstalled ones get nothing)."""
     with deps.session() as session:
-        return repos.workspace_ids(session=session)
+        return installs.installed(session)
 
 
 def job_specs() -> list[JobSpec]:

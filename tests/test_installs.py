@@ -3,6 +3,7 @@ whose people and channels have the same ids and an Enterprise Grid org, each wit
 token, data and messages; a forged or replayed state, a denied install; uninstalling one stops
 its sends at once and leaves the other alone."""
 
+import dataclasses
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +21,8 @@ from bot.app import create_app
 from bot.blocks.renderers import RENDERERS
 from bot.config import Settings
 from bot.deps import Deps
-from bot.services import checkins, teams
+from bot.scheduler import run_privacy
+from bot.services import checkins, installs, teams
 from bot.services.permissions import OPERATOR
 from bot.store import repos
 from bot.store.models import Membership, Outbox, Person, Workspace
@@ -244,3 +246,27 @@ def _wait_until(condition: Callable[[], bool], seconds: float = 5) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+def test_an_uninstalled_workspace_gets_no_prompts_and_is_deleted_after_the_grace_period(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    install(oauth, fake_slack, team_id="T0AAA")
+    install(oauth, fake_slack, team_id="T0BBB")
+    _agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
+    _agent(engine, fake_slack, "T0BBB", "U0SAME", "Billing")
+    with Session(engine) as session:
+        installs.uninstall(session=session, workspace_id="T0AAA", now=DUE)
+        session.commit()
+    _prompts_and_send(oauth)
+    assert _statuses(engine) == {"T0BBB": ["sent"]}  # nothing claimed for T0AAA
+    grace = oauth.deps.settings.uninstall_grace_days
+    run_privacy(dataclasses.replace(oauth.deps, clock=lambda: DUE + timedelta(days=grace - 1)))
+    with Session(engine) as session:
+        assert session.get(Workspace, "T0AAA") is not None  # it may still come back
+    run_privacy(dataclasses.replace(oauth.deps, clock=lambda: DUE + timedelta(days=grace + 1)))
+    with Session(engine) as session:
+        assert session.get(Workspace, "T0AAA") is None
+        left = {p.workspace_id for p in session.exec(select(Person)).all()}
+        assert left == {"T0BBB"}
+    assert oauth.deps.client_for("T0BBB") is not None

@@ -18,7 +18,7 @@ from bot.services import outbox, schedule, shifts
 from bot.services.payloads import OutboxKind
 from bot.services.schedule import DayStatus, ScheduleError
 from bot.store import repos
-from bot.store.models import Membership, Outbox, OutboxStatus, Person, Team, TeamRole
+from bot.store.models import Membership, Outbox, OutboxStatus, Person, Team, TeamRole, Workspace
 
 PROMPT = OutboxKind.PROMPT
 CATCH_UP_GRACE = timedelta(hours=3)  # a prompt this late is still worth sending
@@ -79,6 +79,9 @@ def due_prompts(
             col(Person.shift_days).is_not(None),
             col(Person.id).in_(
                 select(Membership.person_id).where(Membership.role == TeamRole.AGENT.value)
+            ),
+            col(Person.workspace_id).not_in(  # nothing is claimed for an uninstalled workspace
+                select(Workspace.id).where(col(Workspace.uninstalled_at).is_not(None))
             ),
         )
         .order_by(col(Person.id))
