@@ -283,11 +283,10 @@ def run_roster(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.cli import UsageError
     from bot.cli import roster as cli_roster
-    from bot.slack_client import make_web_client
 
     engine = connect(settings)
     _require_current_schema(engine)
-    client = make_web_client(settings) if settings.slack_bot_token else None
+    client = cli_client(settings, engine, args)
     run = cli_roster.run_import if args.roster_action == "import" else cli_roster.run_export
     try:
         return run(args, engine, client)
@@ -302,17 +301,33 @@ def run_roster(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_FAILURE
 
 
-def _run_data_command(
-    settings: Settings, label: str, run: Callable[[Engine, WebClient | None], int]
-) -> int:
-    """A command on the current schema, with Slack when a bot token is set; a UsageError is
-    one line on stderr and exit 2."""
-    from bot.cli import UsageError
+def cli_client(settings: Settings, engine: Engine, args: argparse.Namespace) -> WebClient | None:
+    """Slack for a command: the bot token's client; installed with Add to Slack, the client
+    of the workspace `--workspace` names (None when none is named or it is not installed)."""
     from bot.slack_client import make_web_client
+    from bot.workspaces import Workspaces
+
+    if settings.slack_bot_token:
+        return make_web_client(settings)
+    workspace = getattr(args, "workspace", None)
+    if settings.oauth_mode and workspace:
+        return Workspaces(settings, engine, default=make_web_client(settings)).client_for(workspace)
+    return None
+
+
+def _run_data_command(
+    settings: Settings,
+    label: str,
+    run: Callable[[Engine, WebClient | None], int],
+    args: argparse.Namespace | None = None,
+) -> int:
+    """A command on the current schema, with Slack when a bot token is set (or, installed with
+    Add to Slack, for the --workspace named); a UsageError is one line on stderr and exit 2."""
+    from bot.cli import UsageError
 
     engine = connect(settings)
     _require_current_schema(engine)
-    client = make_web_client(settings) if settings.slack_bot_token else None
+    client = cli_client(settings, engine, args or argparse.Namespace())
     try:
         return run(engine, client)
     except UsageError as error:
@@ -328,6 +343,7 @@ def run_import(settings: Settings, args: argparse.Namespace) -> int:
         settings,
         f"import {args.kind_of}",
         lambda engine, client: cli_import.run(args, engine, client),
+        args=args,
     )
 
 
@@ -336,7 +352,10 @@ def run_repair(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli import repair as cli_repair
 
     return _run_data_command(
-        settings, "repair", lambda engine, client: cli_repair.run(args, engine, client)
+        settings,
+        "repair",
+        lambda engine, client: cli_repair.run(args, engine, client),
+        args=args,
     )
 
 
@@ -352,6 +371,7 @@ def run_privacy(settings: Settings, args: argparse.Namespace) -> int:
     return _run_data_command(
         settings, f"privacy {args.privacy_action}",
         lambda engine, client: cli_privacy.run(args, engine, client),
+        args=args,
     )  # fmt: skip
 
 
@@ -359,11 +379,10 @@ def run_sync(settings: Settings, args: argparse.Namespace) -> int:
     """`sync zendesk|freshdesk`."""
     from bot.cli import UsageError
     from bot.cli import sync as cli_sync
-    from bot.slack_client import make_web_client
 
     engine = connect(settings)
     _require_current_schema(engine)
-    client = make_web_client(settings) if settings.slack_bot_token else None
+    client = cli_client(settings, engine, args)
     try:
         return cli_sync.run(args, settings, engine, client)
     except UsageError as error:
@@ -375,11 +394,10 @@ def run_metrics(settings: Settings, args: argparse.Namespace) -> int:
     """`metrics`: print a team's or an agent's KPIs."""
     from bot.cli import UsageError
     from bot.cli import metrics as cli_metrics
-    from bot.slack_client import make_web_client
 
     engine = connect(settings)
     _require_current_schema(engine)
-    client = make_web_client(settings) if settings.slack_bot_token else None
+    client = cli_client(settings, engine, args)
     try:
         print(cli_metrics.run(args, engine, client))
     except UsageError as error:
@@ -396,7 +414,8 @@ def run_digest(settings: Settings, args: argparse.Namespace) -> int:
 
     engine = connect(settings)
     _require_current_schema(engine)
-    deps = Deps.from_settings(settings, engine=engine) if settings.slack_bot_token else None
+    wired = settings.slack_bot_token or settings.oauth_mode
+    deps = Deps.from_settings(settings, engine=engine) if wired else None
     try:
         print(cli_digest.run(args, engine, deps))
     except UsageError as error:

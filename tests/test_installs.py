@@ -11,12 +11,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot import delivery
+from bot.__main__ import main
 from bot.app import create_app
 from bot.blocks.renderers import RENDERERS
 from bot.config import Settings
@@ -270,3 +272,30 @@ def test_an_uninstalled_workspace_gets_no_prompts_and_is_deleted_after_the_grace
         left = {p.workspace_id for p in session.exec(select(Person)).all()}
         assert left == {"T0BBB"}
     assert oauth.deps.client_for("T0BBB") is not None
+
+
+def test_a_command_works_on_the_workspace_it_names_with_that_workspaces_token(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine, db_url: str, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """`roster import --workspace T0BBB` looks people up in T0BBB's Slack and files them
+    there; without --workspace, with two installed, it asks which."""
+    install(oauth, fake_slack, team_id="T0AAA")
+    install(oauth, fake_slack, team_id="T0BBB")
+    fake_slack.add_user("U0SAME", tz="Asia/Tokyo", team="T0BBB")
+    for name, value in (("DATABASE_URL", db_url), ("SLACK_CLIENT_ID", fake_slack.client_id),
+                        ("SLACK_CLIENT_SECRET", fake_slack.client_secret),
+                        ("SLACK_STATE_SECRET", "s" * 32),
+                        ("SLACK_API_BASE_URL", fake_slack.api_url)):  # fmt: skip
+        monkeypatch.setenv(name, value)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "agent,team,role,timezone,shift_days,shift_end\nU0SAME,Billing,agent,,mon,17:00\n"
+    )
+    assert main(["roster", "import", str(roster)]) == 2
+    assert "--workspace" in capsys.readouterr().err
+    assert main(["roster", "import", str(roster), "--workspace", "T0BBB"]) == 0
+    with Session(engine) as session:
+        (person,) = session.exec(select(Person).where(Person.slack_user_id == "U0SAME")).all()
+    assert (person.workspace_id, person.timezone) == ("T0BBB", "Asia/Tokyo")
+    assert {call.team for call in fake_slack.calls_to("users.info")} == {"T0BBB"}

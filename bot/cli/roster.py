@@ -20,7 +20,7 @@ def workspace_of(args: argparse.Namespace, client: WebClient | None, engine: Eng
     """--workspace, else the bot token's workspace, else the only one in the database."""
     if args.workspace:
         return str(args.workspace)
-    if client is not None:
+    if client is not None and client.token:
         return str(client.auth_test()["team_id"])
     with make_session_factory(engine)() as session:
         known = repos.workspace_ids(session=session)
@@ -32,7 +32,10 @@ def workspace_of(args: argparse.Namespace, client: WebClient | None, engine: Eng
 def run_import(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> int:
     """`roster import`: print progress and the report; return the exit code."""
     if client is None:
-        raise UsageError("SLACK_BOT_TOKEN is needed: the import looks people up in Slack")
+        raise UsageError(
+            "the import looks people up in Slack: set SLACK_BOT_TOKEN, or (installed "
+            "with Add to Slack) name the workspace with --workspace T…"
+        )
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
