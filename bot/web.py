@@ -28,6 +28,7 @@ from bot.services.helpdesk import Kind
 from bot.slack_client import make_web_client
 from bot.store.db import database_answers
 from bot.store.models import utcnow
+from bot.workspaces import Workspaces
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -65,6 +66,7 @@ class WebApp:
         http_slack = app is not None and settings.slack_signing_secret is not None
         self.slack = SlackRequestHandler(app, path=SLACK_PATH) if http_slack and app else None
         self.setup_mode = app is None
+        self._workspaces = Workspaces(settings, engine, default=make_web_client(settings))
 
     def __call__(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> Body:
         path = environ.get("PATH_INFO", "/")
@@ -78,12 +80,12 @@ class WebApp:
                 return self._slack(environ, start_response)
         if path in INGEST_PATHS and method == "POST":
             status, payload = ingest(
-                INGEST_PATHS[path], environ, self.settings, self.engine, self._slack_client
+                INGEST_PATHS[path], environ, self.settings, self.engine, self._client_for
             )
             return _json(start_response, status, payload)
         if path == ZENDESK_PATH and method == "POST":
             status, payload = zendesk(
-                environ, self.settings, self.engine, self._slack_client, self.clock()
+                environ, self.settings, self.engine, self._client_for, self.clock()
             )
             return _json(start_response, status, payload)
         if path in OAUTH_PATHS and method == "GET" and self.slack is not None:
@@ -121,9 +123,11 @@ class WebApp:
         environ["CONTENT_LENGTH"] = str(len(raw))
         return self.slack(environ, start_response)
 
-    def _slack_client(self) -> WebClient | None:
-        token = self.settings.slack_bot_token
-        return make_web_client(self.settings) if token is not None else None
+    def _client_for(self, workspace_id: str) -> WebClient | None:
+        """The workspace's Slack client for looking agents up (None without any Slack)."""
+        if self.settings.slack_bot_token is None and not self.settings.oauth_mode:
+            return None
+        return self._workspaces.client_for(workspace_id)
 
     def healthz(self, start_response: "StartResponse") -> Body:
         """200 when the database answers, 503 when it does not."""

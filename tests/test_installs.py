@@ -3,7 +3,12 @@ whose people and channels have the same ids and an Enterprise Grid org, each wit
 token, data and messages; a forged or replayed state, a denied install; uninstalling one stops
 its sends at once and leaves the other alone."""
 
+import base64
 import dataclasses
+import hashlib
+import hmac
+import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -21,13 +26,14 @@ from bot import delivery
 from bot.__main__ import main
 from bot.app import create_app
 from bot.blocks.renderers import RENDERERS
+from bot.blocks.uploads import INGEST_KEYS
 from bot.config import Settings
 from bot.deps import Deps
 from bot.scheduler import run_privacy
 from bot.services import checkins, installs, teams
 from bot.services.permissions import OPERATOR
 from bot.store import repos
-from bot.store.models import Membership, Outbox, Person, Workspace
+from bot.store.models import HelpdeskTicket, Membership, Outbox, Person, Workspace
 from bot.web import HttpServer, WebApp
 from tests.checkin_helpers import LONG_AGO
 from tests.conftest import SIGNING_SECRET
@@ -299,3 +305,70 @@ def test_a_command_works_on_the_workspace_it_names_with_that_workspaces_token(
         (person,) = session.exec(select(Person).where(Person.slack_user_id == "U0SAME")).all()
     assert (person.workspace_id, person.timezone) == ("T0BBB", "Asia/Tokyo")
     assert {call.team for call in fake_slack.calls_to("users.info")} == {"T0BBB"}
+
+
+def _keys(fake: FakeSlack, oauth: Installed, workspace: str, admin: str) -> tuple[str, str]:
+    """An admin presses Helpdesk keys on the App Home: the token and Zendesk secret shown."""
+    fake.add_user(admin, team=workspace)
+    slack = SlackDriver(fake=fake, signing_secret=SIGNING_SECRET, team_id=workspace,
+                        send=http_sender(oauth.server.url))  # fmt: skip
+    opened = len(fake.calls_to("views.open"))
+    slack.block_action(INGEST_KEYS, "1", user_id=admin, view={"id": "V0HOME", "type": "home"})
+    shown = json.dumps(fake.wait_for("views.open", opened + 1)[-1].params["view"])
+    token, secret = re.findall(r"```(.+?)```", shown)
+    return token, secret
+
+
+def test_each_workspace_sends_helpdesk_data_with_its_own_keys(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """Data sent with T0AAA's token lands in T0AAA only; INGEST_TOKEN is not set and is not
+    needed; new keys retire the old at once; a Zendesk webhook names its workspace."""
+    install(oauth, fake_slack, team_id="T0AAA", installer="U0BOSS")
+    install(oauth, fake_slack, team_id="T0BBB", installer="U0CHIEF")
+    token_a, secret_a = _keys(fake_slack, oauth, "T0AAA", "U0BOSS")
+    token_b, secret_b = _keys(fake_slack, oauth, "T0BBB", "U0CHIEF")
+    ticket = {"ticket_id": "Z1", "agent": "U0SAME", "created_at": "2026-11-20T10:00:00Z",
+              "solved_at": "2026-11-20T11:00:00Z"}  # fmt: skip
+    assert _post(f"{oauth.server.url}/ingest/tickets", ticket, token_a)[0] in (200, 422)
+    assert _post(f"{oauth.server.url}/ingest/tickets", {**ticket, "ticket_id": "Z2"},
+                 token_b)[0] in (200, 422)  # fmt: skip
+    with Session(engine) as session:
+        held = {(t.workspace_id, t.ticket_id) for t in session.exec(select(HelpdeskTicket))}
+    assert held == {("T0AAA", "Z1"), ("T0BBB", "Z2")}
+    assert _post(f"{oauth.server.url}/ingest/tickets", ticket, "wrong")[0] == 401
+    _keys(fake_slack, oauth, "T0AAA", "U0BOSS")  # new keys for T0AAA
+    assert _post(f"{oauth.server.url}/ingest/tickets", ticket, token_a)[0] == 401
+    body = json.dumps({"type": "ticket", "ticket_id": "Z3", "agent": "U0SAME",
+                       "created_at": "2026-11-20T10:00:00Z"}).encode()  # fmt: skip
+    url = f"{oauth.server.url}/ingest/zendesk?workspace=T0BBB"
+    assert _zendesk(url, body, secret_a)[0] == 401  # another workspace's (old) secret
+    assert _zendesk(url, body, secret_b)[0] == 200
+    assert _zendesk(f"{oauth.server.url}/ingest/zendesk", body, secret_b)[0] == 404
+    with Session(engine) as session:
+        (z3,) = session.exec(select(HelpdeskTicket).where(HelpdeskTicket.ticket_id == "Z3"))
+    assert z3.workspace_id == "T0BBB"
+
+
+def _post(url: str, body: object, token: str) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json",
+                                              "Authorization": f"Bearer {token}"})  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def _zendesk(url: str, body: bytes, secret: str) -> tuple[int, dict[str, object]]:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    digest = hmac.new(secret.encode(), stamp.encode() + body, hashlib.sha256).digest()
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "X-Zendesk-Webhook-Signature-Timestamp": stamp,
+        "X-Zendesk-Webhook-Signature": base64.b64encode(digest).decode()})  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)

@@ -185,5 +185,6 @@ def page_view(page: HomePage) -> View:
         page.standing, page.schedule, page.managed, page.history, [t.week for t in page.led],
         page.problems, page.items, received, read,
         questions=[q.text for q in page.questions], checklist=page.checklist,
-        uploads=upload_buttons(roster=actor.is_admin, helpdesk=actor.is_admin or bool(actor.leads)),
+        uploads=upload_buttons(roster=actor.is_admin, helpdesk=actor.is_admin or bool(actor.leads),
+                               keys=actor.is_admin),
     )  # fmt: skip

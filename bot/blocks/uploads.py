@@ -5,6 +5,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -16,26 +17,37 @@ from slack_sdk.models.views import View
 from bot.blocks.common import escape, fit, message_blocks, section
 from bot.delivery import Rendered
 from bot.services.formats import SOURCES
+from bot.services.ingest_keys import Keys
 from bot.services.uploads import Outcome, Upload
 from bot.services.wording import plural
 
 UPLOAD_ROSTER = "upload_roster"  # App Home button (admins)
 UPLOAD_HELPDESK = "upload_helpdesk"  # App Home button (leads and admins)
 UPLOAD_MODAL = "upload_modal"  # private_metadata: "roster" | "helpdesk"
+INGEST_KEYS = "ingest_keys"  # App Home button (admins): new ingest token and Zendesk secret
 FILE, KIND, SOURCE, ZONE = "upload_file", "upload_kind", "upload_source", "upload_zone"
 SOURCE_NAMES = {"csv": "CX Coach's own format", "zendesk": "Zendesk export",
                 "freshdesk": "Freshdesk export", "intercom": "Intercom export"}  # fmt: skip
 SHOWN = 20  # problems listed in the DM (all of them are in the file)
 
 
-def home_buttons(*, roster: bool, helpdesk: bool) -> list[Block]:
-    """*Upload roster* (admins) and *Upload helpdesk export* (leads, admins)."""
+def home_buttons(*, roster: bool, helpdesk: bool, keys: bool = False) -> list[Block]:
+    """*Upload roster* (admins), *Upload helpdesk export* (leads, admins) and *Helpdesk keys*
+    (admins: the workspace's own ingest token and Zendesk secret)."""
     elements = []
     if roster:
         elements.append(ButtonElement(text="Upload roster", action_id=UPLOAD_ROSTER, value="1"))
     if helpdesk:
         elements.append(ButtonElement(text="Upload helpdesk export", action_id=UPLOAD_HELPDESK,
                                       value="1"))  # fmt: skip
+    if keys:
+        elements.append(ButtonElement(
+            text="Helpdesk keys…", action_id=INGEST_KEYS, value="1",
+            confirm=ConfirmObject(title="New helpdesk keys", confirm="Make new keys",
+                                  deny="Cancel",
+                                  text="New keys replace the old ones at once: anything "
+                                  "sending with the old ones must be given the new ones."),
+        ))  # fmt: skip
     return [ActionsBlock(elements=elements)] if elements else []
 
 
@@ -88,3 +100,16 @@ def failed_message(name: str, why: str) -> Rendered:
     """Nothing imported, and why."""
     text = f"Nothing imported from `{escape(name)}`: {escape(why)}"
     return text, message_blocks([section(f":warning: {text}")])
+
+
+def keys_modal(keys: Keys) -> View:
+    """The workspace's new keys, shown once (paths on CX Coach's own address)."""
+    base = "<CX Coach's address>"
+    return View(type="modal", title="Helpdesk keys", close="Done", blocks=[
+        section("Copy these now: CX Coach keeps only a fingerprint of the token, and the old "
+                "keys no longer work."),
+        section(f"*Ingest token* (`Authorization: Bearer …` for `{base}/ingest/tickets` and "
+                f"`/ingest/surveys`):\n```{keys.token}```"),
+        section(f"*Zendesk webhook*: endpoint `{base}/ingest/zendesk?workspace="
+                f"{keys.workspace_id}`, signing secret:\n```{keys.zendesk_secret}```"),
+    ])  # fmt: skip

@@ -53,6 +53,10 @@ class Workspace(SQLModel, table=True):
     installer_user_id: str | None = Field(default=None, max_length=32)
     installed_at: datetime | None = None
     uninstalled_at: datetime | None = None
+    # Its own ingestion keys (bot.services.ingest_keys): the bearer token's SHA-256 (the token
+    # is shown once), and the Zendesk webhook's signing secret (encrypted at rest with a key).
+    ingest_token_sha256: str | None = Field(default=None, max_length=64, index=True)
+    zendesk_secret: str | None = Field(default=None, sa_type=SecretText)
 
 
 class Person(SQLModel, table=True):

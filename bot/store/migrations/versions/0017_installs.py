@@ -45,10 +45,27 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("uninstalled_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
         )
+        batch_op.add_column(
+            sa.Column(
+                "ingest_token_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
+            )
+        )
+        batch_op.add_column(sa.Column("zendesk_secret", sa.Text(), nullable=True))
+        batch_op.create_index(
+            batch_op.f("ix_workspace_ingest_token_sha256"), ["ingest_token_sha256"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("workspace", schema=None) as batch_op:
-        for name in ("uninstalled_at", "installed_at", "installer_user_id", "enterprise_id"):
+        batch_op.drop_index(batch_op.f("ix_workspace_ingest_token_sha256"))
+        for name in (
+            "zendesk_secret",
+            "ingest_token_sha256",
+            "uninstalled_at",
+            "installed_at",
+            "installer_user_id",
+            "enterprise_id",
+        ):
             batch_op.drop_column(name)
     _slack_tables().drop_all(op.get_bind())
