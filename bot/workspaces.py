@@ -8,6 +8,9 @@ import time
 from collections.abc import Callable
 
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import Bot
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine, desc, or_, select
 from sqlmodel import col
 
@@ -16,6 +19,7 @@ from bot.slack_client import make_web_client
 from bot.store.models import SlackBots, Workspace
 
 FRESH_FOR = 300.0  # seconds a token found is used before the store is asked again
+ROTATE_BEFORE = 120  # minutes before a rotated token expires that it is refreshed (as Bolt)
 
 
 class Workspaces:
@@ -72,12 +76,33 @@ class Workspaces:
             ).scalar()
             if gone is not None:
                 return None
-            token = connection.execute(
-                select(bots.bot_token)
+            row = connection.execute(
+                select(SlackBots)
                 .where(bots.client_id == self._settings.slack_client_id,
                        or_(bots.team_id == workspace_id, bots.enterprise_id == workspace_id),
                        bots.bot_token.is_not(None))
                 .order_by(desc(bots.installed_at))
                 .limit(1)
-            ).scalar()  # fmt: skip
-        return str(token) if token else None
+            ).mappings().first()  # fmt: skip
+        if row is None:
+            return None
+        bot = SQLAlchemyInstallationStore.build_bot_entity(row)
+        return self._rotated(bot).bot_token
+
+    def _rotated(self, bot: Bot) -> Bot:
+        """The bot with a token good for a while yet: an expiring rotated token is refreshed
+        (slack_sdk's TokenRotator) and the new one saved, as Bolt does for requests."""
+        if bot.bot_token_expires_at is None or self._settings.slack_client_secret is None:
+            return bot
+        assert self._settings.slack_client_id is not None
+        rotator = TokenRotator(client_id=self._settings.slack_client_id,
+                               client_secret=self._settings.slack_client_secret.get_secret_value(),
+                               client=make_web_client(self._settings))  # fmt: skip
+        refreshed = rotator.perform_bot_token_rotation(
+            bot=bot, minutes_before_expiration=ROTATE_BEFORE
+        )
+        if refreshed is None:
+            return bot
+        SQLAlchemyInstallationStore(client_id=self._settings.slack_client_id,
+                                    engine=self._engine).save_bot(refreshed)  # fmt: skip
+        return refreshed

@@ -82,14 +82,21 @@ def _get(url: str, cookie: str = "") -> tuple[int, str, str]:
 
 
 def install(oauth: Installed, fake: FakeSlack, *, team_id: str | None, installer: str = "U0BOSS",
-            enterprise_id: str | None = None, org_wide: bool = False) -> str:  # fmt: skip
+            enterprise_id: str | None = None, org_wide: bool = False,
+            expires_in: int | None = None) -> str:  # fmt: skip
     """Add to Slack, as a person would: the install page, Slack's consent, the redirect back."""
     status, page, state = _get(f"{oauth.server.url}/slack/install")
     assert status == 200
     assert "slack.com/oauth/v2/authorize" in page
     code = f"code-{team_id or enterprise_id}"
-    fake.grant(code, team_id=team_id, enterprise_id=enterprise_id,
-               is_enterprise_install=org_wide, user_id=installer)  # fmt: skip
+    fake.grant(
+        code,
+        team_id=team_id,
+        enterprise_id=enterprise_id,
+        is_enterprise_install=org_wide,
+        user_id=installer,
+        expires_in=expires_in,
+    )
     status, page, _ = _get(
         f"{oauth.server.url}/slack/oauth_redirect?code={code}&state={state}",
         cookie=f"slack-app-oauth-state={state}",
@@ -372,3 +379,19 @@ def _zendesk(url: str, body: bytes, secret: str) -> tuple[int, dict[str, object]
             return answer.status, json.load(answer)
     except urllib.error.HTTPError as error:
         return error.code, json.load(error)
+
+
+def test_a_rotating_token_is_refreshed_before_the_clock_uses_it(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """Installed with token rotation on, the token expires within the hour: the sender gets a
+    fresh one (saved for next time), and the prompt goes out with it."""
+    install(oauth, fake_slack, team_id="T0AAA", expires_in=3600)
+    (first,) = fake_slack.installs
+    _agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
+    _prompts_and_send(oauth)
+    (now,) = fake_slack.installs
+    assert now != first
+    assert len(fake_slack.messages_to("U0SAME", team="T0AAA")) == 1
+    assert oauth.deps.workspaces is not None
+    assert oauth.deps.workspaces.token_of("T0AAA") == now  # saved: not refreshed again

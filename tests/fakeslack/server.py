@@ -131,6 +131,7 @@ class FakeSlack:
         self.installs: dict[str, Params] = {}
         self.team_users: dict[str, dict[str, Params]] = defaultdict(dict)
         self._grants: dict[str, Params] = {}
+        self._refresh_tokens: dict[str, str] = {}  # refresh token → the token it refreshes
         self._buckets: dict[str, tuple[float, float]] = {}
         self._here = threading.local()
 
@@ -207,9 +208,10 @@ class FakeSlack:
 
     def grant(self, code: str, *, team_id: str | None, team_name: str = "Acme",
               enterprise_id: str | None = None, is_enterprise_install: bool = False,
-              user_id: str = "U0INSTALLER") -> str:  # fmt: skip
+              user_id: str = "U0INSTALLER", expires_in: int | None = None) -> str:  # fmt: skip
         """Slack's side of Add to Slack: the `code` oauth.v2.access will exchange for a new bot
-        token of that workspace (or org); the token."""
+        token of that workspace (or org); the token. `expires_in`: a rotating token, with a
+        refresh token, good for that many seconds."""
         token = f"xoxb-{enterprise_id or team_id}-{next(self._ids)}"
         self._grants[code] = {
             "token": token,
@@ -218,6 +220,7 @@ class FakeSlack:
             "enterprise_id": enterprise_id,
             "is_enterprise_install": is_enterprise_install,
             "user_id": user_id,
+            "expires_in": expires_in,
         }
         return token
 
@@ -500,12 +503,20 @@ class FakeSlack:
         return (client_id, secret) == (self.client_id, self.client_secret)
 
     def _oauth_v2_access(self, params: Params) -> Params:
+        if params.get("grant_type") == "refresh_token":
+            return self._refresh(str(params.get("refresh_token")))
         grant = self._grants.pop(str(params.get("code")), None)
         if grant is None:
             raise SlackError("invalid_code")
         org = grant["enterprise_id"]
         self.installs[grant["token"]] = {"team_id": grant["team_id"], "enterprise_id": org}
+        rotating = {}
+        if grant["expires_in"]:
+            refresh = f"xoxe-1-{next(self._ids)}"
+            self._refresh_tokens[refresh] = grant["token"]
+            rotating = {"refresh_token": refresh, "expires_in": grant["expires_in"]}
         return {
+            **rotating,
             "access_token": grant["token"], "token_type": "bot", "scope": "commands,chat:write",
             "bot_user_id": self.bot_user_id, "app_id": "A0CXCOACH",
             "team": {"id": grant["team_id"], "name": grant["team_name"]}
@@ -514,6 +525,18 @@ class FakeSlack:
             "is_enterprise_install": grant["is_enterprise_install"],
             "authed_user": {"id": grant["user_id"]},
         }  # fmt: skip
+
+    def _refresh(self, refresh: str) -> Params:
+        """A rotating token refreshed: a new token for the same workspace; the old one stops."""
+        old = self._refresh_tokens.pop(refresh, None)
+        if old is None or old not in self.installs:
+            raise SlackError("invalid_refresh_token")
+        token = f"{old.rsplit('-', 1)[0]}-{next(self._ids)}"
+        self.installs[token] = self.installs.pop(old)
+        again = f"xoxe-1-{next(self._ids)}"
+        self._refresh_tokens[again] = token
+        return {"access_token": token, "token_type": "bot", "refresh_token": again,
+                "expires_in": 43200}  # fmt: skip
 
     def _auth_test(self, params: Params) -> Params:
         install = self.installs.get(str(params.get("token") or ""), {})
