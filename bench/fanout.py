@@ -7,6 +7,12 @@ lost and duplicated prompts (from the fake's own count per DM), and the clock's 
 
     .venv/bin/python bench/fanout.py [--agents 10000] [--rate 200] [--database URL]
                                      [--fault none|kill|lost]
+    .venv/bin/python bench/fanout.py --workspaces 100 --agents 100 --rate 5 [--clocks 2]
+
+With --workspaces, CX Coach is installed with Add to Slack in that many workspaces, each with
+--agents agents whose shifts end in the same minute, and the fake limits each workspace to --rate
+posts per second on its own (as Slack does); --clocks processes share the work. Prints each
+workspace's share of its own allowed rate (the lowest, the median), lost and duplicated.
 
 Targets: ≥ 95 % of the allowed rate (issue #4); 0 lost and 0 duplicated also when the sending
 clock is killed mid fan-out or Slack's answers are lost after it posted, everything delivered
@@ -41,9 +47,56 @@ from bot.deps import Deps  # noqa: E402
 from bot.scheduler import claim_checkins  # noqa: E402
 from bot.store import migrate, repos  # noqa: E402
 from bot.store.db import make_engine, make_session_factory  # noqa: E402
-from bot.store.models import Membership, Outbox, Person, Team, utcnow  # noqa: E402
+from bot.store.models import (  # noqa: E402
+    Membership,
+    Outbox,
+    Person,
+    SlackBots,
+    Team,
+    utcnow,
+)
 
 BOT_TOKEN = "xoxb-test-token"
+CLIENT_ID = "1234.5678"
+
+
+def seed_many(engine: Engine, workspaces: int, agents: int, shift_end: str) -> None:
+    """`workspaces` workspaces installed with Add to Slack (bot rows as the OAuth flow leaves
+    them), each with one team of `agents` agents whose shifts end at `shift_end`; the same
+    user ids in every workspace."""
+    session = make_session_factory(engine)()
+    with session:
+        for w in range(workspaces):
+            workspace = f"T9{w:04d}"
+            repos.ensure_workspace(session=session, workspace_id=workspace)
+            session.execute(
+                insert(SlackBots).values(
+                    client_id=CLIENT_ID,
+                    app_id="A0CXCOACH",
+                    team_id=workspace,
+                    bot_token=f"xoxb-bench-{w}",
+                    bot_id="B0001",
+                    bot_user_id="UBOT",
+                    is_enterprise_install=False,
+                    installed_at=utcnow().replace(tzinfo=None),
+                )
+            )
+            team = Team(workspace_id=workspace, name="Everyone", reminder_delay_minutes=0)
+            session.add(team)
+            session.flush()
+            first = session.exec(select(Person.id).order_by(col(Person.id).desc())).first() or 0
+            session.execute(insert(Person), [
+                {"workspace_id": workspace, "slack_user_id": f"U9{n:07d}", "timezone": "UTC",
+                 "shift_days": "mon,tue,wed,thu,fri,sat,sun", "shift_end": shift_end,
+                 "is_slack_admin": False, "active": True, "created_at": utcnow()}
+                for n in range(agents)
+            ])  # fmt: skip
+            ids = session.exec(select(Person.id).where(col(Person.id) > first)).all()
+            session.execute(insert(Membership), [
+                {"team_id": team.id, "person_id": pid, "role": "agent",
+                 "created_at": utcnow() - timedelta(days=30)} for pid in ids
+            ])  # fmt: skip
+        session.commit()
 
 
 def seed(engine: Engine, agents: int, shift_end: str) -> None:
@@ -86,10 +139,17 @@ def run_clock(url: str, fake_url: str, *, claim: bool, until_done: bool) -> None
     """What the clock does: claim the due prompts, then deliver; with `until_done`, keep
     passing (as the clock does every minute, here every second) until no row is pending or
     being sent (rows a dead sender leased are taken again once their 60 s lease runs out)."""
-    settings = Settings(
-        _env_file=None, slack_bot_token=BOT_TOKEN, database_url=url,
-        slack_api_base_url=f"{fake_url}/api/",
-    )  # fmt: skip
+    if MANY:  # installed with Add to Slack: each workspace's token from the store
+        settings = Settings(
+            _env_file=None, database_url=url, slack_api_base_url=f"{fake_url}/api/",
+            slack_client_id=CLIENT_ID, slack_client_secret="fake-client-secret",
+            slack_state_secret="s" * 32,
+        )  # fmt: skip
+    else:
+        settings = Settings(
+            _env_file=None, slack_bot_token=BOT_TOKEN, database_url=url,
+            slack_api_base_url=f"{fake_url}/api/",
+        )  # fmt: skip
     deps = Deps.from_settings(settings)
     if claim:
         claim_checkins(deps)
@@ -118,6 +178,7 @@ def _stats(fake_url: str) -> dict[str, Any]:
 def _worker(url: str, fake_url: str, *, claim: bool, until_done: bool) -> subprocess.Popen[str]:
     flags = ["--claim"] if claim else []
     flags += ["--until-done"] if until_done else []
+    flags += ["--workspaces", "1"] if MANY else []
     return subprocess.Popen(
         [sys.executable, __file__, "--worker", "--fake", fake_url, "--database", url, *flags],
         cwd=ROOT, text=True,
@@ -136,13 +197,25 @@ def main() -> None:
         "lost: Slack posts the first 35 messages but answers 502; db-restart: restart the local "
         "PostgreSQL (pg_ctlcluster) a third of the way through",
     )  # fmt: skip
+    parser.add_argument(
+        "--workspaces",
+        type=int,
+        default=0,
+        help="installed with Add to Slack in this many workspaces",
+    )
+    parser.add_argument("--clocks", type=int, default=1, help="clock processes (--workspaces)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--fake", help=argparse.SUPPRESS)
     parser.add_argument("--claim", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--until-done", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global MANY
+    MANY = bool(args.workspaces)
     if args.worker:
         run_clock(args.database, args.fake, claim=args.claim, until_done=args.until_done)
+        return
+    if args.workspaces:
+        _many_case(args)
         return
 
     fake_args = ["--users", str(args.agents), "--rate", str(args.rate)]
@@ -189,6 +262,54 @@ def main() -> None:
 
 
 LOST_ANSWERS = 35
+MANY = False  # installed with Add to Slack (--workspaces)
+
+
+def _many_case(args: argparse.Namespace) -> None:
+    """Many workspaces, each limited on its own: every workspace's share of its own rate."""
+    fake = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakeslack", "--users", str(args.agents), "--rate",
+         str(args.rate), "--workspaces", str(args.workspaces)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert fake.stdout is not None
+    fake_url = fake.stdout.readline().strip()
+    try:
+        url = args.database or f"sqlite:///{Path(tempfile.mkdtemp()) / 'fanout.db'}"
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        now = utcnow()
+        seed_many(engine, args.workspaces, args.agents, f"{now - timedelta(minutes=1):%H:%M}")
+        print(f"{args.workspaces} workspaces × {args.agents} agents, shifts ending in the same "
+              f"minute; Slack allows {args.rate:g}/s in each; {args.clocks} clock(s)")  # fmt: skip
+        started = time.perf_counter()
+        clocks = [_worker(url, fake_url, claim=True, until_done=True) for _ in range(args.clocks)]
+        for clock in clocks:
+            clock.wait()
+        elapsed = time.perf_counter() - started
+        stats = _stats(fake_url)
+        shares = sorted(
+            (count - 1) / (last - first) / args.rate if last > first else 0.0
+            for first, last, count in stats["spans"].values()
+        )
+        counts = stats["messages"]
+        expected = {f"T9{w:04d}/DU9{n:07d}" for w in range(args.workspaces)
+                    for n in range(args.agents)}  # fmt: skip
+        lost = sum(1 for channel in expected if counts.get(channel, 0) < 1)
+        duplicated = sum(max(0, count - 1) for count in counts.values())
+        print(
+            f"  everything delivered in {elapsed:.1f} s (claiming included); "
+            f"{sum(counts.values())} DMs"
+        )
+        print(
+            f"  each workspace's share of its own allowed rate: lowest {shares[0]:.1%}, "
+            f"median {shares[len(shares) // 2]:.1%} (first to last post in it)"
+        )
+        print(f"  lost {lost}, duplicated {duplicated}, 429s answered by the fake "
+              f"{stats['rate_limited']}")  # fmt: skip
+    finally:
+        fake.terminate()
+        fake.wait()
 
 
 def _plain_case(url: str, fake_url: str, rate: float) -> None:

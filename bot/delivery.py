@@ -18,6 +18,7 @@ A database error on one row leaves that row to its lease and the pass goes on.
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,9 +26,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import case, update
+from sqlalchemy import case, func, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot import posted
 from bot.deps import Deps
@@ -46,6 +47,10 @@ AUTH_ERRORS = frozenset({"invalid_auth", "token_revoked", "not_authed"})
 # Sends in flight at once: Slack's round trip, not its rate, limits one thread; the pacer
 # keeps all of them under the rate Slack allows.
 SENDER_THREADS = 8
+# Many workspaces (each paced apart by Slack): a batch takes at most this many rows of each,
+# and a row whose workspace may not send within HOLD seconds waits while others go.
+PER_WORKSPACE = 20
+HOLD = 0.25
 MAX_ATTEMPTS = 8
 BATCH = 500
 PERMANENT_ERRORS = frozenset(
@@ -106,31 +111,23 @@ def deliver_due(
 ) -> DeliveryReport:
     """Send every due pending row (a batch at a time) until none is left or Slack says slow down."""
     report = DeliveryReport()
+    many = deps.workspaces is not None and deps.workspaces.many
     while True:
         moment = now or deps.clock()
         with deps.session() as session:
-            ids = session.exec(
-                select(Outbox.id)
-                .where(
-                    col(Outbox.status).in_(
-                        [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]
-                    ),
-                    Outbox.next_attempt_at <= moment,
-                )
-                .order_by(col(Outbox.next_attempt_at))
-                .limit(BATCH)
-            ).all()
+            ids = _due(session, moment, fair=many)
         if not ids:
             return report
         progressed = False
         database_down = threading.Event()  # the database unreachable: the rest waits
-        rows = [row_id for row_id in ids if row_id is not None]
+        rows = [row_id for row_id, _ in ids]
         with ThreadPoolExecutor(SENDER_THREADS, thread_name_prefix="cx-sender") as pool:
             outcomes = list(
                 pool.map(
                     _deliver_one,
                     [deps] * len(rows), [renderers] * len(rows), rows,
                     [now] * len(rows), [database_down] * len(rows),
+                    [workspace for _, workspace in ids],
                 )
             )  # fmt: skip
         if database_down.is_set():
@@ -140,9 +137,14 @@ def deliver_due(
             if outcome == "throttled":
                 report.throttled = True  # the row is due again; the pacer has slowed down
                 continue
+            if outcome == "later":
+                continue  # its workspace's pace said not yet; still due
             if outcome != "skipped":
                 progressed = True
                 setattr(report, outcome, getattr(report, outcome) + 1)
+        if not progressed and ("later" in outcomes or (many and "throttled" in outcomes)):
+            time.sleep(HOLD)  # only paced workspaces are left: wait for the next slot
+            continue
         if not progressed:
             return report
 
@@ -159,6 +161,23 @@ def deliver_rows(deps: Deps, renderers: dict[str, Renderer], ids: list[int]) -> 
         elif outcome != "skipped":
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
+
+
+def _due(session: Session, moment: datetime, *, fair: bool) -> list[tuple[int, str | None]]:
+    """Ids of due rows, oldest first. `fair` (many workspaces): at most PER_WORKSPACE of each
+    workspace in a batch, so a big fan-out in one does not queue ahead of the others."""
+    due = (col(Outbox.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
+           & (col(Outbox.next_attempt_at) <= moment))  # fmt: skip
+    if not fair:
+        return [(i, None) for i in session.exec(select(Outbox.id).where(due).order_by(
+            col(Outbox.next_attempt_at)).limit(BATCH)).all() if i is not None]  # fmt: skip
+    place = func.row_number().over(partition_by=col(Outbox.workspace_id),
+                                   order_by=col(Outbox.next_attempt_at)).label("place")  # fmt: skip
+    ranked = select(col(Outbox.id), col(Outbox.workspace_id), col(Outbox.next_attempt_at),
+                    place).where(due).subquery()  # fmt: skip
+    return [(row_id, workspace) for row_id, workspace in session.execute(
+        select(ranked.c.id, ranked.c.workspace_id).where(ranked.c.place <= PER_WORKSPACE)
+        .order_by(ranked.c.next_attempt_at).limit(BATCH)).all()]  # fmt: skip
 
 
 def _lease(deps: Deps, row_id: int, now: datetime) -> tuple[Outbox, bool] | None:
@@ -198,15 +217,20 @@ def _lease(deps: Deps, row_id: int, now: datetime) -> tuple[Outbox, bool] | None
 
 def _deliver_one(
     deps: Deps, renderers: dict[str, Renderer], row_id: int, now: datetime | None,
-    database_down: threading.Event,
+    database_down: threading.Event, workspace_id: str | None = None,
 ) -> str:  # fmt: skip
     """One row, start to end. A database error leaves the row to its lease (a send it cut
     short is found in Slack later) and goes no further: the other rows go on, unless the
     database itself is unreachable (then the pass stops taking rows, with one log line)."""
     if database_down.is_set():
         return "skipped"
+    slot = None
+    if workspace_id is not None:  # many workspaces: this one's pace decides, without sleeping
+        slot = deps.pacer_for(workspace_id).take(within=HOLD)
+        if slot < 0:
+            return "later"
     try:
-        return _deliver_leased(deps, renderers, row_id, now or deps.clock())
+        return _deliver_leased(deps, renderers, row_id, now or deps.clock(), slot)
     except OperationalError as error:  # connection lost, server restarting, locked
         if not database_down.is_set():
             logger.warning("outbox %s: database unreachable (%s)", row_id, type(error).__name__)
@@ -218,7 +242,8 @@ def _deliver_one(
         return "retrying"
 
 
-def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: datetime) -> str:
+def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: datetime,
+                    slot: float | None = None) -> str:  # fmt: skip
     leased = _lease(deps, row_id, now)
     if leased is None:
         return "skipped"
@@ -238,7 +263,10 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
                 _finish(deps, row_id, status=OutboxStatus.SENT, sent_at=now, ts=found.ts,
                         channel=found.channel)  # fmt: skip
                 return "sent"
-        pacer.wait()
+        if slot is None:
+            pacer.wait()
+        elif slot > time.monotonic():
+            time.sleep(slot - time.monotonic())  # the slot taken before the lease
         if isinstance(rendered, Upload):
             answer = _upload(deps, client, row, rendered)
         else:
@@ -280,7 +308,10 @@ def _refused(deps: Deps, row: Outbox, now: datetime, pacer: Pacer, error: SlackA
     code = str(error.response.get("error", "unknown"))
     if error.response.status_code == 429:
         _finish(deps, row.id, status=OutboxStatus.PENDING, next_at=now, error="ratelimited")
-        pacer.throttled(float(error.response.headers.get("Retry-After", "1") or 1))
+        many = deps.workspaces is not None and deps.workspaces.many
+        # Many workspaces: this one waits; the sender goes on with the others meanwhile.
+        pacer.throttled(float(error.response.headers.get("Retry-After", "1") or 1),
+                        sleep=not many)  # fmt: skip
         return "throttled"
     if code in AUTH_ERRORS and deps.workspaces is not None and deps.workspaces.many:
         # The token was revoked (an uninstall in progress): ask the store again next time.

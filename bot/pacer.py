@@ -19,12 +19,26 @@ class Pacer:
 
     def wait(self) -> None:
         """Sleep until this sender may send again."""
+        start = self.take()
+        now = time.monotonic()
+        if start > now:
+            time.sleep(start - now)
+
+    def take(self, within: float | None = None) -> float:
+        """Reserve the next send slot and return when it is (monotonic); with `within`, only
+        if it comes within that many seconds (else reserve nothing and return -1.0)."""
         with self._lock:
             now = time.monotonic()
             start = max(now, self._last + self.interval)
+            if within is not None and start - now > within:
+                return -1.0
             self._last = start
-        if start > now:
-            time.sleep(start - now)
+            return start
+
+    def ready_in(self) -> float:
+        """Seconds until the next send slot (0: now)."""
+        with self._lock:
+            return max(0.0, self._last + self.interval - time.monotonic())
 
     def sent(self) -> None:
         """A send went through."""
@@ -35,12 +49,14 @@ class Pacer:
                 self.interval *= 0.98
                 self._calm = 0
 
-    def throttled(self, retry_after: float) -> None:
-        """Slack said 429: pace at the rate it accepted over the last second, then wait."""
+    def throttled(self, retry_after: float, *, sleep: bool = True) -> None:
+        """Slack said 429: pace at the rate it accepted over the last second, then wait (or,
+        `sleep=False`, let the caller do other work meanwhile: ready_in says how long)."""
         with self._lock:
             now = time.monotonic()
             accepted = sum(1 for at in self._recent if now - at <= 1.0)
             self.interval = max(self.interval * 1.05, 1.0 / max(accepted, 1))
             self._calm = 0
             self._last = now + retry_after
-        time.sleep(retry_after)
+        if sleep:
+            time.sleep(retry_after)

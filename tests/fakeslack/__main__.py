@@ -19,6 +19,11 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=0, help="how many U9… users to add")
     parser.add_argument("--rate", type=float, help="chat.postMessage per second (default: any)")
     parser.add_argument(
+        "--workspaces", type=int, default=0,
+        help="this many other workspaces T90000…, each installed with token xoxb-bench-N and "
+        "its own --users and --rate",
+    )  # fmt: skip
+    parser.add_argument(
         "--lost-answers", type=int, default=0,
         help="answer this many chat.postMessage calls with 502 after posting them",
     )  # fmt: skip
@@ -29,6 +34,11 @@ def main() -> None:
     fake.add_user("U0AGENT")
     for n in range(args.users):
         fake.add_user(f"U9{n:07d}", name=f"agent{n}", tz="UTC", email=f"a{n}@example.com")
+    for w in range(args.workspaces):
+        team = f"T9{w:04d}"
+        fake.installs[f"xoxb-bench-{w}"] = {"team_id": team, "enterprise_id": None}
+        for n in range(args.users):
+            fake.add_user(f"U9{n:07d}", name=f"agent{n}", tz="UTC", team=team)
     print(fake.url, flush=True)
     try:
         while True:

@@ -131,7 +131,10 @@ class FakeSlack:
         self.installs: dict[str, Params] = {}
         self.team_users: dict[str, dict[str, Params]] = defaultdict(dict)
         self._grants: dict[str, Params] = {}
-        self._refresh_tokens: dict[str, str] = {}  # refresh token → the token it refreshes
+        self._refresh_tokens: dict[str, str] = {}
+        self._post_times: dict[str, list[float]] = defaultdict(
+            list
+        )  # per workspace, for _stats  # refresh token → the token it refreshes
         self._buckets: dict[str, tuple[float, float]] = {}
         self._here = threading.local()
 
@@ -325,7 +328,10 @@ class FakeSlack:
                 for channel, _ in self._messages:
                     counts[channel] += 1
                 limited = sum(1 for call in self._calls if call.method == "rate_limited")
-            return 200, {}, {"ok": True, "messages": counts, "rate_limited": limited}
+                spans = {team: (times[0], times[-1], len(times))
+                         for team, times in self._post_times.items()}  # fmt: skip
+            return 200, {}, {"ok": True, "messages": counts, "rate_limited": limited,
+                             "spans": spans}  # fmt: skip
         if path.startswith("/response/"):
             return self._response_url(path, params, headers)
         if path.startswith("/upload/"):
@@ -582,6 +588,7 @@ class FakeSlack:
             message["metadata"] = params["metadata"]
         with self._lock:
             self._messages[(self._where(channel), ts)] = message
+            self._post_times[self._team()].append(time.monotonic())
         return {"channel": channel, "ts": ts, "message": message}
 
     def _chat_post_ephemeral(self, params: Params) -> Params:
