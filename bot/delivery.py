@@ -164,8 +164,9 @@ def deliver_rows(deps: Deps, renderers: dict[str, Renderer], ids: list[int]) -> 
 
 
 def _due(session: Session, moment: datetime, *, fair: bool) -> list[tuple[int, str | None]]:
-    """Ids of due rows, oldest first. `fair` (many workspaces): at most PER_WORKSPACE of each
-    workspace in a batch, so a big fan-out in one does not queue ahead of the others."""
+    """Ids of due rows, oldest first. `fair` (many workspaces): round robin, the oldest of each
+    workspace first, then the second of each…, at most PER_WORKSPACE of each in a batch, so a
+    big fan-out in one does not queue ahead of the others."""
     due = (col(Outbox.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
            & (col(Outbox.next_attempt_at) <= moment))  # fmt: skip
     if not fair:
@@ -177,7 +178,7 @@ def _due(session: Session, moment: datetime, *, fair: bool) -> list[tuple[int, s
                     place).where(due).subquery()  # fmt: skip
     return [(row_id, workspace) for row_id, workspace in session.execute(
         select(ranked.c.id, ranked.c.workspace_id).where(ranked.c.place <= PER_WORKSPACE)
-        .order_by(ranked.c.next_attempt_at).limit(BATCH)).all()]  # fmt: skip
+        .order_by(ranked.c.place, ranked.c.next_attempt_at).limit(BATCH)).all()]  # fmt: skip
 
 
 def _lease(deps: Deps, row_id: int, now: datetime) -> tuple[Outbox, bool] | None:

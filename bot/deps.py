@@ -19,6 +19,7 @@ from bot.store.db import SessionFactory, make_engine, make_session_factory
 from bot.store.models import utcnow
 from bot.workspaces import Workspaces
 
+WORKSPACE_PROBE = 30  # sends without a 429 before a workspace's pace tries 2 % faster
 # Threads for work after the ack (database, Slack calls): few, so acks keep the CPU.
 AFTER_ACK_THREADS = 4
 
@@ -63,7 +64,8 @@ class Deps:
         """The sender's pace in one workspace (with one token: the process's one pace)."""
         if self.workspaces is None or not self.workspaces.many:
             return self.pacer
-        return self.pacers.setdefault(workspace_id, Pacer())
+        # A workspace's share of a fan-out is short: probe for its rate after 30 calm sends.
+        return self.pacers.setdefault(workspace_id, Pacer(probe_every=WORKSPACE_PROBE))
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -10,7 +10,8 @@ class Pacer:
 
     PROBE_EVERY = 100  # sends without a 429 before trying 2 % faster
 
-    def __init__(self) -> None:
+    def __init__(self, probe_every: int | None = None) -> None:
+        self.probe_every = probe_every or self.PROBE_EVERY
         self.interval = 0.0  # seconds between sends; 0 = as fast as Slack answers
         self._last = 0.0
         self._recent: deque[float] = deque(maxlen=10_000)
@@ -45,7 +46,7 @@ class Pacer:
         with self._lock:
             self._recent.append(time.monotonic())
             self._calm += 1
-            if self.interval and self._calm >= self.PROBE_EVERY:
+            if self.interval and self._calm >= self.probe_every:
                 self.interval *= 0.98
                 self._calm = 0
 
