@@ -42,3 +42,13 @@ def for_http_mode(manifest: dict[str, Any], public_url: str) -> dict[str, Any]:
 def new_app_link(manifest: dict[str, Any]) -> str:
     """Slack's 'create an app from this manifest' link, everything filled in."""
     return NEW_APP_URL + quote(json.dumps(manifest, separators=(",", ":")))
+
+
+def for_distribution(manifest: dict[str, Any], public_url: str) -> dict[str, Any]:
+    """The HTTP-mode app, installed with Add to Slack in many workspaces and Enterprise Grid
+    orgs (bot.oauth): Slack sends people back to `public_url`/slack/oauth_redirect."""
+    app = for_http_mode(manifest, public_url)
+    app["oauth_config"]["redirect_urls"] = [base_url(public_url) + "/slack/oauth_redirect"]
+    app["settings"]["org_deploy_enabled"] = True
+    app["settings"]["token_rotation_enabled"] = True
+    return app

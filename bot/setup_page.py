@@ -4,7 +4,14 @@ from html import escape
 from urllib.parse import urlsplit
 
 from bot.config import Settings
-from bot.manifest import MANIFEST_PATH, base_url, for_http_mode, load_manifest, new_app_link
+from bot.manifest import (
+    MANIFEST_PATH,
+    base_url,
+    for_distribution,
+    for_http_mode,
+    load_manifest,
+    new_app_link,
+)
 
 STEPS = (
     "Open the link above, pick your workspace, review and click <b>Create</b>.",
@@ -50,6 +57,13 @@ def render(settings: Settings, public_url: str | None = None) -> str:
             links.append(
                 f'<a href="{escape(http_link)}">Create the Slack app (HTTP mode, '
                 f"requests to {escape(base_url(public_url))}/slack/events)</a>"
+            )
+            many_link = new_app_link(for_distribution(manifest, public_url))
+            links.append(
+                f'<a href="{escape(many_link)}">Create the Slack app for Add to Slack (many '
+                "workspaces or an Enterprise Grid org; then set SLACK_CLIENT_ID, "
+                "SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and SLACK_SIGNING_SECRET instead of a "
+                f"bot token, and send people to {escape(base_url(public_url))}/slack/install)</a>"
             )
         link_html = "<p>" + "<br>".join(links) + "</p>"
         if problem:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.listeners.commands import COMMAND_HANDLERS
 from bot.listeners.events import EVENT_HANDLERS
-from bot.manifest import MANIFEST_PATH, for_http_mode, load_manifest
+from bot.manifest import MANIFEST_PATH, for_distribution, for_http_mode, load_manifest
 from tests.fakeslack import SlackDriver
 
 # Slack's manifest schema (slackapi/manifest-schema, MIT: tests/data/LICENSE-slack-manifest-schema),
@@ -40,6 +40,9 @@ def test_http_mode_variant_is_valid_for_slack(
 ) -> None:
     """The HTTP-mode manifest the setup page builds validates too."""
     jsonschema.validate(for_http_mode(manifest, "https://cx.example.com"), schema)
+    many = for_distribution(manifest, "https://cx.example.com/")
+    jsonschema.validate(many, schema)
+    assert many["oauth_config"]["redirect_urls"] == ["https://cx.example.com/slack/oauth_redirect"]
 
 
 def test_manifest_commands_are_exactly_the_registered_ones(manifest: dict[str, Any]) -> None:
