@@ -395,3 +395,24 @@ def test_a_rotating_token_is_refreshed_before_the_clock_uses_it(
     assert len(fake_slack.messages_to("U0SAME", team="T0AAA")) == 1
     assert oauth.deps.workspaces is not None
     assert oauth.deps.workspaces.token_of("T0AAA") == now  # saved: not refreshed again
+
+
+def test_workspaces_of_a_grid_org_installed_one_by_one_share_the_orgs_people(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """Two workspaces of org E0ORG each install CX Coach: a person active in both is one person
+    of the org, and the org's sends use one of its workspaces' tokens."""
+    install(oauth, fake_slack, team_id="T0ONE", enterprise_id="E0ORG")
+    install(oauth, fake_slack, team_id="T0TWO", enterprise_id="E0ORG")
+    fake_slack.add_user("W0ANA", tz="UTC", team="T0ONE")
+    fake_slack.add_user("W0ANA", tz="UTC", team="T0TWO")
+    for team in ("T0ONE", "T0TWO"):
+        slack = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, team_id=team,
+                            enterprise_id="E0ORG", send=http_sender(oauth.server.url))  # fmt: skip
+        assert slack.event({"type": "app_home_opened", "user": "W0ANA", "tab": "home"},
+                           event_id=f"Ev{team}").status == 200  # fmt: skip
+    fake_slack.wait_for("views.publish", 2)
+    with Session(engine) as session:
+        people = session.exec(select(Person).where(Person.slack_user_id == "W0ANA")).all()
+        assert [p.workspace_id for p in people] == ["E0ORG"]
+    assert oauth.deps.client_for("E0ORG") is not None
