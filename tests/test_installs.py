@@ -361,11 +361,7 @@ def _post(url: str, body: object, token: str) -> tuple[int, dict[str, object]]:
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
                                      headers={"Content-Type": "application/json",
                                               "Authorization": f"Bearer {token}"})  # fmt: skip
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.load(answer)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
+    return _answer(request)
 
 
 def _zendesk(url: str, body: bytes, secret: str) -> tuple[int, dict[str, object]]:
@@ -374,11 +370,7 @@ def _zendesk(url: str, body: bytes, secret: str) -> tuple[int, dict[str, object]
     request = urllib.request.Request(url, data=body, method="POST", headers={
         "Content-Type": "application/json", "X-Zendesk-Webhook-Signature-Timestamp": stamp,
         "X-Zendesk-Webhook-Signature": base64.b64encode(digest).decode()})  # fmt: skip
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.load(answer)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
+    return _answer(request)
 
 
 def test_a_rotating_token_is_refreshed_before_the_clock_uses_it(
@@ -416,3 +408,11 @@ def test_workspaces_of_a_grid_org_installed_one_by_one_share_the_orgs_people(
         people = session.exec(select(Person).where(Person.slack_user_id == "W0ANA")).all()
         assert [p.workspace_id for p in people] == ["E0ORG"]
     assert oauth.deps.client_for("E0ORG") is not None
+
+
+def _answer(request: urllib.request.Request) -> tuple[int, dict[str, object]]:
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)

@@ -19,10 +19,7 @@ from bot.store.models import utcnow
 
 def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> int:
     """Run one privacy action; its exit code."""
-    action = args.privacy_action
-    if action == "new-key":
-        print(crypto.new_key())
-        return 0
+    action = args.privacy_action  # new-key needs no database: bot.__main__ answers it
     if action == "rotate-key":
         return _rotate(engine)
     workspace_id = workspace_of(args, client, engine)
