@@ -26,6 +26,7 @@ from bot.services import (
     feedback_life,
     feedback_rounds,
     helpdesk,
+    helpdesk_credentials,
     installs,
     milestones,
     one_on_one_schedule,
@@ -39,6 +40,7 @@ from bot.store.db import let_go_of_deleted
 from bot.store.models import ClockHeartbeat, Team
 from bot.sync import runner as sync_runner
 from bot.sync.api import ApiError, AuthRejected
+from bot.sync.runner import Source
 
 HEARTBEAT_NAME = "clock"
 EVENT_MEMORY = timedelta(days=1)
@@ -179,27 +181,23 @@ def match_helpdesk_agents(deps: Deps) -> None:
 
 
 def sync_helpdesks(deps: Deps) -> None:
-    """Pull new tickets and ratings from each configured helpdesk API, for every workspace.
-    A refused credential or an unreachable helpdesk is recorded (admins see it on the App
-    Home) and logged once; the next run tries again."""
-    for source in ("zendesk", "freshdesk"):
-        api = sync_runner.api_for(deps.settings, source)
-        if api is None:
+    """Pull new tickets and ratings from each workspace's helpdesk API: its own credentials
+    (App Home → Helpdesk sync), else the installation's settings where one workspace is
+    installed. A refused credential or an unreachable helpdesk is recorded (admins see it on
+    the App Home) and logged once; the next run tries again."""
+    workspaces = _workspaces(deps)
+    for workspace_id in workspaces:
+        client = deps.client_for(workspace_id)
+        if client is None:
             continue
-        workspaces = _workspaces(deps)
-        if deps.settings.oauth_mode and len(workspaces) > 1:
-            # One helpdesk's credentials would pour one company's tickets into every workspace.
-            logger.warning(
-                "helpdesk sync %s: off, installed in %s workspaces and the helpdesk "
-                "settings are the whole installation's",
-                source,
-                len(workspaces),
-            )
-            continue
-        for workspace_id in workspaces:
-            client = deps.client_for(workspace_id)
-            if client is None:
-                continue
+        for source in SYNC_SOURCES:
+            with deps.session() as session:
+                own = helpdesk_credentials.of(session, workspace_id, source)
+            api = (sync_runner.api_with(source, own.url, own.user, own.secret) if own
+                   else sync_runner.api_for(deps.settings, source)
+                   if len(workspaces) == 1 else None)  # fmt: skip
+            if api is None:
+                continue  # one company's settings never pour into several workspaces
             try:
                 report = sync_runner.sync(
                     engine=deps.engine, api=api, source=source, workspace_id=workspace_id,
@@ -209,6 +207,9 @@ def sync_helpdesks(deps: Deps) -> None:
                 logger.warning("helpdesk sync %s: %s", source, error)
                 continue
             logger.info("helpdesk sync %s", report.summary())
+
+
+SYNC_SOURCES: tuple[Source, ...] = ("zendesk", "freshdesk")
 
 
 def prune_events(deps: Deps) -> None:
@@ -302,8 +303,9 @@ def build_scheduler(deps: Deps, *, blocking: bool = False) -> BaseScheduler:
     for spec in job_specs():
         trigger = spec.trigger
         if spec.id == "helpdesk_sync":
-            if not (deps.settings.zendesk_sync() or deps.settings.freshdesk_sync()):
-                continue  # no helpdesk API configured: no job
+            configured = deps.settings.zendesk_sync() or deps.settings.freshdesk_sync()
+            if not (configured or deps.settings.oauth_mode):
+                continue  # no helpdesk API configured, and no workspace can set its own
             trigger = IntervalTrigger(minutes=deps.settings.helpdesk_sync_minutes, timezone=UTC)
         scheduler.add_job(
             spec.func,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -25,11 +26,12 @@ from sqlmodel import Session, select
 from bot import delivery
 from bot.__main__ import main
 from bot.app import create_app
+from bot.blocks import helpdesk_access as sync_blocks
+from bot.blocks.helpdesk_access import INGEST_KEYS
 from bot.blocks.renderers import RENDERERS
-from bot.blocks.uploads import INGEST_KEYS
 from bot.config import Settings
 from bot.deps import Deps
-from bot.scheduler import run_privacy
+from bot.scheduler import run_privacy, sync_helpdesks
 from bot.services import checkins, installs, teams
 from bot.services.permissions import OPERATOR
 from bot.store import repos
@@ -37,6 +39,7 @@ from bot.store.models import HelpdeskTicket, Membership, Outbox, Person, Workspa
 from bot.web import HttpServer, WebApp
 from tests.checkin_helpers import LONG_AGO
 from tests.conftest import SIGNING_SECRET
+from tests.fakehelpdesk import FakeZendesk
 from tests.fakeslack import FakeSlack, SlackDriver
 from tests.fakeslack.driver import http_sender
 
@@ -416,3 +419,45 @@ def _answer(request: urllib.request.Request) -> tuple[int, dict[str, object]]:
             return answer.status, json.load(answer)
     except urllib.error.HTTPError as error:
         return error.code, json.load(error)
+
+
+def test_each_workspace_syncs_its_own_helpdesk(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """Admins of two workspaces enter their own Zendesk in the Helpdesk sync modal (a bad
+    address is refused beside its field); the clock's sync files each helpdesk's tickets in its
+    own workspace only."""
+    install(oauth, fake_slack, team_id="T0AAA", installer="U0BOSS")
+    install(oauth, fake_slack, team_id="T0BBB", installer="U0CHIEF")
+    desks = {}
+    for team, admin, ticket in (("T0AAA", "U0BOSS", 11), ("T0BBB", "U0CHIEF", 22)):
+        desk = FakeZendesk(user=f"{admin.lower()}@acme.test/token", password=f"pw-{team}").start()
+        desk.tickets = [{"id": ticket, "assignee_id": None, "status": "solved",
+                         "created_at": "2026-11-02T09:00:00Z", "updated_at": "2026-11-02T10:00:00Z",
+                         "via": {"channel": "email"}}]  # fmt: skip
+        desks[team] = desk
+        fake_slack.add_user(admin, team=team)
+        slack = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, team_id=team,
+                            send=http_sender(oauth.server.url))  # fmt: skip
+
+        def submit(url: str, slack: SlackDriver = slack, admin: str = admin,
+                   team: str = team) -> Any:  # fmt: skip
+            values: dict[str, dict[str, Any]] = {
+                sync_blocks.SOURCE: {sync_blocks.SOURCE: {"selected_option": {"value": "zendesk"}}},
+                sync_blocks.URL: {sync_blocks.URL: {"value": url}},
+                sync_blocks.USER: {sync_blocks.USER: {"value": f"{admin.lower()}@acme.test"}},
+                sync_blocks.SECRET: {sync_blocks.SECRET: {"value": f"pw-{team}"}},
+            }  # fmt: skip
+            return slack.view_submission(sync_blocks.SYNC_MODAL, values, user_id=admin)
+
+        refused = submit("acme.zendesk.com").json()
+        assert "helpdesk's address" in refused["errors"][sync_blocks.URL]
+        assert submit(desk.url).body == ""
+    try:
+        sync_helpdesks(dataclasses.replace(oauth.deps, clock=lambda: DUE))
+        with Session(engine) as session:
+            held = {(t.workspace_id, t.ticket_id) for t in session.exec(select(HelpdeskTicket))}
+        assert held == {("T0AAA", "11"), ("T0BBB", "22")}
+    finally:
+        for desk in desks.values():
+            desk.stop()

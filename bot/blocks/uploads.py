@@ -15,16 +15,15 @@ from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
 from bot.blocks.common import escape, fit, message_blocks, section
+from bot.blocks.helpdesk_access import INGEST_KEYS, SYNC_OPEN
 from bot.delivery import Rendered
 from bot.services.formats import SOURCES
-from bot.services.ingest_keys import Keys
 from bot.services.uploads import Outcome, Upload
 from bot.services.wording import plural
 
 UPLOAD_ROSTER = "upload_roster"  # App Home button (admins)
 UPLOAD_HELPDESK = "upload_helpdesk"  # App Home button (leads and admins)
 UPLOAD_MODAL = "upload_modal"  # private_metadata: "roster" | "helpdesk"
-INGEST_KEYS = "ingest_keys"  # App Home button (admins): new ingest token and Zendesk secret
 FILE, KIND, SOURCE, ZONE = "upload_file", "upload_kind", "upload_source", "upload_zone"
 SOURCE_NAMES = {"csv": "CX Coach's own format", "zendesk": "Zendesk export",
                 "freshdesk": "Freshdesk export", "intercom": "Intercom export"}  # fmt: skip
@@ -41,6 +40,7 @@ def home_buttons(*, roster: bool, helpdesk: bool, keys: bool = False) -> list[Bl
         elements.append(ButtonElement(text="Upload helpdesk export", action_id=UPLOAD_HELPDESK,
                                       value="1"))  # fmt: skip
     if keys:
+        elements.append(ButtonElement(text="Helpdesk sync…", action_id=SYNC_OPEN, value="1"))
         elements.append(ButtonElement(
             text="Helpdesk keys…", action_id=INGEST_KEYS, value="1",
             confirm=ConfirmObject(title="New helpdesk keys", confirm="Make new keys",
@@ -100,16 +100,3 @@ def failed_message(name: str, why: str) -> Rendered:
     """Nothing imported, and why."""
     text = f"Nothing imported from `{escape(name)}`: {escape(why)}"
     return text, message_blocks([section(f":warning: {text}")])
-
-
-def keys_modal(keys: Keys) -> View:
-    """The workspace's new keys, shown once (paths on CX Coach's own address)."""
-    base = "<CX Coach's address>"
-    return View(type="modal", title="Helpdesk keys", close="Done", blocks=[
-        section("Copy these now: CX Coach keeps only a fingerprint of the token, and the old "
-                "keys no longer work."),
-        section(f"*Ingest token* (`Authorization: Bearer …` for `{base}/ingest/tickets` and "
-                f"`/ingest/surveys`):\n```{keys.token}```"),
-        section(f"*Zendesk webhook*: endpoint `{base}/ingest/zendesk?workspace="
-                f"{keys.workspace_id}`, signing secret:\n```{keys.zendesk_secret}```"),
-    ])  # fmt: skip

@@ -8,6 +8,7 @@ from bot.listeners import (
     commands,
     events,
     feedback,
+    helpdesk_access,
     home,
     kudos_command,
     one_on_one,
@@ -36,3 +37,4 @@ def register_listeners(app: App) -> None:
     welcome.register(app)
     uploads.register(app)
     privacy.register(app)
+    helpdesk_access.register(app)

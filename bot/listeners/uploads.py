@@ -21,7 +21,7 @@ from bot.ingest import resolver
 from bot.listeners.caller import Caller
 from bot.listeners.modal_meta import value_of
 from bot.listeners.profiles import slack_resolver
-from bot.services import ingest_keys, uploads
+from bot.services import uploads
 from bot.services.formats import ROSTER_COLUMNS, SURVEY_HEADER, TICKET_HEADER
 from bot.services.uploads import Outcome, Upload, UploadError, UploadRefused
 
@@ -181,22 +181,8 @@ def _send_rejected(client: WebClient, user_id: str, name: str, content: str) -> 
         logger.warning("rejected lines not sent: %s", error.response.get("error"))
 
 
-def handle_keys(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext,
-                deps: Deps, caller: Caller) -> None:  # fmt: skip
-    """Helpdesk keys (admins): new ingest token and Zendesk secret, shown once in a modal."""
-    ack()
-    if not caller.actor(on_ack_path=True).is_admin:
-        client.views_open(trigger_id=body["trigger_id"], view=notice_modal(
-            "Helpdesk keys", "Only admins can make the workspace's helpdesk keys."))  # fmt: skip
-        return
-    with deps.transaction() as session:
-        keys = ingest_keys.rotate(session=session, workspace_id=str(context["workspace_id"]))
-    client.views_open(trigger_id=body["trigger_id"], view=blocks.keys_modal(keys))
-
-
 def register(app: App) -> None:
     """The App Home buttons and the upload modal (DM files arrive through message.im)."""
     app.action(blocks.UPLOAD_ROSTER)(handle_upload_button)
     app.action(blocks.UPLOAD_HELPDESK)(handle_upload_button)
     app.view(blocks.UPLOAD_MODAL)(handle_upload_modal)
-    app.action(blocks.INGEST_KEYS)(handle_keys)

@@ -361,6 +361,11 @@ class HelpdeskSync(SQLModel, table=True):
     lease_until: datetime | None = None
     last_run_at: datetime | None = None
     last_error: str | None = Field(default=None, max_length=300)
+    # The workspace's own API credentials (bot.services.helpdesk_credentials; issue 19): the
+    # helpdesk's address, the Zendesk agent's email, the API token or key (encrypted with a key).
+    api_url: str | None = Field(default=None, max_length=200)
+    api_user: str | None = Field(default=None, max_length=200)
+    api_secret: str | None = Field(default=None, sa_type=SecretText)
 
 
 class HelpdeskTicket(SQLModel, table=True):

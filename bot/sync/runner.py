@@ -63,6 +63,14 @@ def api_for(settings: Settings, source: Source, **options: Any) -> HelpdeskApi |
     return None
 
 
+def api_with(source: Source, url: str, user: str | None, secret: str,
+             **options: Any) -> HelpdeskApi:  # fmt: skip
+    """The API client for a workspace's own credentials (bot.services.helpdesk_credentials)."""
+    if source == "zendesk":
+        return HelpdeskApi(url, f"{user}/token", secret, **options)
+    return HelpdeskApi(url, secret, "X", **options)
+
+
 def sync(
     *, engine: Engine, api: HelpdeskApi, source: Source, workspace_id: str,
     client: WebClient | None, now: datetime, since: datetime | None = None,
