@@ -301,9 +301,11 @@ def _many_case(args: argparse.Namespace) -> None:
             f"  everything delivered in {elapsed:.1f} s (claiming included); "
             f"{sum(counts.values())} DMs"
         )
+        below = sum(1 for share in shares if share < 0.95)
         print(
             f"  each workspace's share of its own allowed rate: lowest {shares[0]:.1%}, "
-            f"median {shares[len(shares) // 2]:.1%} (first to last post in it)"
+            f"median {shares[len(shares) // 2]:.1%} (first to last post in it); "
+            f"{below} of {len(shares)} below 95 %"
         )
         print(f"  lost {lost}, duplicated {duplicated}, 429s answered by the fake "
               f"{stats['rate_limited']}")  # fmt: skip

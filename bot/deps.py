@@ -19,7 +19,7 @@ from bot.store.db import SessionFactory, make_engine, make_session_factory
 from bot.store.models import utcnow
 from bot.workspaces import Workspaces
 
-WORKSPACE_PROBE = 30  # sends without a 429 before a workspace's pace tries 2 % faster
+WORKSPACE_PROBE = 100  # sends without a 429 before a workspace's pace tries 2 % faster
 # Threads for work after the ack (database, Slack calls): few, so acks keep the CPU.
 AFTER_ACK_THREADS = 4
 

@@ -16,6 +16,7 @@ class Pacer:
         self._last = 0.0
         self._recent: deque[float] = deque(maxlen=10_000)
         self._calm = 0
+        self._throttled_until = 0.0
         self._lock = threading.Lock()
 
     def wait(self) -> None:
@@ -55,6 +56,11 @@ class Pacer:
         `sleep=False`, let the caller do other work meanwhile: ready_in says how long)."""
         with self._lock:
             now = time.monotonic()
+            if self._throttled_until > now:
+                # Sends already in flight when Slack said 429 come back 429 too: one episode,
+                # one slowdown (else each would compound it).
+                return
+            self._throttled_until = now + retry_after
             accepted = sum(1 for at in self._recent if now - at <= 1.0)
             self.interval = max(self.interval * 1.05, 1.0 / max(accepted, 1))
             self._calm = 0
