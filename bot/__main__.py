@@ -106,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_repair(settings, args)
         if command == "privacy":
             return run_privacy(settings, args)
+        if command == "themes":
+            return run_themes(settings, args)
         if command == "clock":
             return run_clock(settings)
         return run_http(
@@ -357,6 +359,16 @@ def run_repair(settings: Settings, args: argparse.Namespace) -> int:
         lambda engine, client: cli_repair.run(args, engine, client),
         args=args,
     )
+
+
+def run_themes(settings: Settings, args: argparse.Namespace) -> int:
+    """`themes --team NAME [--period P] [--json]`."""
+    from bot.cli import themes as cli_themes
+
+    return _run_data_command(
+        settings, "themes", lambda engine, client: cli_themes.run(args, engine, client),
+        args=args,
+    )  # fmt: skip
 
 
 def run_privacy(settings: Settings, args: argparse.Namespace) -> int:

@@ -133,6 +133,20 @@ def _metrics(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     parser.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
 
 
+def _themes(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Register `themes`."""
+    parser = commands.add_parser(
+        "themes", help="what a team keeps saying: themes of its reflections and survey comments",
+        description="Groups training needs, what agents would do differently, customer stories "
+        "and survey comments by meaning, on this machine; a theme shows only when at least 3 "
+        "people wrote into it.",
+    )  # fmt: skip
+    parser.add_argument("--team", required=True, help="team name")
+    parser.add_argument("--period", help=f"one of {GRAMMAR} (default 30d)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--workspace", help="Slack team ID (default: the bot token's workspace)")
+
+
 def _digest(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Register `digest`."""
     parser = commands.add_parser(
@@ -234,5 +248,6 @@ def _privacy(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
 
 def add_all(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Register every data command."""
-    for add in (_schedule, _roster, _helpdesk_import, _metrics, _digest, _sync, _repair, _privacy):
+    for add in (_schedule, _roster, _helpdesk_import, _metrics, _themes, _digest, _sync, _repair,
+                _privacy):  # fmt: skip
         add(commands)

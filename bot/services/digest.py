@@ -4,14 +4,13 @@ never attributed), an 8-week trend, and a one-line "what changed most". Team agg
 no agent's own figures ever go to a channel."""
 
 import json
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot.services import kpis, kudos, metrics, periods, rollups, teams
+from bot.services import kpis, kudos, metrics, periods, rollups, teams, themes
 from bot.services.periods import Period, PeriodError
 from bot.services.team_view import training_needs_in
 from bot.services.wording import plural, short_date
@@ -204,12 +203,12 @@ def _training(session: Session, team: Team, subject: metrics.Subject,
             col(Reflection.shift_date) <= week.last,
         )
     ).all()
-    needs = Counter(
+    needs = [
         need
         for text in answers
         for need in training_needs_in(json.loads(text or "{}").get("training", ""))
-    )
-    return needs.most_common(TOP_NEEDS)
+    ]
+    return themes.group_needs(needs, top=TOP_NEEDS)  # grouped by meaning
 
 
 def headline(digest: Digest) -> str:

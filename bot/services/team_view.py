@@ -3,13 +3,12 @@ Shown to them only; never posted to a channel."""
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from bot.services import schedule, team_items
+from bot.services import schedule, team_items, themes
 from bot.services.prompt_claims import ANSWER_WINDOW, PROMPT
 from bot.services.team_items import TeamItems
 from bot.store.models import (
@@ -102,18 +101,18 @@ def team_week(*, session: Session, team: Team, now: datetime) -> TeamWeek:
             quiet.append(agent.slack_user_id)
     since = local_today - timedelta(days=TRAINING_DAYS)
     readable = reflections if team.leads_read_reflections else []  # the team's own setting
-    needs = Counter(
+    needs = [
         need
         for _, day, status, answers in readable
         if day >= since and status == ReflectionStatus.ANSWERED
         for need in training_needs_in(json.loads(answers or "{}").get("training", ""))
-    )
+    ]
     return TeamWeek(
         team=team,
         prompts=len(this_week),
         answered=answered,
         quiet=sorted(quiet),
-        training_needs=needs.most_common(TOP_NEEDS),
+        training_needs=themes.group_needs(needs, top=TOP_NEEDS),  # grouped by meaning
         items=team_items.for_team(
             session=session, team=team, now=now, own_items=team.leads_read_reflections
         ),
