@@ -111,6 +111,17 @@ COMMANDS: dict[str, CommandHelp] = {
             ready=frozenset({"", "show", "away", "back", "tz", "timezone", "zone"}),
         ),
         CommandHelp(
+            command="/cx-themes",
+            summary="Leads: what your team keeps saying — themes of reflections and customer "
+            "comments, from at least 3 people each, never attributed.",
+            usage=(
+                ("", "your first team's themes of the last 30 days"),
+                ("<team> [period]", "a team's themes for a period (last-month, 2026-11, 7d, …)"),
+            ),
+            keywords=frozenset({""}),
+            accepts_free_text=True,
+        ),
+        CommandHelp(
             command="/cx-1on1",
             summary="Leads: the agenda for a 1:1 with one of your agents, in your DM.",
             usage=(

@@ -12,6 +12,7 @@ from bot.listeners.one_on_one import handle_one_on_one_command
 from bot.listeners.reflect_command import handle_reflect_command
 from bot.listeners.shift_command import handle_shift_command
 from bot.listeners.team_command import handle_team_command
+from bot.listeners.themes_command import handle_themes_command
 
 COMMAND_HANDLERS: dict[str, Callable[..., None]] = {
     "/cx-metrics": handle_metrics_command,
@@ -21,6 +22,7 @@ COMMAND_HANDLERS: dict[str, Callable[..., None]] = {
     "/cx-shift": handle_shift_command,
     "/cx-team": handle_team_command,
     "/cx-1on1": handle_one_on_one_command,
+    "/cx-themes": handle_themes_command,
 }
 
 

@@ -38,6 +38,7 @@ class Action(StrEnum):
     VIEW_TEAM_METRICS = "see a team's numbers"
     VIEW_PERSON_METRICS = "see someone's numbers"
     EXPORT_AGENT_ROWS = "export each agent's numbers of a team"
+    VIEW_THEMES = "see a team's themes"
     EXPORT_DATA = "export someone's data"
     FORGET_PERSON = "forget a person"
     SET_PRIVACY = "set how long texts are kept"
@@ -90,7 +91,7 @@ def may(
         case (
             Action.MANAGE_MEMBERS | Action.SET_QUESTIONS | Action.SET_FEEDBACK
             | Action.TRACK_ACTIONS | Action.SET_TEAM_BASICS | Action.IMPORT_HELPDESK
-            | Action.EXPORT_AGENT_ROWS
+            | Action.EXPORT_AGENT_ROWS | Action.VIEW_THEMES
         ):  # fmt: skip
             return team_id is not None and team_id in actor.leads
         case _:
@@ -118,6 +119,7 @@ def refusal(action: Action) -> str:
         Action.VIEW_TEAM_METRICS: "the team's members and leads, and admins",
         Action.VIEW_PERSON_METRICS: "the person themself, their team's leads and admins",
         Action.EXPORT_AGENT_ROWS: "the team's leads and admins",
+        Action.VIEW_THEMES: "the team's leads and admins",
         Action.EXPORT_DATA: "the person themself and admins",
         Action.FORGET_PERSON: "admins",
         Action.SET_PRIVACY: "admins",

@@ -45,6 +45,7 @@ MATRIX = {
     Action.VIEW_TEAM_METRICS: "YYNYYNN",
     Action.VIEW_PERSON_METRICS: "YYNYNNN",
     Action.EXPORT_AGENT_ROWS: "YYNNNNN",  # /cx-metrics … csv: a row per agent
+    Action.VIEW_THEMES: "YYNNNNN",  # aggregates of 3 people or more, never attributed
     Action.EXPORT_DATA: "YNNYNNN",  # the subject's own data (admins: the CLI)
     Action.FORGET_PERSON: "YNNNNNN",
     Action.SET_PRIVACY: "YNNNNNN",
