@@ -34,7 +34,7 @@ class Workspaces:
         self._default = default
         self._sender = sender
         self._monotonic = monotonic
-        self._found: dict[tuple[str, bool], tuple[WebClient | None, float]] = {}
+        self._found: dict[tuple[str, bool], tuple[WebClient, float]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -53,10 +53,11 @@ class Workspaces:
             if found is not None and now - found[1] < FRESH_FOR:
                 return found[0]
         token = self.token_of(workspace_id)
-        client = None
-        if token is not None:
-            client = make_web_client(self._settings, retries=not sender)
-            client.token = token
+        if token is None:
+            # Not remembered: a workspace installed again must get its sends at once.
+            return None
+        client = make_web_client(self._settings, retries=not sender)
+        client.token = token
         with self._lock:
             self._found[(workspace_id, sender)] = (client, now)
         return client

@@ -461,3 +461,24 @@ def test_each_workspace_syncs_its_own_helpdesk(
     finally:
         for desk in desks.values():
             desk.stop()
+
+
+def test_a_workspace_installed_again_gets_its_sends_at_once(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """Uninstalled, then installed again: the next prompt goes out with the new token (the
+    sender must not remember "not installed" for a while and cancel it)."""
+    install(oauth, fake_slack, team_id="T0AAA")
+    _agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
+    with Session(engine) as session:
+        installs.uninstall(session=session, workspace_id="T0AAA", now=DUE)
+        session.commit()
+    assert oauth.deps.client_for("T0AAA", sender=True) is None
+    fake_slack.grant("code-again", team_id="T0AAA")
+    _, _, state = _get(f"{oauth.server.url}/slack/install")
+    status, _, _ = _get(f"{oauth.server.url}/slack/oauth_redirect?code=code-again&state={state}",
+                        cookie=f"slack-app-oauth-state={state}")  # fmt: skip
+    assert status == 200
+    _prompts_and_send(oauth)
+    assert _statuses(engine) == {"T0AAA": ["sent"]}
+    assert len(fake_slack.messages_to("U0SAME", team="T0AAA")) == 1
