@@ -177,9 +177,13 @@ def _require_current_schema(engine: Engine) -> None:
 
 
 def check_slack_token(deps: Deps) -> None:
-    """Ask Slack (auth.test) whether SLACK_BOT_TOKEN works; stop on a rejected token."""
+    """Ask Slack (auth.test) whether SLACK_BOT_TOKEN works; stop on a rejected token. Installed
+    with Add to Slack there is no one token: each workspace's is checked by Slack on use."""
     from slack_sdk.errors import SlackApiError, SlackClientError
 
+    if deps.settings.oauth_mode:
+        logger.info("installed with Add to Slack: each workspace's token from its installation")
+        return
     try:
         identity = deps.slack.auth_test()
     except SlackApiError as error:
@@ -196,6 +200,18 @@ def check_slack_token(deps: Deps) -> None:
     logger.info("connected to Slack workspace %s as %s", identity.get("team"), identity.get("user"))
     if deps.home is not None:
         deps.home.remember(identity.get("team_id"))
+    if identity.get("team_id"):
+        _installed_again(deps, str(identity["team_id"]))
+
+
+def _installed_again(deps: Deps, workspace_id: str) -> None:
+    """The token works, so the app is installed: an uninstall recorded before (the app removed
+    and added back, with a new token) no longer stops sends or deletes the workspace's data."""
+    from bot.services import installs
+
+    with deps.transaction() as session:
+        if installs.reinstalled(session=session, workspace_id=workspace_id):
+            logger.info("workspace %s is installed again", workspace_id)
 
 
 def run_http(settings: Settings, *, host: str, with_scheduler: bool) -> int:
@@ -444,10 +460,11 @@ def run_clock(settings: Settings) -> int:
     from bot.deps import Deps
     from bot.scheduler import build_scheduler
 
-    if settings.slack_bot_token is None:
+    if settings.slack_bot_token is None and not settings.oauth_mode:
         raise StartupError(
-            "SLACK_BOT_TOKEN is required by the clock, which sends messages.", EXIT_USAGE
-        )
+            "SLACK_BOT_TOKEN (or Add to Slack's SLACK_CLIENT_ID) is required by the clock, "
+            "which sends messages.", EXIT_USAGE,
+        )  # fmt: skip
     engine = connect(settings)
     _require_current_schema(engine)
     deps = Deps.from_settings(settings, engine=engine)

@@ -482,3 +482,18 @@ def test_a_workspace_installed_again_gets_its_sends_at_once(
     _prompts_and_send(oauth)
     assert _statuses(engine) == {"T0AAA": ["sent"]}
     assert len(fake_slack.messages_to("U0SAME", team="T0AAA")) == 1
+
+
+def test_one_token_working_again_clears_an_old_uninstall(deps: Deps, engine: Engine) -> None:
+    """With one bot token: the app removed and added back (a new token, a restart) must not
+    stay "uninstalled" — that would stop prompts and delete the data after the grace period."""
+    from bot.__main__ import check_slack_token
+
+    with Session(engine) as session:
+        installs.uninstall(session=session, workspace_id="T0001", now=DUE)
+        session.commit()
+    check_slack_token(deps)  # start-up: auth.test names T0001
+    with Session(engine) as session:
+        workspace = session.get(Workspace, "T0001")
+        assert workspace is not None
+        assert workspace.uninstalled_at is None

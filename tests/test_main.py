@@ -322,3 +322,27 @@ def test_sigterm_answers_every_acked_command_before_exiting(
     answered = {call.path.rsplit("/", 1)[-1] for call in fake_slack.calls_to("response_url")}
     assert [url for url in acked if url.rsplit("/", 1)[-1] not in answered] == []
     assert "cannot schedule new futures" not in stderr
+
+
+def test_serve_and_clock_start_when_installed_with_add_to_slack(
+    tmp_path: Path, running: list[subprocess.Popen[str]], fake_slack: FakeSlack
+) -> None:
+    """With SLACK_CLIENT_ID and no bot token: `serve` shows the Add to Slack page and the
+    clock runs (no token to check at start; each workspace's comes from its installation)."""
+    port, db = _free_port(), tmp_path / "cx.db"
+    oauth = {
+        "DATABASE_URL": f"sqlite:///{db}",
+        "SLACK_CLIENT_ID": fake_slack.client_id,
+        "SLACK_CLIENT_SECRET": fake_slack.client_secret,
+        "SLACK_STATE_SECRET": "s" * 32,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_BASE_URL": fake_slack.api_url,
+    }
+    process = _start(["serve", "--host", "127.0.0.1"], tmp_path, running, PORT=str(port),
+                     **oauth)  # fmt: skip
+    _wait_for_http(f"http://127.0.0.1:{port}/healthz", process)
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/slack/install", timeout=5) as page:
+        assert "slack.com/oauth/v2/authorize" in page.read().decode()
+    clock = _start(["clock"], tmp_path, running, **oauth)
+    time.sleep(2)  # it would have stopped at once, as it did for want of a bot token
+    assert clock.poll() is None, clock.communicate()

@@ -57,6 +57,17 @@ def uninstall(*, session: Session, workspace_id: str, now: datetime) -> int:
     return int(getattr(cancelled, "rowcount", 0) or 0)
 
 
+def reinstalled(*, session: Session, workspace_id: str) -> bool:
+    """Clear a recorded uninstall (the app works in the workspace again); whether there was
+    one. The caller commits."""
+    workspace = session.get(Workspace, workspace_id)
+    if workspace is None or workspace.uninstalled_at is None:
+        return False
+    workspace.uninstalled_at = None
+    session.add(workspace)
+    return True
+
+
 def installed(session: Session) -> list[str]:
     """The workspaces CX Coach serves now (not uninstalled)."""
     return list(session.exec(
