@@ -54,7 +54,7 @@ def _export(args: argparse.Namespace, engine: Engine, workspace_id: str) -> int:
     out: Path = args.out
     if out.suffix.lower() != ".zip":
         raise UsageError(f"{out} should end in .zip")
-    with make_session_factory(engine)() as session:
+    with make_session_factory(engine, reads_only=True)() as session:
         person = repos.get_person(session=session, workspace_id=workspace_id,
                                   slack_user_id=args.user)  # fmt: skip
         if person is None:

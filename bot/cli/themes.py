@@ -17,7 +17,7 @@ from bot.store.models import utcnow
 def run(args: argparse.Namespace, engine: Engine, client: WebClient | None) -> int:
     """Print the team's themes (or JSON); UsageError for an unknown team or a bad period."""
     workspace_id = workspace_of(args, client, engine)
-    with make_session_factory(engine)() as session:
+    with make_session_factory(engine, reads_only=True)() as session:
         team = teams.find(session=session, workspace_id=workspace_id, name=args.team)
         if team is None:
             raise UsageError(f"no team called {args.team}")

@@ -49,7 +49,7 @@ class Caller:
                 if person is None:
                     self._actor = Actor(slack_user_id=self.user_id)
                 else:
-                    with self.deps.session() as session:
+                    with self.deps.read_session() as session:  # no write lock on the ack path
                         self._actor = people.actor(session=session,
                                                    person=repos.fresh(session, person),
                                                    admins=self.deps.settings.cx_admins)  # fmt: skip

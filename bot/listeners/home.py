@@ -30,7 +30,7 @@ def publish_home(deps: Deps, client: WebClient, workspace_id: str, user_id: str)
     person = known_person(deps, client, workspace_id, user_id)
     if person is None:
         return  # Slack no longer knows them (deleted, or not visible to the app)
-    with deps.session() as session:
+    with deps.read_session() as session:
         page = home_page.build(session=session, person=person, admins=deps.settings.cx_admins,
                                now=deps.clock())  # fmt: skip
     client.views_publish(user_id=user_id, view=home.page_view(page))

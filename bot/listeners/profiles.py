@@ -70,7 +70,7 @@ def actor_of(
     person = known_person(deps, client, workspace_id, user_id, on_ack_path=on_ack_path)
     if person is None:
         return Actor(slack_user_id=user_id)
-    with deps.session() as session:
+    with deps.read_session() as session:
         return people.actor(
             session=session, person=repos.fresh(session, person), admins=deps.settings.cx_admins
         )

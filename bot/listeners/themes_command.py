@@ -26,7 +26,7 @@ def handle_themes_command(ack: Ack, command: dict[str, Any], respond: Respond,
 
     def answer() -> None:
         actor = caller.actor()
-        with deps.session() as session:
+        with deps.read_session() as session:  # clustering must not hold the write lock
             team, rest = _team(session, workspace_id, words, actor.leads)
             if team is None:
                 respond(text="Which team? Try `/cx-themes Tier 1` (a team you lead).",
