@@ -52,6 +52,16 @@ def zendesk_secret_of(session: Session, workspace_id: str) -> str | None:
     return workspace.zendesk_secret
 
 
-def has_keys(session: Session, workspace_id: str) -> bool:
-    workspace = session.get(Workspace, workspace_id)
-    return workspace is not None and workspace.ingest_token_sha256 is not None
+def any_keys(session: Session) -> bool:
+    """Whether any installed workspace has made its own ingest token."""
+    return (
+        session.exec(
+            select(Workspace.id)
+            .where(
+                col(Workspace.ingest_token_sha256).is_not(None),
+                col(Workspace.uninstalled_at).is_(None),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
