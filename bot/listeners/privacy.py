@@ -105,9 +105,13 @@ def handle_forget(
         "Forget a person", f"Forgetting <@{who}>… I'll DM you what was removed."))  # fmt: skip
 
     def run() -> None:
-        with deps.transaction() as session:
-            report = forget.forget(session=session, workspace_id=workspace_id,
-                                   slack_user_id=who, now=deps.clock())  # fmt: skip
+        try:
+            with deps.transaction() as session:
+                report = forget.forget(session=session, workspace_id=workspace_id,
+                                       slack_user_id=who, now=deps.clock())  # fmt: skip
+        except forget.ForgetError:
+            return  # the same modal submitted twice: the first submission forgot them
+
         let_go_of_deleted(deps.engine)
         lines = "\n".join(f"• {line}" for line in report.lines())
         client.chat_postMessage(channel=admin, text=f"Forgot <@{who}>.\n{lines}")

@@ -14,7 +14,6 @@ from sqlalchemy import Executable, delete, func, update
 from sqlmodel import Session, col, or_, select
 
 from bot.services.people import FORMER
-from bot.store import repos
 from bot.store.models import (
     ActionItem,
     FeedbackAnswer,
@@ -60,8 +59,12 @@ class ForgetReport:
 
 
 def find(session: Session, workspace_id: str, slack_user_id: str) -> Person:
-    person = repos.get_person(session=session, workspace_id=workspace_id,
-                              slack_user_id=slack_user_id)  # fmt: skip
+    """The person, locked until the caller commits: a second forget of them waits, then finds
+    only the pseudonym (Postgres; SQLite's writers take turns already)."""
+    person = session.exec(
+        select(Person).where(Person.workspace_id == workspace_id,
+                             Person.slack_user_id == slack_user_id).with_for_update()
+    ).first()  # fmt: skip
     if person is None or person.id is None:
         raise ForgetError(f"Nobody known as {slack_user_id} in workspace {workspace_id}.")
     return person

@@ -150,3 +150,21 @@ def _wait_for_text(fake: FakeSlack, user: str, needle: str) -> str:
                 return str(message["text"])
         time.sleep(0.02)
     raise AssertionError(f"no message to {user} with {needle!r}")
+
+
+def test_forget_submitted_twice_forgets_once_and_says_so_once(
+    engine: Engine, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    _agent_with_a_reflection(engine, fake_slack)
+    values = {
+        blocks.WHO: {blocks.WHO: {"type": "users_select", "selected_user": "U0AGENT"}},
+        blocks.CONFIRM: {blocks.CONFIRM: {"type": "plain_text_input", "value": "FORGET"}},
+    }
+    for _ in range(2):
+        slack.view_submission(blocks.FORGET_MODAL, values, user_id=ADMIN, view_id="V0FORGET")
+    _wait_for_text(fake_slack, ADMIN, "Forgot <@U0AGENT>")
+    time.sleep(0.5)  # the second submission's work, if any, is done by now
+    told = [m.get("text") or "" for m in fake_slack.messages_to(ADMIN)]
+    assert sum("Forgot" in text for text in told) == 1
+    assert not any("problem" in text.lower() for text in told)
+    assert fake_slack.calls_to("response_url") == []
