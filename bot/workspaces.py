@@ -6,6 +6,7 @@ brings a new token). An uninstalled workspace has no client: nothing is sent to 
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Bot
@@ -70,14 +71,26 @@ class Workspaces:
 
     def token_of(self, workspace_id: str) -> str | None:
         """The newest bot token installed for the workspace or org, unless it was uninstalled."""
-        bots = SlackBots.c
         with self._engine.connect() as connection:
             gone = connection.execute(
                 select(col(Workspace.uninstalled_at)).where(col(Workspace.id) == workspace_id)
             ).scalar()
             if gone is not None:
                 return None
-            row = connection.execute(
+        row = self._newest_bot(workspace_id)
+        if row is None:
+            return None
+        bot = SQLAlchemyInstallationStore.build_bot_entity(row)
+        return self._rotated(bot).bot_token
+
+    def installed(self, workspace_id: str) -> bool:
+        """Whether any installation of the workspace (or of a workspace of the org) remains."""
+        return self._newest_bot(workspace_id) is not None
+
+    def _newest_bot(self, workspace_id: str) -> Any:
+        bots = SlackBots.c
+        with self._engine.connect() as connection:
+            return connection.execute(
                 select(SlackBots)
                 .where(bots.client_id == self._settings.slack_client_id,
                        or_(bots.team_id == workspace_id, bots.enterprise_id == workspace_id),
@@ -85,10 +98,6 @@ class Workspaces:
                 .order_by(desc(bots.installed_at))
                 .limit(1)
             ).mappings().first()  # fmt: skip
-        if row is None:
-            return None
-        bot = SQLAlchemyInstallationStore.build_bot_entity(row)
-        return self._rotated(bot).bot_token
 
     def _rotated(self, bot: Bot) -> Bot:
         """The bot with a token good for a while yet: an expiring rotated token is refreshed

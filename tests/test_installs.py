@@ -497,3 +497,27 @@ def test_one_token_working_again_clears_an_old_uninstall(deps: Deps, engine: Eng
         workspace = session.get(Workspace, "T0001")
         assert workspace is not None
         assert workspace.uninstalled_at is None
+
+
+def test_one_workspace_of_a_grid_org_uninstalling_leaves_the_others_served(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """Installed one by one in T0ONE and T0TWO of org E0ORG (one workspace in CX Coach): T0ONE
+    uninstalling removes its installation only; the org is served until the last one goes."""
+    install(oauth, fake_slack, team_id="T0ONE", enterprise_id="E0ORG")
+    install(oauth, fake_slack, team_id="T0TWO", enterprise_id="E0ORG")
+
+    def uninstall_from(team: str) -> None:
+        slack = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, team_id=team,
+                            enterprise_id="E0ORG", send=http_sender(oauth.server.url))  # fmt: skip
+        assert slack.event({"type": "app_uninstalled"}, event_id=f"Evgone{team}").status == 200
+
+    uninstall_from("T0ONE")
+    time.sleep(0.5)  # the work after the ack
+    with Session(engine) as session:
+        org = session.get(Workspace, "E0ORG")
+        assert org is not None
+        assert org.uninstalled_at is None
+    assert oauth.deps.client_for("E0ORG") is not None
+    uninstall_from("T0TWO")
+    _wait_until(lambda: oauth.deps.client_for("E0ORG") is None)

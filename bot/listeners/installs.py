@@ -21,15 +21,19 @@ def handle_uninstalled(event: dict[str, Any], context: BoltContext, deps: Deps,
     workspace_id = str(context["workspace_id"])
 
     def stop() -> None:
-        with deps.transaction() as session:
-            cancelled = installs.uninstall(session=session, workspace_id=workspace_id,
-                                           now=deps.clock())  # fmt: skip
         if deps.workspaces is not None:
             deps.workspaces.forget(workspace_id)
         if deps.settings.oauth_mode:
             oauth.installation_store(deps.settings, deps.engine).delete_all(
                 enterprise_id=context.enterprise_id, team_id=context.team_id
             )
+            if deps.workspaces is not None and deps.workspaces.installed(workspace_id):
+                # One workspace of a Grid org left; the org is still served by the others.
+                logger.info("uninstalled from one workspace of %s; others remain", workspace_id)
+                return
+        with deps.transaction() as session:
+            cancelled = installs.uninstall(session=session, workspace_id=workspace_id,
+                                           now=deps.clock())  # fmt: skip
         logger.info("uninstalled from %s: %s waiting sends cancelled", workspace_id, cancelled)
 
     defer(stop)
