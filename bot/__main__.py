@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
     commands.add_parser(
         "clock",
-        help="scheduler only (exactly one replica)",
+        help="scheduler only (one is enough; a second is safe)",
         description="Run the scheduled jobs: check-in prompts, reminders, digests.",
     )
     commands.add_parser(
