@@ -275,6 +275,7 @@ def run_http(settings: Settings, *, host: str, with_scheduler: bool) -> int:
             socket_mode.close()  # type: ignore[no-untyped-call]
         if scheduler is not None:
             scheduler.shutdown(wait=False)  # a send cut short is found again (bot.posted)
+            _leave_the_outbox(deps)
         deps.after_ack.shutdown()
     return EXIT_OK
 
@@ -471,8 +472,21 @@ def run_clock(settings: Settings) -> int:
     check_slack_token(deps)
     scheduler = build_scheduler(deps, blocking=True)
     logger.info("clock started with jobs: %s", ", ".join(job.id for job in scheduler.get_jobs()))
-    scheduler.start()
+    try:
+        scheduler.start()
+    finally:
+        _leave_the_outbox(deps)
     return EXIT_OK
+
+
+def _leave_the_outbox(deps: Deps) -> None:
+    """A clock stopping hands its workspaces to the other clocks at once (bot.sender_share)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        deps.share.leave(deps.session)
+    except SQLAlchemyError as error:  # the others take them over once it is silent long enough
+        logger.warning("clock: could not sign off the outbox (%s)", type(error).__name__)
 
 
 if __name__ == "__main__":

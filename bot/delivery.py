@@ -16,6 +16,7 @@ key in the channel's recent history (bot.posted): found means sent, and the row 
 A database error on one row leaves that row to its lease and the pass goes on.
 """
 
+import functools
 import logging
 import threading
 import time
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import case, func, update
+from sqlalchemy import bindparam, case, func, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -114,8 +115,10 @@ def deliver_due(
     many = deps.workspaces is not None and deps.workspaces.many
     while True:
         moment = now or deps.clock()
+        members = deps.share.members(deps.session, moment) if many else ()
         with deps.session() as session:
-            ids = _due(session, moment, fair=many)
+            ids = _due(session, moment, fair=many,
+                       mine=functools.partial(deps.share.mine, members=members))  # fmt: skip
         if not ids:
             return report
         progressed = False
@@ -163,15 +166,25 @@ def deliver_rows(deps: Deps, renderers: dict[str, Renderer], ids: list[int]) -> 
     return report
 
 
-def _due(session: Session, moment: datetime, *, fair: bool) -> list[tuple[int, str | None]]:
-    """Ids of due rows, oldest first. `fair` (many workspaces): round robin, the oldest of each
-    workspace first, then the second of each…, at most PER_WORKSPACE of each in a batch, so a
-    big fan-out in one does not queue ahead of the others."""
+def _due(
+    session: Session, moment: datetime, *, fair: bool,
+    mine: Callable[[list[str]], list[str]] = lambda found: found,
+) -> list[tuple[int, str | None]]:  # fmt: skip
+    """Ids of due rows, oldest first. `fair` (many workspaces): only of the workspaces this
+    sender sends for (`mine` picks them among those with due rows: bot.sender_share), round
+    robin, the oldest of each workspace first, then the second of each…, at most PER_WORKSPACE
+    of each in a batch, so a big fan-out in one does not queue ahead of the others."""
     due = (col(Outbox.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
            & (col(Outbox.next_attempt_at) <= moment))  # fmt: skip
     if not fair:
         return [(i, None) for i in session.exec(select(Outbox.id).where(due).order_by(
             col(Outbox.next_attempt_at)).limit(BATCH)).all() if i is not None]  # fmt: skip
+    found = list(session.exec(select(Outbox.workspace_id).where(due).distinct()).all())
+    owned = mine(found)
+    if not owned:
+        return []
+    if len(owned) < len(found):
+        due = due & col(Outbox.workspace_id).in_(owned)
     place = func.row_number().over(partition_by=col(Outbox.workspace_id),
                                    order_by=col(Outbox.next_attempt_at)).label("place")  # fmt: skip
     ranked = select(col(Outbox.id), col(Outbox.workspace_id), col(Outbox.next_attempt_at),
@@ -181,34 +194,35 @@ def _due(session: Session, moment: datetime, *, fair: bool) -> list[tuple[int, s
         .order_by(ranked.c.place, ranked.c.next_attempt_at).limit(BATCH)).all()]  # fmt: skip
 
 
+# The lease and the finishing UPDATE are built once, with bound parameters: building them
+# for each row (the comparisons, the values) cost the sender more CPU than the query itself.
+_EXPIRED = col(Outbox.status) == OutboxStatus.SENDING.value
+_LEASE = (
+    update(Outbox)
+    .where(
+        col(Outbox.id) == bindparam("row_id"),
+        col(Outbox.next_attempt_at) <= bindparam("now"),
+        (col(Outbox.status) == OutboxStatus.PENDING.value)
+        | (_EXPIRED & (col(Outbox.lease_until) < bindparam("now"))),
+    )
+    .values(
+        status=OutboxStatus.SENDING.value,
+        lease_until=bindparam("lease_until"),
+        attempts=col(Outbox.attempts) + 1,
+        last_error=case((_EXPIRED, f"{UNCONFIRMED}: lease expired"), else_=col(Outbox.last_error)),
+    )
+    .returning(Outbox)
+    .execution_options(synchronize_session=False)
+)
+
+
 def _lease(deps: Deps, row_id: int, now: datetime) -> tuple[Outbox, bool] | None:
     """Take the row for this sender, or None if another sender has it (or it is done); with
     whether an earlier send of it may have reached Slack. Taking a row whose lease ran out
     marks it unconfirmed in the same UPDATE (its sender died, or could not record the answer),
     so no read before the lease is needed and no other sender can change the verdict."""
-    expired = col(Outbox.status) == OutboxStatus.SENDING.value
     with deps.session() as session:
-        result = session.execute(
-            update(Outbox)
-            .where(
-                col(Outbox.id) == row_id,
-                col(Outbox.next_attempt_at) <= now,
-                (col(Outbox.status) == OutboxStatus.PENDING.value)
-                | (
-                    (col(Outbox.status) == OutboxStatus.SENDING.value)
-                    & (col(Outbox.lease_until) < now)
-                ),
-            )
-            .values(
-                status=OutboxStatus.SENDING.value,
-                lease_until=now + LEASE,
-                attempts=col(Outbox.attempts) + 1,
-                last_error=case(
-                    (expired, f"{UNCONFIRMED}: lease expired"), else_=col(Outbox.last_error)
-                ),
-            )
-            .returning(Outbox)
-        )
+        result = session.execute(_LEASE, {"row_id": row_id, "now": now, "lease_until": now + LEASE})
         row = result.scalars().first()
         session.commit()
         if row is None:
@@ -231,7 +245,10 @@ def _deliver_one(
         if slot < 0:
             return "later"
     try:
-        return _deliver_leased(deps, renderers, row_id, now or deps.clock(), slot)
+        outcome = _deliver_leased(deps, renderers, row_id, now or deps.clock(), slot)
+        if outcome == "skipped" and slot is not None and workspace_id is not None:
+            deps.pacer_for(workspace_id).give_back(slot)  # another sender had the row
+        return outcome
     except OperationalError as error:  # connection lost, server restarting, locked
         if not database_down.is_set():
             logger.warning("outbox %s: database unreachable (%s)", row_id, type(error).__name__)
@@ -381,7 +398,18 @@ def _finish(
     if channel:
         values["channel"] = channel  # the DM's own id (D…), for updating the message later
     with deps.transaction() as session:
-        session.execute(update(Outbox).where(col(Outbox.id) == row_id).values(**values))
+        session.execute(_finishing(frozenset(values)), {"row_id": row_id, **values})
+
+
+@functools.cache
+def _finishing(columns: frozenset[str]) -> Any:
+    """The UPDATE that finishes a row, setting these columns (one per set of columns)."""
+    return (
+        update(Outbox)
+        .where(col(Outbox.id) == bindparam("row_id"))
+        .values({name: bindparam(name) for name in sorted(columns)})
+        .execution_options(synchronize_session=False)
+    )
 
 
 def payload_of(row: Outbox) -> Any:

@@ -13,6 +13,7 @@ from bot.after_ack import AfterAck
 from bot.config import Settings
 from bot.installation import HomeTeam
 from bot.pacer import Pacer
+from bot.sender_share import SenderShare
 from bot.slack_client import make_web_client
 from bot.store import crypto
 from bot.store.db import SessionFactory, make_engine, make_session_factory
@@ -52,6 +53,8 @@ class Deps:
     workspaces: Workspaces | None = None
     # Installed in many workspaces, each has its own pace: Slack limits each apart.
     pacers: dict[str, Pacer] = field(default_factory=dict)
+    # With many workspaces, the live clocks share them: each sends its own (bot.sender_share).
+    share: SenderShare = field(default_factory=SenderShare)
 
     def client_for(self, workspace_id: str, *, sender: bool = False) -> WebClient | None:
         """The Slack client for work in one workspace (`sender`: the outbox sender's); None

@@ -37,6 +37,13 @@ class Pacer:
             self._last = start
             return start
 
+    def give_back(self, slot: float) -> None:
+        """A slot `take` reserved went unused (another sender had the row): free it, unless a
+        later one was reserved since."""
+        with self._lock:
+            if self._last == slot:
+                self._last = slot - self.interval
+
     def ready_in(self) -> float:
         """Seconds until the next send slot (0: now)."""
         with self._lock:

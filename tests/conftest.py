@@ -19,6 +19,7 @@ from bot.store.db import make_engine
 from bot.web import HttpServer, WebApp
 from tests.fakeslack import FakeSlack, SlackDriver
 from tests.fakeslack.driver import dispatch_sender, http_sender
+from tests.oauth_world import Installed, add_to_slack_settings, serve
 from tests.schema_templates import Templates
 
 SIGNING_SECRET = "test-signing-secret"
@@ -203,3 +204,9 @@ def slack(fake_slack: FakeSlack, server: HttpServer) -> SlackDriver:
 def dispatch(fake_slack: FakeSlack, app: App) -> SlackDriver:
     """Slack's side, handing requests straight to app.dispatch."""
     return SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, send=dispatch_sender(app))
+
+
+@pytest.fixture
+def oauth(fake_slack: FakeSlack, db_url: str, engine: Engine) -> Iterator[Installed]:
+    """CX Coach set up for Add to Slack (no bot token), behind its HTTP server."""
+    yield from serve(add_to_slack_settings(fake_slack, db_url, SIGNING_SECRET), engine)

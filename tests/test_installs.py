@@ -12,10 +12,8 @@ import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -25,87 +23,20 @@ from sqlmodel import Session, select
 
 from bot import delivery
 from bot.__main__ import main
-from bot.app import create_app
 from bot.blocks import helpdesk_access as sync_blocks
 from bot.blocks.helpdesk_access import INGEST_KEYS
 from bot.blocks.renderers import RENDERERS
-from bot.config import Settings
 from bot.deps import Deps
 from bot.scheduler import run_privacy, sync_helpdesks
-from bot.services import checkins, installs, teams
-from bot.services.permissions import OPERATOR
-from bot.store import repos
-from bot.store.models import HelpdeskTicket, Membership, Outbox, Person, Workspace
-from bot.web import HttpServer, WebApp
-from tests.checkin_helpers import LONG_AGO
+from bot.services import checkins, installs
+from bot.store.models import HelpdeskTicket, Outbox, Person, Workspace
 from tests.conftest import SIGNING_SECRET
 from tests.fakehelpdesk import FakeZendesk
 from tests.fakeslack import FakeSlack, SlackDriver
 from tests.fakeslack.driver import http_sender
+from tests.oauth_world import Installed, agent, get_page, install
 
 DUE = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)
-
-
-@dataclass
-class Installed:
-    deps: Deps
-    server: HttpServer
-
-
-@pytest.fixture
-def oauth(fake_slack: FakeSlack, db_url: str, engine: Engine) -> Iterator[Installed]:
-    """CX Coach set up for Add to Slack (no bot token), behind its HTTP server."""
-    settings = Settings(
-        _env_file=None, slack_client_id=fake_slack.client_id,
-        slack_client_secret=fake_slack.client_secret, slack_state_secret="s" * 32,
-        slack_signing_secret=SIGNING_SECRET, slack_api_base_url=fake_slack.api_url,
-        database_url=db_url,
-    )  # fmt: skip
-    deps = Deps.from_settings(settings, engine=engine)
-    web = WebApp(settings=settings, engine=engine, app=create_app(deps), after_ack=deps.after_ack)
-    server = HttpServer(web, host="127.0.0.1", port=0).start()
-    yield Installed(deps, server)
-    server.close()
-    deps.after_ack.shutdown()
-
-
-def _get(url: str, cookie: str = "") -> tuple[int, str, str]:
-    """Status, body and the state cookie set, of a GET."""
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            status, body, headers = answer.status, answer.read().decode(), answer.headers
-    except urllib.error.HTTPError as error:
-        status, body, headers = error.code, error.read().decode(), error.headers
-    jar = SimpleCookie()
-    for value in headers.get_all("Set-Cookie") or []:
-        jar.load(value)
-    state = jar["slack-app-oauth-state"].value if "slack-app-oauth-state" in jar else ""
-    return status, body, state
-
-
-def install(oauth: Installed, fake: FakeSlack, *, team_id: str | None, installer: str = "U0BOSS",
-            enterprise_id: str | None = None, org_wide: bool = False,
-            expires_in: int | None = None) -> str:  # fmt: skip
-    """Add to Slack, as a person would: the install page, Slack's consent, the redirect back."""
-    status, page, state = _get(f"{oauth.server.url}/slack/install")
-    assert status == 200
-    assert "slack.com/oauth/v2/authorize" in page
-    code = f"code-{team_id or enterprise_id}"
-    fake.grant(
-        code,
-        team_id=team_id,
-        enterprise_id=enterprise_id,
-        is_enterprise_install=org_wide,
-        user_id=installer,
-        expires_in=expires_in,
-    )
-    status, page, _ = _get(
-        f"{oauth.server.url}/slack/oauth_redirect?code={code}&state={state}",
-        cookie=f"slack-app-oauth-state={state}",
-    )
-    assert (status, "CX Coach is installed" in page) == (200, True), page
-    return state
 
 
 def test_add_to_slack_installs_a_workspace_and_its_installer_is_its_admin(
@@ -130,16 +61,18 @@ def test_add_to_slack_installs_a_workspace_and_its_installer_is_its_admin(
 def test_a_forged_or_replayed_state_installs_nothing(
     oauth: Installed, fake_slack: FakeSlack, engine: Engine
 ) -> None:
-    _, _, state = _get(f"{oauth.server.url}/slack/install")
+    _, _, state = get_page(f"{oauth.server.url}/slack/install")
     fake_slack.grant("code-x", team_id="T0XXX")
     forged = state.rpartition(".")[0] + ".0000"
-    status, page, _ = _get(f"{oauth.server.url}/slack/oauth_redirect?code=code-x&state={forged}",
-                           cookie=f"slack-app-oauth-state={forged}")  # fmt: skip
+    status, page, _ = get_page(
+        f"{oauth.server.url}/slack/oauth_redirect?code=code-x&state={forged}",
+        cookie=f"slack-app-oauth-state={forged}",
+    )
     assert status == 400
     assert "Nothing was installed" in page
     used = install(oauth, fake_slack, team_id="T0AAA")
     fake_slack.grant("code-again", team_id="T0YYY")
-    status, page, _ = _get(
+    status, page, _ = get_page(
         f"{oauth.server.url}/slack/oauth_redirect?code=code-again&state={used}",
         cookie=f"slack-app-oauth-state={used}",
     )
@@ -149,31 +82,13 @@ def test_a_forged_or_replayed_state_installs_nothing(
 
 
 def test_a_denied_install_says_nothing_was_installed(oauth: Installed) -> None:
-    _, _, state = _get(f"{oauth.server.url}/slack/install")
-    status, page, _ = _get(
+    _, _, state = get_page(f"{oauth.server.url}/slack/install")
+    status, page, _ = get_page(
         f"{oauth.server.url}/slack/oauth_redirect?error=access_denied&state={state}",
         cookie=f"slack-app-oauth-state={state}",
     )
     assert status == 200
     assert "cancelled in Slack" in page
-
-
-def _agent(engine: Engine, fake: FakeSlack, workspace: str, user: str, team: str) -> None:
-    """`user` an agent of `team` in `workspace`, known to that workspace's Slack."""
-    fake.add_user(user, tz="UTC", team=workspace)
-    with Session(engine) as session:
-        teams.save(session=session, workspace_id=workspace, actor=OPERATOR, team_id=None,
-                   form=teams.TeamForm(name=team, members=frozenset({user})))  # fmt: skip
-        person = repos.get_person(session=session, workspace_id=workspace, slack_user_id=user)
-        assert person is not None
-        person.timezone, person.shift_days, person.shift_end = "UTC", "tue", "17:30"
-        session.add(person)
-        for membership in session.exec(
-            select(Membership).where(Membership.person_id == person.id)
-        ).all():  # a member since long before the shift
-            membership.created_at = LONG_AGO
-            session.add(membership)
-        session.commit()
 
 
 def _prompts_and_send(oauth: Installed) -> None:
@@ -190,8 +105,8 @@ def test_two_workspaces_with_the_same_ids_never_cross(
     that workspace's token; a request from one sees only its own teams."""
     install(oauth, fake_slack, team_id="T0AAA")
     install(oauth, fake_slack, team_id="T0BBB")
-    _agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
-    _agent(engine, fake_slack, "T0BBB", "U0SAME", "Billing")
+    agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
+    agent(engine, fake_slack, "T0BBB", "U0SAME", "Billing")
     _prompts_and_send(oauth)
     for team in ("T0AAA", "T0BBB"):
         (prompt,) = fake_slack.messages_to("U0SAME", team=team)
@@ -235,8 +150,8 @@ def test_uninstalling_stops_that_workspaces_sends_at_once_and_leaves_the_other(
 ) -> None:
     install(oauth, fake_slack, team_id="T0AAA")
     install(oauth, fake_slack, team_id="T0BBB")
-    _agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
-    _agent(engine, fake_slack, "T0BBB", "U0SAME", "Billing")
+    agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
+    agent(engine, fake_slack, "T0BBB", "U0SAME", "Billing")
     with Session(engine) as session:
         checkins.claim_due_prompts(session=session, now=DUE + timedelta(minutes=1))
         session.commit()
@@ -271,8 +186,8 @@ def test_an_uninstalled_workspace_gets_no_prompts_and_is_deleted_after_the_grace
 ) -> None:
     install(oauth, fake_slack, team_id="T0AAA")
     install(oauth, fake_slack, team_id="T0BBB")
-    _agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
-    _agent(engine, fake_slack, "T0BBB", "U0SAME", "Billing")
+    agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
+    agent(engine, fake_slack, "T0BBB", "U0SAME", "Billing")
     with Session(engine) as session:
         installs.uninstall(session=session, workspace_id="T0AAA", now=DUE)
         session.commit()
@@ -383,7 +298,7 @@ def test_a_rotating_token_is_refreshed_before_the_clock_uses_it(
     fresh one (saved for next time), and the prompt goes out with it."""
     install(oauth, fake_slack, team_id="T0AAA", expires_in=3600)
     (first,) = fake_slack.installs
-    _agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
+    agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
     _prompts_and_send(oauth)
     (now,) = fake_slack.installs
     assert now != first
@@ -469,15 +384,17 @@ def test_a_workspace_installed_again_gets_its_sends_at_once(
     """Uninstalled, then installed again: the next prompt goes out with the new token (the
     sender must not remember "not installed" for a while and cancel it)."""
     install(oauth, fake_slack, team_id="T0AAA")
-    _agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
+    agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
     with Session(engine) as session:
         installs.uninstall(session=session, workspace_id="T0AAA", now=DUE)
         session.commit()
     assert oauth.deps.client_for("T0AAA", sender=True) is None
     fake_slack.grant("code-again", team_id="T0AAA")
-    _, _, state = _get(f"{oauth.server.url}/slack/install")
-    status, _, _ = _get(f"{oauth.server.url}/slack/oauth_redirect?code=code-again&state={state}",
-                        cookie=f"slack-app-oauth-state={state}")  # fmt: skip
+    _, _, state = get_page(f"{oauth.server.url}/slack/install")
+    status, _, _ = get_page(
+        f"{oauth.server.url}/slack/oauth_redirect?code=code-again&state={state}",
+        cookie=f"slack-app-oauth-state={state}",
+    )
     assert status == 200
     _prompts_and_send(oauth)
     assert _statuses(engine) == {"T0AAA": ["sent"]}

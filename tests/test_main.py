@@ -346,3 +346,17 @@ def test_serve_and_clock_start_when_installed_with_add_to_slack(
     clock = _start(["clock"], tmp_path, running, **oauth)
     time.sleep(2)  # it would have stopped at once, as it did for want of a bot token
     assert clock.poll() is None, clock.communicate()
+    engine = create_engine(f"sqlite:///{db}")
+
+    def senders() -> int:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT count(*) FROM outboxsender")).scalar() or 0
+
+    deadline = time.monotonic() + 20
+    while senders() < 2 and time.monotonic() < deadline:  # serve's and the clock's first pass
+        time.sleep(0.2)
+    assert senders() == 2
+    clock.send_signal(signal.SIGTERM)  # a clock stopping hands its workspaces over at once
+    clock.communicate(timeout=10)
+    assert senders() == 1
+    engine.dispose()

@@ -176,6 +176,15 @@ class ClockHeartbeat(SQLModel, table=True):
     host: str = Field(max_length=200)
 
 
+class OutboxSender(SQLModel, table=True):
+    """A process sending the outbox, while it lives: with many workspaces, the live senders
+    share the workspaces between them (bot.sender_share)."""
+
+    id: str = Field(primary_key=True, max_length=32)
+    seen_at: datetime
+    host: str = Field(max_length=200)
+
+
 class SlackEvent(SQLModel, table=True):
     """An Events API event already handled: Slack retries an event it thinks we missed, with the
     same `event_id`, and Bolt does not drop the copy. Rows older than a day are pruned."""
