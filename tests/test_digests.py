@@ -4,7 +4,7 @@ trend chart in the thread through the fake Slack, skipped when too late."""
 import dataclasses
 import json
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from bot import delivery
 from bot.__main__ import main
+from bot.blocks.digest import digest_message
 from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
 from bot.scheduler import run_digests, run_outbox
@@ -21,10 +22,12 @@ from bot.services import (
     digest,
     digest_claims,
     helpdesk,
+    reflections,
     teams,
     trend_chart,
 )
 from bot.services.helpdesk_agents import Resolved
+from bot.services.permissions import OPERATOR
 from bot.store import repos
 from bot.store.db import make_engine, make_session_factory
 from bot.store.models import Outbox, Team
@@ -295,3 +298,41 @@ def test_the_digest_fallback_text_is_escaped_like_its_blocks(
     delivery.deliver_due(dataclasses.replace(deps, clock=lambda: DIGEST_AT), RENDERERS)
     (posted,) = fake_slack.messages_to("C0DIGEST")
     assert posted["text"].startswith('Weekly digest for =HYPERLINK("http://x") &lt;!channel&gt;')
+
+
+def test_the_digest_carries_the_weeks_themes_when_the_team_wants_them(
+    tier1: Team, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    """Three agents would escalate billing errors sooner (week 47): the digest says so, with
+    its counts and never a name, once the team turns themes in the digest on."""
+    fake_slack.add_user("U0CAT", tz="America/New_York")
+    with Session(engine) as session:
+        teams.save(session=session, workspace_id="T0001", actor=OPERATOR, team_id=tier1.id,
+                   form=teams.TeamForm(members=frozenset({"U0ANA", "U0BEN", "U0CAT"})))  # fmt: skip
+        for user in ("U0ANA", "U0BEN", "U0CAT"):
+            person = repos.get_person(session=session, workspace_id="T0001", slack_user_id=user)
+            assert person is not None
+            reflections.save(session=session, person=person, shift_date=date(2026, 11, 18),
+                             answers={"differently": "escalate billing errors sooner"},
+                             now=datetime(2026, 11, 18, 23, tzinfo=UTC))  # fmt: skip
+        session.commit()
+
+    def digest_text() -> str:
+        with Session(engine) as session:
+            team = session.get(Team, tier1.id)
+            assert team is not None
+            week = digest.week_of(WEEK, team=team, now=DIGEST_AT)
+            built = digest.build(session=session, team=team, week=week)
+        return json.dumps(digest_message(built.to_json()))
+
+    assert "What the team kept saying" not in digest_text()  # off by default
+    with Session(engine) as session:
+        teams.save(session=session, workspace_id="T0001", actor=OPERATOR, team_id=tier1.id,
+                   form=teams.TeamForm(digest_themes=True))  # fmt: skip
+        session.commit()
+    shown = digest_text()
+    assert "What the team kept saying" in shown
+    assert "escalate billing errors" in shown
+    assert "3 people, 3 answers (+3 on the period before)" in shown
+    assert "What they would do differently" in shown
+    assert not any(user in shown for user in ("U0ANA", "U0BEN", "U0CAT", "ana", "ben"))

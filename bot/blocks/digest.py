@@ -13,11 +13,13 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.common import escape, message_blocks, section
 from bot.blocks.metrics import kpi_lines
+from bot.blocks.themes import sourced_lines
 from bot.delivery import Rendered, Renderer, Upload, payload_of
 from bot.services import trend_chart
 from bot.services.kpis import Kpis
 from bot.services.payloads import OutboxKind
 from bot.services.team_settings import Targets
+from bot.services.theme_report import ShownTheme
 from bot.store.models import Outbox
 
 
@@ -58,6 +60,12 @@ def digest_message(data: dict[str, Any]) -> Rendered:
     if data["training_needs"]:
         needs = ", ".join(f"{escape(need)} ({count})" for need, count in data["training_needs"])
         blocks.append(section(f"*Training the team asked for:* {needs}"))
+    if data.get("themes"):  # digests claimed before themes existed have none
+        lines = ["*What the team kept saying*"]
+        for theme in data["themes"]:
+            shown = ShownTheme(**{k: v for k, v in theme.items() if k != "source"})
+            lines += sourced_lines(shown, theme["source"])
+        blocks.append(section("\n".join(lines)))
     blocks += [
         DividerBlock(),
         ContextBlock(elements=[MarkdownTextObject(

@@ -25,6 +25,7 @@ from bot.blocks.reading import lead_home_blocks, reads_blocks
 from bot.blocks.shifts import home_schedule_blocks
 from bot.blocks.team_view import delivery_problem_blocks, team_week_blocks
 from bot.blocks.teams import home_teams_blocks
+from bot.blocks.themes import home_blocks as home_theme_blocks
 from bot.blocks.uploads import home_buttons as upload_buttons
 from bot.blocks.welcome import TEST_CHECKIN
 from bot.services.history import History
@@ -180,7 +181,7 @@ def page_view(page: HomePage) -> View:
     ]  # fmt: skip
     read = reads_blocks(page.person.slack_user_id, page.reads, readable=page.readable)
     for lead in page.led:
-        read += lead_home_blocks(lead.team, lead.latest)
+        read += lead_home_blocks(lead.team, lead.latest) + home_theme_blocks(lead.themes)
     return view(
         page.standing, page.schedule, page.managed, page.history, [t.week for t in page.led],
         page.problems, page.items, received, read,

@@ -1,6 +1,6 @@
 """The team modal's coaching settings (issue 15): recurring 1:1s, who hears of a low rating the
-same day, and whether each agent gets a weekly summary. Admins set them with the team's other
-settings."""
+same day, whether each agent gets a weekly summary, and the team's themes (issue 20: in the
+digest, quoting). Admins set them with the team's other settings."""
 
 from typing import Any
 
@@ -17,6 +17,7 @@ from bot.store.models import Team
 
 ALERTS = "alerts"  # static select: off | leads | leads_agent
 SUMMARY = "weekly_summary"  # checkbox: each agent's own week in DM
+THEMES = "themes"  # checkboxes: "digest" (a section in the digest), "quote" (quotes in themes)
 ONE_ON_ONES, ONE_DAY, ONE_TIME, ONE_AGENT = "one_on_ones", "one_on_one_day", "one_on_one_time", (
     "one_on_one_agent")  # fmt: skip
 CADENCE = {"off": "No scheduled 1:1s", "weekly": "Weekly", "biweekly": "Every two weeks"}
@@ -54,7 +55,24 @@ def coaching_setting_blocks(team: Team | None) -> list[Block]:
                 initial_options=[weekly] if team is None or team.weekly_summary else None,
             ),
         ),
+        themes_block(team),
     ]
+
+
+def themes_block(team: Team | None) -> InputBlock:
+    """What the team keeps saying (issue 20): in the digest, and whether a theme may quote."""
+    options = [
+        Option(value="digest", text="The weekly digest shows what the team keeps saying"),
+        Option(value="quote", text="Themes may quote one answer, never attributed",
+               description="Only themes that 3 or more people wrote into"),
+    ]  # fmt: skip
+    chosen = [o for o in options if team is not None and getattr(
+        team, {"digest": "digest_themes", "quote": "themes_quote"}[str(o.value)])]  # fmt: skip
+    return InputBlock(
+        block_id=THEMES, label="Themes", optional=True,
+        element=CheckboxesElement(action_id=THEMES, options=options,
+                                  initial_options=chosen or None),
+    )  # fmt: skip
 
 
 def one_on_one_blocks(team: Team | None) -> list[Block]:
@@ -89,9 +107,13 @@ def coaching_settings(values: dict[str, dict[str, dict[str, Any]]]) -> dict[str,
         return {}
     chosen = (values[ALERTS].get(ALERTS, {}).get("selected_option") or {}).get("value")
     summary = values.get(SUMMARY, {}).get(SUMMARY, {}).get("selected_options")
+    themes = {o.get("value") for o in
+              values.get(THEMES, {}).get(THEMES, {}).get("selected_options") or []}  # fmt: skip
     found: dict[str, Any] = {
         "alerts": str(chosen) if chosen else None, "weekly_summary": bool(summary),
     }  # fmt: skip
+    if THEMES in values:
+        found |= {"digest_themes": "digest" in themes, "themes_quote": "quote" in themes}
     if ONE_ON_ONES in values:
         cadence = values[ONE_ON_ONES].get(ONE_ON_ONES, {}).get("selected_option") or {}
         day = values.get(ONE_DAY, {}).get(ONE_DAY, {}).get("selected_option") or {}

@@ -35,7 +35,8 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Feedback", (checkin_ids.FB_ROUNDS, checkin_ids.FB_EXPIRY, checkin_ids.FB_SHARE)),
     ("Celebrations", (ids.KUDOS_VALUES, ids.KUDOS_CAP, ids.KUDOS_EMOJI, ids.TOP_CSAT)),
     ("Coaching", (team_coaching.ALERTS, team_coaching.SUMMARY, team_coaching.ONE_ON_ONES,
-                  team_coaching.ONE_DAY, team_coaching.ONE_TIME, team_coaching.ONE_AGENT)),
+                  team_coaching.ONE_DAY, team_coaching.ONE_TIME, team_coaching.ONE_AGENT,
+                  team_coaching.THEMES)),
     ("Who may change what", (ids.LEADS_CONFIGURE,)),
 )  # fmt: skip
 MAX_BLOCKS = 100  # Slack's limit for a modal

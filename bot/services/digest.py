@@ -1,6 +1,7 @@
 """The weekly digest of one team: the previous Monday–Sunday in the team's zone — KPIs with their
 change and targets, participation, peer feedback and kudos, the week's training needs (counted,
-never attributed), an 8-week trend, and a one-line "what changed most". Team aggregates only:
+never attributed), its themes where the team wants them, an 8-week trend, and a one-line "what
+changed most". Team aggregates only:
 no agent's own figures ever go to a channel."""
 
 import json
@@ -10,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot.services import kpis, kudos, metrics, periods, rollups, teams, themes
+from bot.services import kpis, kudos, metrics, periods, rollups, teams, theme_report, themes
 from bot.services.periods import Period, PeriodError
 from bot.services.team_view import training_needs_in
 from bot.services.wording import plural, short_date
@@ -30,6 +31,7 @@ from bot.store.models import (
 TREND_WEEKS = 8
 SKIP_AFTER = timedelta(days=3)  # a digest this late is recorded as skipped, not sent
 TOP_NEEDS = 5
+TOP_THEMES = 5
 
 
 class DigestError(ValueError):
@@ -63,6 +65,9 @@ class Digest:
     trend: list[TrendPoint] = field(default_factory=list)
     headline: str = ""
     business_hours: bool = False  # response times are the helpdesk's business-hours figures
+    # The week's themes where the team wants them (Team.digest_themes): ShownTheme as dicts,
+    # each with its "source"; training needs are not among them (they have their own line).
+    themes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -121,7 +126,7 @@ def build(*, session: Session, team: Team, week: Period) -> Digest:
         feedback_given=_feedback_given(session, subject, week), kudos_given=count,
         shout_outs=_shout_outs(session, latest),
         training_needs=_training(session, team, subject, week), trend=points,
-        business_hours=team.business_hours,
+        business_hours=team.business_hours, themes=_themes(session, team, week),
     )  # fmt: skip
     return Digest(**{**digest.__dict__, "headline": headline(digest)})
 
@@ -209,6 +214,19 @@ def _training(session: Session, team: Team, subject: metrics.Subject,
         for need in training_needs_in(json.loads(text or "{}").get("training", ""))
     ]
     return themes.group_needs(needs, top=TOP_NEEDS)  # grouped by meaning
+
+
+def _themes(session: Session, team: Team, week: Period) -> list[dict[str, Any]]:
+    """The week's biggest themes (bot.services.theme_report), if the team wants them."""
+    if not team.digest_themes:
+        return []
+    found = theme_report.report(session=session, team=team, period=week)
+    ranked = sorted(
+        ({"source": source, **asdict(theme)} for source, shown in found.by_source.items()
+         if source != "training" for theme in shown),
+        key=lambda theme: (-theme["people"], -theme["texts"]),
+    )  # fmt: skip
+    return ranked[:TOP_THEMES]
 
 
 def headline(digest: Digest) -> str:

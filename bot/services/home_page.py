@@ -1,7 +1,7 @@
 """Everything one person's App Home shows, gathered in one read (issue 17): their standing and
 schedule, history, action items, feedback and kudos, who read their reflections; for a lead each
-team's week and latest reflections; for an admin the delivery problems and the set-up checklist.
-The listener fetches the page, bot.blocks.home renders it, and it is published."""
+team's week, latest reflections and themes; for an admin the delivery problems and the set-up
+checklist. The listener fetches the page, bot.blocks.home renders it, and it is published."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,12 +14,14 @@ from bot.services import (
     history,
     kudos,
     people,
+    periods,
     reading,
     reflections,
     setup_checklist,
     shifts,
     team_view,
     teams,
+    theme_report,
     your_data,
 )
 from bot.services.feedback_life import Received, RequestStatus, Waiting
@@ -32,18 +34,22 @@ from bot.services.setup_checklist import Step
 from bot.services.shifts import ShiftOverview
 from bot.services.team_view import DeliveryProblem, TeamWeek
 from bot.services.templates import Question
+from bot.services.theme_report import ThemeReport
 from bot.services.your_data import YourData
 from bot.store import repos
 from bot.store.models import ActionItem, Person, Team
 
+HOME_THEMES = "30d"  # the period of a lead's themes on the App Home
+
 
 @dataclass(frozen=True)
 class LeadTeam:
-    """A team the person leads: its week and its newest reflections."""
+    """A team the person leads: its week, its newest reflections, its last 30 days' themes."""
 
     team: Team
     week: TeamWeek
     latest: list[Shown]
+    themes: ThemeReport
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,8 @@ def build(*, session: Session, person: Person, admins: tuple[str, ...], now: dat
     managed = teams.visible_teams(session=session, workspace_id=workspace_id, actor=actor)
     led = [
         LeadTeam(team, team_view.team_week(session=session, team=team, now=now),
-                 reading.latest_for_team(session=session, team=team, now=now))
+                 reading.latest_for_team(session=session, team=team, now=now),
+                 _themes(session, team, now))
         for team in managed if team.id in actor.leads
     ]  # fmt: skip
     total, latest = kudos.received(session=session, person=person)
@@ -105,3 +112,9 @@ def build(*, session: Session, person: Person, admins: tuple[str, ...], now: dat
                    if actor.is_admin else []),
         data=your_data.summary(session=session, person=person),
     )  # fmt: skip
+
+
+def _themes(session: Session, team: Team, now: datetime) -> ThemeReport:
+    """The team's themes of the last 30 days (cached for a while: bot.services.theme_report)."""
+    period = periods.parse(HOME_THEMES, now=now, zone=team.timezone)
+    return theme_report.cached(session=session, team=team, period=period, now=now)

@@ -75,6 +75,8 @@ class TeamForm:
     one_on_one_weekday: int | None = None  # 0 Monday … 4 Friday
     one_on_one_time: str | None = None  # "HH:MM"
     one_on_one_to_agent: bool | None = None
+    digest_themes: bool | None = None  # the week's themes in the digest
+    themes_quote: bool | None = None  # a representative answer quoted under a theme
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,7 @@ _COPIED = (
     ("digest_time", "digest_time"), ("kudos_values", "kudos_values"),
     ("kudos_emoji", "kudos_emoji"), ("reminder_minutes", "reminder_delay_minutes"),
     ("business_hours", "business_hours"), ("weekly_summary", "weekly_summary"),
+    ("digest_themes", "digest_themes"), ("themes_quote", "themes_quote"),
 )  # fmt: skip
 # Numbers within a range: form field → column, bounds, what to say otherwise.
 _RANGES = (

@@ -3,12 +3,13 @@ do differently, customer stories) and what its customers wrote (survey comments,
 scores apart), each grouped by bot.services.themes, with the change from the period before.
 
 Privacy by construction: a theme needs MIN_PEOPLE different writers (a customer counts as one);
-nothing is attributed or quoted; nothing from reflections when the team keeps them from its
-leads."""
+nothing is attributed; one answer is quoted under a theme only when the team allows quoting
+(Team.themes_quote); nothing from reflections when the team keeps them from its leads."""
 
 import json
+import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -39,6 +40,7 @@ class ShownTheme:
     people: int
     texts: int
     change: int  # texts now minus texts in the period before
+    quote: str | None = None  # one of its answers, when the team allows quoting
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,31 @@ def report(*, session: Session, team: Team, period: Period) -> ThemeReport:
             people = {current[i].author for i in fresh}
             if len(people) < themes.MIN_PEOPLE:
                 continue
-            shown.append(ShownTheme(theme.label, len(people), len(fresh),
-                                    len(fresh) - (len(theme.members) - len(fresh))))  # fmt: skip
+            quote = (themes.representative([current[i].text for i in fresh], theme.label)
+                     if team.themes_quote else None)  # fmt: skip
+            change = len(fresh) - (len(theme.members) - len(fresh))
+            shown.append(ShownTheme(theme.label, len(people), len(fresh), change, quote))
         by_source[source] = sorted(shown, key=lambda t: (-t.people, -t.texts))[:TOP]
     return ThemeReport(team.name, period.label, by_source, not team.leads_read_reflections)
+
+
+def cached(*, session: Session, team: Team, period: Period, now: datetime) -> ThemeReport:
+    """The report, computed at most once per CACHE_FOR per team, period and settings that
+    change it (the App Home asks on each visit; the digest once a week)."""
+    key = (str(session.get_bind().engine.url), team.id, period.first, period.last, period.label,
+           team.leads_read_reflections, team.themes_quote)  # fmt: skip
+    with _lock:
+        found = _cache.get(key)
+        if found is not None and now - found[0] < CACHE_FOR:
+            return found[1]
+    fresh = report(session=session, team=team, period=period)
+    with _lock:
+        for old in [k for k, (at, _) in _cache.items() if now - at >= CACHE_FOR]:
+            del _cache[old]
+        _cache[key] = (now, fresh)
+    return fresh
+
+
+CACHE_FOR = timedelta(minutes=10)
+_cache: dict[tuple[object, ...], tuple[datetime, ThemeReport]] = {}
+_lock = threading.Lock()

@@ -121,6 +121,20 @@ def _label(docs: Sequence[str]) -> str:
     return " ".join(sorted(top, key=lambda w: first.find(w) if w in first else len(first)))
 
 
+QUOTE_CHARS = 200  # of a quoted answer, at most
+
+
+def representative(texts: Sequence[str], label: str) -> str:
+    """The answer that says the theme best in few words: the one with most of the label's words
+    (the shorter of two alike), cut at a word to QUOTE_CHARS."""
+    words = label.split()
+    best = min(texts, key=lambda t: (-sum(w in t.lower() for w in words), len(t)))
+    best = " ".join(best.split())
+    if len(best) <= QUOTE_CHARS:
+        return best
+    return best[:QUOTE_CHARS].rsplit(" ", 1)[0] + "…"
+
+
 def group_needs(needs: Sequence[str], *, distance: float = NEEDS_DISTANCE,
                 top: int | None = None) -> list[tuple[str, int]]:  # fmt: skip
     """Training needs grouped by meaning: each group named by its shortest wording, and how

@@ -138,6 +138,10 @@ class Team(SQLModel, table=True):
     one_on_one_weekday: int = 3
     one_on_one_time: str = Field(default="10:00", max_length=5)
     one_on_one_to_agent: bool = False  # the agent gets a note the day before too
+    # Themes (bot.services.theme_report): a section in the weekly digest; a representative
+    # answer quoted under a theme (only themes from 3 people or more are ever shown).
+    digest_themes: bool = False
+    themes_quote: bool = False
     # Kudos values (comma-separated, without "#") and how many kudos one person gives a day.
     kudos_values: str = Field(default="empathy,ownership,teamwork,expertise", max_length=300)
     kudos_daily_cap: int = 5

@@ -364,8 +364,9 @@ def test_admins_set_digest_time_and_kudos_rules(slack: SlackDriver, engine: Engi
 def test_an_admin_sets_the_coaching_loop(
     slack: SlackDriver, fake_slack: FakeSlack, engine: Engine
 ) -> None:
-    """The admin's modal offers 1:1s, low-rating alerts and weekly summaries, with the defaults
-    (no 1:1s, alerts to leads, summaries on); saving them stores them."""
+    """The admin's modal offers 1:1s, low-rating alerts, weekly summaries and themes, with the
+    defaults (no 1:1s, alerts to leads, summaries on, no themes in the digest, no quotes);
+    saving them stores them."""
     from bot.blocks import team_coaching as coaching
 
     slack.block_action(team_blocks.CREATE_TEAM, user_id=ADMIN, view={"id": "V0HOME"})
@@ -379,6 +380,13 @@ def test_an_admin_sets_the_coaching_loop(
         coaching.ALERTS: {"type": "static_select", "selected_option": {"value": "leads_agent"}}
     }
     values[coaching.SUMMARY] = {coaching.SUMMARY: {"type": "checkboxes", "selected_options": []}}
+    assert "initial_options" not in shown[coaching.THEMES]["element"]  # themes: both off
+    values[coaching.THEMES] = {
+        coaching.THEMES: {
+            "type": "checkboxes",
+            "selected_options": [{"value": "digest"}, {"value": "quote"}],
+        }
+    }
     values[coaching.ONE_ON_ONES] = {
         coaching.ONE_ON_ONES: {"type": "static_select", "selected_option": {"value": "biweekly"}}
     }
@@ -392,5 +400,6 @@ def test_an_admin_sets_the_coaching_loop(
     team = _team(engine)
     assert team is not None
     assert (team.alerts, team.weekly_summary) == ("leads_agent", False)
+    assert (team.digest_themes, team.themes_quote) == (True, True)
     assert (team.one_on_ones, team.one_on_one_weekday, team.one_on_one_time) == (
         "biweekly", 1, "14:30")  # fmt: skip
