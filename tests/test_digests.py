@@ -304,7 +304,7 @@ def test_the_digest_carries_the_weeks_themes_when_the_team_wants_them(
     tier1: Team, engine: Engine, fake_slack: FakeSlack
 ) -> None:
     """Three agents would escalate billing errors sooner (week 47): the digest says so, with
-    its counts and never a name, once the team turns themes in the digest on."""
+    its counts, never a name and never a quote, once the team turns themes in the digest on."""
     fake_slack.add_user("U0CAT", tz="America/New_York")
     with Session(engine) as session:
         teams.save(session=session, workspace_id="T0001", actor=OPERATOR, team_id=tier1.id,
@@ -323,12 +323,12 @@ def test_the_digest_carries_the_weeks_themes_when_the_team_wants_them(
             assert team is not None
             week = digest.week_of(WEEK, team=team, now=DIGEST_AT)
             built = digest.build(session=session, team=team, week=week)
-        return json.dumps(digest_message(built.to_json()))
+        return json.dumps(digest_message(built.to_json()), ensure_ascii=False)
 
     assert "What the team kept saying" not in digest_text()  # off by default
     with Session(engine) as session:
         teams.save(session=session, workspace_id="T0001", actor=OPERATOR, team_id=tier1.id,
-                   form=teams.TeamForm(digest_themes=True))  # fmt: skip
+                   form=teams.TeamForm(digest_themes=True, themes_quote=True))  # fmt: skip
         session.commit()
     shown = digest_text()
     assert "What the team kept saying" in shown
@@ -336,3 +336,4 @@ def test_the_digest_carries_the_weeks_themes_when_the_team_wants_them(
     assert "3 people, 3 answers (+3 on the period before)" in shown
     assert "What they would do differently" in shown
     assert not any(user in shown for user in ("U0ANA", "U0BEN", "U0CAT", "ana", "ben"))
+    assert "“" not in shown  # quotes stay with the leads, never in a channel

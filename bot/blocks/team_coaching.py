@@ -64,7 +64,7 @@ def themes_block(team: Team | None) -> InputBlock:
     options = [
         Option(value="digest", text="The weekly digest shows what the team keeps saying"),
         Option(value="quote", text="Themes may quote one answer, never attributed",
-               description="Only themes that 3 or more people wrote into"),
+               description="Never from a theme fewer than 3 people wrote into"),
     ]  # fmt: skip
     chosen = [o for o in options if team is not None and getattr(
         team, {"digest": "digest_themes", "quote": "themes_quote"}[str(o.value)])]  # fmt: skip

@@ -41,7 +41,8 @@ def handle_themes_command(ack: Ack, command: dict[str, Any], respond: Respond,
             except periods.PeriodError as error:
                 respond(text=str(error), response_type="ephemeral")
                 return
-            found = theme_report.report(session=session, team=team, period=period)
+            found = theme_report.cached(session=session, team=team, period=period,
+                                        now=deps.clock())  # fmt: skip
         text, blocks = report_blocks(found)
         respond(text=text, blocks=blocks, response_type="ephemeral")
 

@@ -217,13 +217,15 @@ def _training(session: Session, team: Team, subject: metrics.Subject,
 
 
 def _themes(session: Session, team: Team, week: Period) -> list[dict[str, Any]]:
-    """The week's biggest themes (bot.services.theme_report), if the team wants them."""
+    """The week's biggest themes (bot.services.theme_report), if the team wants them; never a
+    quote (the digest goes to a channel, wider than the leads who may see quotes)."""
     if not team.digest_themes:
         return []
     found = theme_report.report(session=session, team=team, period=week)
     ranked = sorted(
-        ({"source": source, **asdict(theme)} for source, shown in found.by_source.items()
-         if source != "training" for theme in shown),
+        ({"source": source, **asdict(theme), "quote": None}
+         for source, shown in found.by_source.items() if source != "training"
+         for theme in shown),
         key=lambda theme: (-theme["people"], -theme["texts"]),
     )  # fmt: skip
     return ranked[:TOP_THEMES]
