@@ -119,7 +119,7 @@ def report(*, session: Session, team: Team, period: Period) -> ThemeReport:
 
 def cached(*, session: Session, team: Team, period: Period, now: datetime) -> ThemeReport:
     """The report, computed at most once per CACHE_FOR per team, period and settings that
-    change it (the App Home asks on each visit; the digest once a week)."""
+    change it (a lead's App Home asks on each visit, /cx-themes on each command)."""
     key = (str(session.get_bind().engine.url), team.id, period.first, period.last, period.label,
            team.leads_read_reflections, team.themes_quote)  # fmt: skip
     with _lock:
