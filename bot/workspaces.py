@@ -36,6 +36,7 @@ class Workspaces:
         self._sender = sender
         self._monotonic = monotonic
         self._found: dict[tuple[str, bool], tuple[WebClient, float]] = {}
+        self._forgotten: dict[str, int] = {}  # how often each workspace was forgotten
         self._lock = threading.Lock()
 
     @property
@@ -53,6 +54,7 @@ class Workspaces:
             found = self._found.get((workspace_id, sender))
             if found is not None and now - found[1] < FRESH_FOR:
                 return found[0]
+            forgotten = self._forgotten.get(workspace_id, 0)
         token = self.token_of(workspace_id)
         if token is None:
             # Not remembered: a workspace installed again must get its sends at once.
@@ -60,7 +62,10 @@ class Workspaces:
         client = make_web_client(self._settings, retries=not sender)
         client.token = token
         with self._lock:
-            self._found[(workspace_id, sender)] = (client, now)
+            # A token read before the workspace was forgotten (uninstalled meanwhile) is used
+            # this once, not kept.
+            if self._forgotten.get(workspace_id, 0) == forgotten:
+                self._found[(workspace_id, sender)] = (client, now)
         return client
 
     def forget(self, workspace_id: str) -> None:
@@ -68,6 +73,7 @@ class Workspaces:
         with self._lock:
             for key in [key for key in self._found if key[0] == workspace_id]:
                 del self._found[key]
+            self._forgotten[workspace_id] = self._forgotten.get(workspace_id, 0) + 1
 
     def token_of(self, workspace_id: str) -> str | None:
         """The newest bot token installed for the workspace or org, unless it was uninstalled."""

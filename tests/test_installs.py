@@ -30,6 +30,7 @@ from bot.deps import Deps
 from bot.scheduler import run_privacy, sync_helpdesks
 from bot.services import checkins, installs
 from bot.store.models import HelpdeskTicket, Outbox, Person, Workspace
+from bot.workspaces import Workspaces
 from tests.conftest import SIGNING_SECRET
 from tests.fakehelpdesk import FakeZendesk
 from tests.fakeslack import FakeSlack, SlackDriver
@@ -438,3 +439,24 @@ def test_one_workspace_of_a_grid_org_uninstalling_leaves_the_others_served(
     assert oauth.deps.client_for("E0ORG") is not None
     uninstall_from("T0TWO")
     _wait_until(lambda: oauth.deps.client_for("E0ORG") is None)
+
+
+def test_a_token_read_while_the_workspace_uninstalls_is_not_kept(
+    oauth: Installed, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    """The sender looks T0AAA's token up just as the uninstall lands (it forgets the workspace
+    meanwhile): that send may use it, but the next one asks the store again and finds none."""
+
+    class UninstalledDuringLookup(Workspaces):
+        def token_of(self, workspace_id: str) -> str | None:
+            token = super().token_of(workspace_id)
+            self.forget(workspace_id)  # the uninstall's work after its ack, right now
+            return token
+
+    install(oauth, fake_slack, team_id="T0AAA")
+    workspaces = UninstalledDuringLookup(oauth.deps.settings, engine, default=oauth.deps.slack)
+    assert workspaces.client_for("T0AAA", sender=True) is not None
+    with Session(engine) as session:
+        installs.uninstall(session=session, workspace_id="T0AAA", now=DUE)
+        session.commit()
+    assert workspaces.client_for("T0AAA", sender=True) is None

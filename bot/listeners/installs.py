@@ -21,8 +21,19 @@ def handle_uninstalled(event: dict[str, Any], context: BoltContext, deps: Deps,
     workspace_id = str(context["workspace_id"])
 
     def stop() -> None:
+        forget()  # this process sends nothing more with the token from now
+        try:
+            remove()
+        finally:
+            # Again once the installation is gone: a send that looked the token up meanwhile
+            # kept it for five minutes (a test that waited for the client to go saw it stay).
+            forget()
+
+    def forget() -> None:
         if deps.workspaces is not None:
             deps.workspaces.forget(workspace_id)
+
+    def remove() -> None:
         if deps.settings.oauth_mode:
             oauth.installation_store(deps.settings, deps.engine).delete_all(
                 enterprise_id=context.enterprise_id, team_id=context.team_id
