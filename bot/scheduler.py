@@ -22,6 +22,7 @@ from bot.services import (
     action_items,
     alerts,
     checkins,
+    digest,
     digest_claims,
     feedback_life,
     feedback_rounds,
@@ -134,11 +135,19 @@ def run_digests(deps: Deps) -> None:
         pending = digest_claims.due(session=session, now=now)
     claimed = 0
     for team_id, week, late in pending:
-        with deps.session() as session:
+        # Worked out in a session that only reads (its figures, and its themes where the team
+        # wants them, take a while): on SQLite no answer being saved waits for it.
+        with deps.read_session() as session:
             team = session.get(Team, team_id)
             if team is None:
                 continue  # deleted meanwhile
-            ids = digest_claims.claim(session=session, team=team, week=week, now=now, skipped=late)
+            built = digest.build(session=session, team=team, week=week)
+        with deps.session() as session:
+            team = session.get(Team, team_id)
+            if team is None:
+                continue
+            ids = digest_claims.claim(session=session, team=team, week=week, now=now,
+                                      skipped=late, built=built)  # fmt: skip
             session.commit()
         claimed += len(ids)
     with deps.transaction() as session:

@@ -23,14 +23,15 @@ def key_of(team: Team, week: str) -> str:
 
 
 def claim(*, session: Session, team: Team, week: Period, now: datetime, force: bool = False,
-          skipped: bool = False) -> list[int]:  # fmt: skip
-    """Build the digest and claim it and its chart; the outbox ids ([] if already claimed).
-    `force` posts again under a new key; `skipped` records it without sending."""
+          skipped: bool = False, built: digest.Digest | None = None) -> list[int]:  # fmt: skip
+    """Build the digest (unless `built`: worked out before, in a session that only read) and
+    claim it and its chart; the outbox ids ([] if already claimed). `force` posts again under
+    a new key; `skipped` records it without sending."""
     if team.digest_channel_id is None:
         raise digest.DigestError(
             f"{team.name} has no digest channel; choose one with `/cx-team edit`."
         )
-    built = digest.build(session=session, team=team, week=week)
+    built = built or digest.build(session=session, team=team, week=week)
     key = key_of(team, built.week) + (f":again:{now:%Y%m%dT%H%M%S}" if force else "")
     status = OutboxStatus.MISSED if skipped else OutboxStatus.PENDING
     ids = outbox.claim(
