@@ -17,13 +17,19 @@ from bot.services import helpdesk_credentials, ingest_keys
 ADMINS_ONLY = "Only admins can change how the workspace's helpdesk reaches CX Coach."
 
 
+def _refused(caller: Caller, client: WebClient, body: dict[str, Any], title: str) -> bool:
+    """Not an admin: says so in a modal titled `title` (and the caller stops)."""
+    if caller.actor(on_ack_path=True).is_admin:
+        return False
+    client.views_open(trigger_id=body["trigger_id"], view=notice_modal(title, ADMINS_ONLY))
+    return True
+
+
 def handle_keys(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext,
                 deps: Deps, caller: Caller) -> None:  # fmt: skip
     """Helpdesk keys (admins): new ingest token and Zendesk secret, shown once in a modal."""
     ack()
-    if not caller.actor(on_ack_path=True).is_admin:
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=notice_modal("Helpdesk keys", ADMINS_ONLY))  # fmt: skip
+    if _refused(caller, client, body, "Helpdesk keys"):
         return
     with deps.transaction() as session:
         keys = ingest_keys.rotate(session=session, workspace_id=str(context["workspace_id"]))
@@ -34,9 +40,7 @@ def handle_sync_open(ack: Ack, body: dict[str, Any], client: WebClient, context:
                      deps: Deps, caller: Caller) -> None:  # fmt: skip
     """Helpdesk sync (admins): the modal, with the Zendesk address and email kept."""
     ack()
-    if not caller.actor(on_ack_path=True).is_admin:
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=notice_modal("Helpdesk sync", ADMINS_ONLY))  # fmt: skip
+    if _refused(caller, client, body, "Helpdesk sync"):
         return
     with deps.read_session() as session:
         current = helpdesk_credentials.of(session, str(context["workspace_id"]), "zendesk")
