@@ -20,7 +20,7 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +33,7 @@ from sqlmodel import Session, col, select
 
 from bot import posted
 from bot.deps import Deps
+from bot.paced_sends import PacedSends
 from bot.pacer import Pacer
 from bot.services import payloads
 from bot.store.models import Outbox, OutboxStatus
@@ -48,10 +49,11 @@ AUTH_ERRORS = frozenset({"invalid_auth", "token_revoked", "not_authed"})
 # Sends in flight at once: Slack's round trip, not its rate, limits one thread; the pacer
 # keeps all of them under the rate Slack allows.
 SENDER_THREADS = 8
-# Many workspaces (each paced apart by Slack): a batch takes at most this many rows of each,
-# and a row whose workspace may not send within HOLD seconds waits while others go.
+# Many workspaces: some threads wait a moment for their row's slot (bot.paced_sends.LEAD).
+PACED_THREADS = 16
+# Many workspaces (each paced apart by Slack): the sender's queue holds at most this many due
+# rows of each (bot.paced_sends), so a big fan-out in one does not queue ahead of the others.
 PER_WORKSPACE = 20
-HOLD = 0.25
 MAX_ATTEMPTS = 8
 BATCH = 500
 PERMANENT_ERRORS = frozenset(
@@ -110,18 +112,16 @@ class DeliveryReport:
 def deliver_due(
     deps: Deps, renderers: dict[str, Renderer], now: datetime | None = None
 ) -> DeliveryReport:
-    """Send every due pending row (a batch at a time) until none is left or Slack says slow down."""
+    """Send every due pending row (a batch at a time) until none is left or Slack says slow
+    down; installed in many workspaces, each at its own pace until none is left."""
+    if deps.workspaces is not None and deps.workspaces.many:
+        return _deliver_paced(deps, renderers, now)
     report = DeliveryReport()
-    many = deps.workspaces is not None and deps.workspaces.many
     while True:
-        moment = now or deps.clock()
-        members = deps.share.members(deps.session, moment) if many else ()
         with deps.session() as session:
-            ids = _due(session, moment, fair=many,
-                       mine=functools.partial(deps.share.mine, members=members))  # fmt: skip
+            ids = _due(session, now or deps.clock(), fair=False)
         if not ids:
             return report
-        progressed = False
         database_down = threading.Event()  # the database unreachable: the rest waits
         rows = [row_id for row_id, _ in ids]
         with ThreadPoolExecutor(SENDER_THREADS, thread_name_prefix="cx-sender") as pool:
@@ -130,26 +130,56 @@ def deliver_due(
                     _deliver_one,
                     [deps] * len(rows), [renderers] * len(rows), rows,
                     [now] * len(rows), [database_down] * len(rows),
-                    [workspace for _, workspace in ids],
                 )
             )  # fmt: skip
         if database_down.is_set():
             logger.warning("outbox: the database is unreachable; the rest waits for the next pass")
             return report
-        for outcome in outcomes:
-            if outcome == "throttled":
-                report.throttled = True  # the row is due again; the pacer has slowed down
-                continue
-            if outcome == "later":
-                continue  # its workspace's pace said not yet; still due
-            if outcome != "skipped":
-                progressed = True
-                setattr(report, outcome, getattr(report, outcome) + 1)
-        if not progressed and ("later" in outcomes or (many and "throttled" in outcomes)):
-            time.sleep(HOLD)  # only paced workspaces are left: wait for the next slot
-            continue
-        if not progressed:
+        if not _count(report, outcomes):
             return report
+
+
+def _deliver_paced(
+    deps: Deps, renderers: dict[str, Renderer], now: datetime | None
+) -> DeliveryReport:
+    """Many workspaces: each row when its workspace's pace allows (bot.paced_sends)."""
+    database_down = threading.Event()
+
+    def due(left_out: Collection[int]) -> tuple[list[tuple[int, str]], bool]:
+        moment = now or deps.clock()
+        members = deps.share.members(deps.session, moment)
+        with deps.session() as session:
+            found = _due(session, moment, fair=True, left_out=left_out,
+                         mine=functools.partial(deps.share.mine, members=members))  # fmt: skip
+        return [(row_id, workspace or "") for row_id, workspace in found], len(found) >= BATCH
+
+    def send(row_id: int, workspace_id: str, slot: float) -> str:
+        outcome = _deliver_one(deps, renderers, row_id, now, database_down, workspace_id, slot)
+        return "stop" if database_down.is_set() else outcome
+
+    def owns(workspace_id: str) -> bool:
+        members = deps.share.members(deps.session, now or deps.clock())
+        return deps.share.mine([workspace_id], members) == [workspace_id]
+
+    outcomes = PacedSends(due, send, owns, deps.pacer_for, PACED_THREADS).run()
+    if database_down.is_set():
+        logger.warning("outbox: the database is unreachable; the rest waits for the next pass")
+    report = DeliveryReport()
+    _count(report, outcomes)
+    return report
+
+
+def _count(report: DeliveryReport, outcomes: list[str]) -> bool:
+    """Add these outcomes to the report; whether any row moved on (not left to its lease or to
+    Slack's pace)."""
+    progressed = False
+    for outcome in outcomes:
+        if outcome == "throttled":
+            report.throttled = True  # the row is due again; the pacer has slowed down
+        elif outcome != "skipped":
+            progressed = True
+            setattr(report, outcome, getattr(report, outcome) + 1)
+    return progressed
 
 
 def deliver_rows(deps: Deps, renderers: dict[str, Renderer], ids: list[int]) -> DeliveryReport:
@@ -169,13 +199,17 @@ def deliver_rows(deps: Deps, renderers: dict[str, Renderer], ids: list[int]) -> 
 def _due(
     session: Session, moment: datetime, *, fair: bool,
     mine: Callable[[list[str]], list[str]] = lambda found: found,
+    left_out: Collection[int] = (),
 ) -> list[tuple[int, str | None]]:  # fmt: skip
     """Ids of due rows, oldest first. `fair` (many workspaces): only of the workspaces this
     sender sends for (`mine` picks them among those with due rows: bot.sender_share), round
     robin, the oldest of each workspace first, then the second of each…, at most PER_WORKSPACE
-    of each in a batch, so a big fan-out in one does not queue ahead of the others."""
+    of each in a batch, so a big fan-out in one does not queue ahead of the others; none of
+    `left_out` (in flight, or another sender's)."""
     due = (col(Outbox.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
            & (col(Outbox.next_attempt_at) <= moment))  # fmt: skip
+    if left_out:
+        due = due & col(Outbox.id).not_in(list(left_out))
     if not fair:
         return [(i, None) for i in session.exec(select(Outbox.id).where(due).order_by(
             col(Outbox.next_attempt_at)).limit(BATCH)).all() if i is not None]  # fmt: skip
@@ -232,18 +266,14 @@ def _lease(deps: Deps, row_id: int, now: datetime) -> tuple[Outbox, bool] | None
 
 def _deliver_one(
     deps: Deps, renderers: dict[str, Renderer], row_id: int, now: datetime | None,
-    database_down: threading.Event, workspace_id: str | None = None,
+    database_down: threading.Event, workspace_id: str | None = None, slot: float | None = None,
 ) -> str:  # fmt: skip
-    """One row, start to end. A database error leaves the row to its lease (a send it cut
-    short is found in Slack later) and goes no further: the other rows go on, unless the
-    database itself is unreachable (then the pass stops taking rows, with one log line)."""
+    """One row, start to end (with `slot`: the send slot its workspace's pace gave it).
+    A database error leaves the row to its lease (a send it cut short is found in Slack
+    later) and goes no further: the other rows go on, unless the database itself is
+    unreachable (then the pass stops taking rows, with one log line)."""
     if database_down.is_set():
         return "skipped"
-    slot = None
-    if workspace_id is not None:  # many workspaces: this one's pace decides, without sleeping
-        slot = deps.pacer_for(workspace_id).take(within=HOLD)
-        if slot < 0:
-            return "later"
     try:
         outcome = _deliver_leased(deps, renderers, row_id, now or deps.clock(), slot)
         if outcome == "skipped" and slot is not None and workspace_id is not None:

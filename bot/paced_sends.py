@@ -1,0 +1,141 @@
+"""Many workspaces: each due row goes out the moment its workspace's pace allows.
+
+Slack limits each workspace apart, so the sender keeps one queue of due rows per workspace and
+hands a workspace's next row to a sending thread just before that workspace's next send slot
+(its Pacer), earliest slot first; the thread posts on the slot. No workspace waits for
+another's rows, and no thread waits long on a slot while other workspaces could send: a fan-out
+across 100 workspaces at 2 posts/s each needs 200 sends a second, spread evenly.
+
+The queues come from the outbox (bot.delivery's `_due`, a few rows of each workspace this
+sender owns) and are asked for again before a queue that may have more runs out, and every few
+seconds for rows that became due meanwhile. Rows in flight are left out of those questions, and
+so are rows another sender turned out to hold, until the next regular one. The pass ends when
+the outbox has nothing due for this sender (but what others held) and nothing is in flight.
+"""
+
+import heapq
+import math
+import time
+from collections import deque
+from collections.abc import Callable, Collection
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+from bot.pacer import Pacer
+
+# A workspace's queue is asked for again when this few of its rows are left (and it may have
+# more), at most every REFRESH_AFTER seconds; everything every REFRESH_EVERY seconds.
+LOW = 2
+REFRESH_AFTER = 0.5
+REFRESH_EVERY = 5.0
+# A row goes to its sending thread this long before its slot: the thread leases and renders
+# it, then posts on the slot (its time in the database does not move the post).
+LEAD = 0.05
+
+# `owns`: whether a workspace is still this sender's (bot.sender_share): checked before each
+# send, so a sender that begins beside this one takes its workspaces at that very moment.
+Due = Callable[[Collection[int]], tuple[list[tuple[int, str]], bool]]
+"""(rows to leave out) → due (row, workspace) pairs in sending order, and whether the answer
+was cut short (more may be due than it holds)."""
+Send = Callable[[int, str, float], str]
+"""(row, workspace, its send slot) → outcome: sent, failed, retrying, cancelled, throttled,
+skipped (another sender had it), or "stop" (the database is unreachable)."""
+
+
+class PacedSends:
+    """One pass over the due rows of many workspaces."""
+
+    def __init__(
+        self, due: Due, send: Send, owns: Callable[[str], bool],
+        pacer_for: Callable[[str], Pacer], threads: int,
+    ) -> None:  # fmt: skip
+        self._due = due
+        self._owns = owns
+        self._send = send
+        self._pacer_for = pacer_for
+        self._threads = threads
+        self._queues: dict[str, deque[int]] = {}
+        self._more: set[str] = set()  # workspaces whose queue may not hold all their due rows
+        self._slots: list[tuple[float, str]] = []  # (when it may send, workspace), a heap
+        # Rows another sender held or sends now: out of the questions until the next regular
+        # one (it may send them, or put them back after a 429 for us to send).
+        self._held: set[int] = set()
+        self._in_flight: dict[Future[str], int] = {}
+        self._asked = -math.inf
+        self._ask_soon = False
+        self._stopping = False
+        self.outcomes: list[str] = []
+
+    def run(self) -> list[str]:
+        """Send until nothing is due; the outcome of each row tried, in the order they ended."""
+        with ThreadPoolExecutor(self._threads, thread_name_prefix="cx-sender") as pool:
+            while True:
+                now = time.monotonic()
+                if not self._stopping and self._time_to_ask(now):
+                    self._ask(now)
+                if self._stopping or not self._slots:
+                    if not self._in_flight:
+                        return self.outcomes
+                    self._collect(timeout=None)  # what is in flight may be due again (a 429)
+                    continue
+                at, workspace = self._slots[0]
+                if len(self._in_flight) >= self._threads or at - LEAD > now:
+                    self._collect(timeout=None if at - LEAD <= now else at - LEAD - now)
+                    continue
+                heapq.heappop(self._slots)
+                self._dispatch(pool, workspace)
+
+    def _time_to_ask(self, now: float) -> bool:
+        if not self._slots:
+            return not self._in_flight  # the first question, or the last
+        since = now - self._asked
+        if since >= REFRESH_EVERY:
+            self._held.clear()
+            return True
+        return self._ask_soon and since >= REFRESH_AFTER
+
+    def _ask(self, now: float) -> None:
+        found, cut_short = self._due(frozenset(self._held.union(self._in_flight.values())))
+        self._asked, self._ask_soon = now, False
+        queues: dict[str, deque[int]] = {}
+        for row_id, workspace in found:
+            queues.setdefault(workspace, deque()).append(row_id)
+        self._queues = queues
+        self._more = {w for w, rows in queues.items() if cut_short or len(rows) > LOW}
+        self._slots = [(now + self._pacer_for(w).ready_in(), w) for w in queues]
+        heapq.heapify(self._slots)
+
+    def _dispatch(self, pool: ThreadPoolExecutor, workspace: str) -> None:
+        if not self._owns(workspace):  # a sender that began since sends it now
+            self._held.update(self._queues.pop(workspace))
+            return
+        pacer = self._pacer_for(workspace)
+        wait_more = pacer.ready_in()
+        if wait_more > LEAD:  # a 429 since: its pace moved
+            heapq.heappush(self._slots, (time.monotonic() + wait_more, workspace))
+            return
+        queue = self._queues[workspace]
+        row_id = queue.popleft()
+        self._in_flight[pool.submit(self._send, row_id, workspace, pacer.take())] = row_id
+        if queue:
+            heapq.heappush(self._slots, (time.monotonic() + pacer.ready_in(), workspace))
+        if len(queue) <= LOW and workspace in self._more:
+            self._more.discard(workspace)
+            self._ask_soon = True
+
+    def _collect(self, timeout: float | None) -> None:
+        """Wait up to `timeout` (None: for one send to end), and note the sends that ended."""
+        if not self._in_flight:
+            time.sleep(timeout or 0)
+            return
+        done, _ = wait(self._in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+        for future in done:
+            row_id = self._in_flight.pop(future)
+            outcome = future.result()
+            if outcome == "stop":
+                self._stopping = True
+                continue
+            if outcome == "skipped":
+                self._held.add(row_id)
+            if outcome == "throttled":
+                self._ask_soon = True  # the row is due again
+            self.outcomes.append(outcome)
