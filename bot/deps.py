@@ -1,5 +1,6 @@
 """The one object that carries a process's settings, database, Slack client and clock."""
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot import sender_share
 from bot.after_ack import AfterAck
 from bot.config import Settings
 from bot.installation import HomeTeam
@@ -67,8 +69,14 @@ class Deps:
         """The sender's pace in one workspace (with one token: the process's one pace)."""
         if self.workspaces is None or not self.workspaces.many:
             return self.pacer
-        # A workspace's share of a fan-out is short: probe for its rate after 30 calm sends.
-        return self.pacers.setdefault(workspace_id, Pacer(probe_every=WORKSPACE_PROBE))
+        pacer = self.pacers.get(workspace_id)
+        if pacer is None:  # at the pace learnt before, by this sender or another
+            pacer = self.pacers.setdefault(workspace_id, Pacer(
+                probe_every=WORKSPACE_PROBE,
+                interval=sender_share.known_pace(self.session, workspace_id),
+                on_learn=functools.partial(sender_share.learnt_pace, self.session, workspace_id),
+            ))  # fmt: skip
+        return pacer
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -8,14 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot import delivery
 from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
 from bot.pacer import Pacer
-from bot.sender_share import LIVE, REFRESH, SenderShare, owner
+from bot.sender_share import LIVE, REFRESH, SETTLE, SenderShare, owner
 from bot.services import checkins
+from bot.store.models import OutboxSender
 from tests.fakeslack import FakeSlack
 from tests.oauth_world import Installed, agent, install
 
@@ -25,13 +26,18 @@ CLOCKS = ("clock-a", "clock-b")
 
 
 class Ticks:
-    """A monotonic clock the test moves."""
+    """A monotonic clock the test moves (and a clock's sleeps move)."""
 
     def __init__(self) -> None:
         self.now = 0.0
+        self.slept: list[float] = []
 
     def __call__(self) -> float:
         return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
 
 
 @pytest.fixture
@@ -43,7 +49,9 @@ def ticks() -> Ticks:
 def clocks(oauth: Installed, ticks: Ticks) -> tuple[Deps, Deps]:
     """Two clocks (each its own share and paces) on the same database and fake Slack."""
     first, second = (
-        dataclasses.replace(oauth.deps, share=SenderShare(name, monotonic=ticks), pacers={})
+        dataclasses.replace(
+            oauth.deps, share=SenderShare(name, monotonic=ticks, sleep=ticks.sleep), pacers={}
+        )
         for name in CLOCKS
     )
     return first, second
@@ -122,6 +130,41 @@ def test_a_silent_clocks_workspaces_go_to_the_others_after_a_while(
     assert sorted(_posted(fake_slack).values()) == [1, 1, 1, 1]
 
 
+def test_a_clock_starting_beside_a_running_one_waits_until_it_has_been_seen(
+    clocks: tuple[Deps, Deps], ticks: Ticks,
+) -> None:  # fmt: skip
+    """Else both would send its workspaces for a moment, and each would slow down for the
+    other's 429s (the slowest workspace got half its rate)."""
+    first, second = clocks
+    _show_alive(first, at=DUE - timedelta(seconds=30))
+    assert ticks.slept == []  # alone: it begins at once
+    _show_alive(second, at=DUE - timedelta(seconds=20))
+    assert ticks.slept == [SETTLE.total_seconds()]
+    assert SETTLE.total_seconds() > REFRESH  # the running one looks meanwhile
+
+
+@pytest.mark.parametrize(
+    ("sent_at", "by_first"),
+    [
+        (DUE + timedelta(seconds=1), "every workspace"),  # the second has not begun: no gap
+        (DUE + SETTLE, "its own"),  # the second has begun: no overlap
+    ],
+)
+def test_a_running_clock_hands_over_at_the_moment_the_new_one_begins(
+    clocks: tuple[Deps, Deps], prompts: dict[str, list[str]], fake_slack: FakeSlack,
+    ticks: Ticks, sent_at: datetime, by_first: str,
+) -> None:  # fmt: skip
+    first, second = clocks
+    _show_alive(first, at=DUE - timedelta(seconds=30))
+    _show_alive(second, at=DUE - timedelta(seconds=1))  # begins at DUE + SETTLE - 1 s
+    ticks.now += REFRESH
+    _show_alive(first, at=DUE - timedelta(milliseconds=500))  # sees the second coming
+    # The first sends without looking again: what it saw says when the second begins.
+    expected = prompts["clock-a"] + (prompts["clock-b"] if by_first == "every workspace" else [])
+    assert delivery.deliver_due(first, RENDERERS, now=sent_at).sent == len(expected)
+    assert _posted(fake_slack) == Counter(expected)
+
+
 def test_a_send_slot_another_sender_took_the_row_for_is_not_lost() -> None:
     """A workspace paced at one send a second: a slot reserved for a row the other clock
     leased first is free again, so the next row goes now, not a second later."""
@@ -133,3 +176,30 @@ def test_a_send_slot_another_sender_took_the_row_for_is_not_lost() -> None:
     pacer.give_back(unused)
     assert pacer.take(within=1.5) == pytest.approx(sent + 1.0)
     assert pacer.take() == pytest.approx(sent + 2.0)
+
+
+def test_a_clock_taking_a_workspace_over_starts_at_the_pace_the_other_learnt(
+    clocks: tuple[Deps, Deps],
+) -> None:
+    """Starting afresh, it would send at once into the allowance the other had just used up,
+    get a 429 and measure too slow a rate (the slowest workspaces got 1 post a second of 2)."""
+    first, second = clocks
+    learning = first.pacer_for("T0W00")
+    learning.sent()
+    learning.throttled(0.0, sleep=False)  # Slack's 429: the pace is learnt, and kept
+    assert learning.interval > 0
+    assert second.pacer_for("T0W00").interval == pytest.approx(learning.interval)
+    assert second.pacer_for("T0W01").interval == 0.0  # nothing learnt there yet
+
+
+def test_a_clock_stopped_while_waiting_to_begin_is_not_shown_alive_again(
+    oauth: Installed, engine: Engine
+) -> None:
+    """SIGTERM comes while its first pass waits to begin: it signs off, and the pass, ending
+    after, must not sign it on again (the others would wait 90 s for its workspaces)."""
+    running = dataclasses.replace(oauth.deps, share=SenderShare("clock-a"))
+    _show_alive(running, at=DUE)
+    stopping = SenderShare("clock-b", sleep=lambda _seconds: stopping.leave(oauth.deps.session))
+    stopping.members(oauth.deps.session, DUE)
+    with Session(engine) as session:
+        assert [row.id for row in session.exec(select(OutboxSender)).all()] == ["clock-a"]

@@ -37,6 +37,7 @@ from bot.store.models import (
     Team,
     TeamHoliday,
     Workspace,
+    WorkspacePace,
 )
 
 UNINSTALLED = "CX Coach was uninstalled from this workspace"
@@ -110,7 +111,7 @@ def purge(*, session: Session, workspace_id: str) -> Counter[str]:
     gone("teamholiday", delete(TeamHoliday).where(col(TeamHoliday.team_id).in_(teams)))
     for model in (Outbox, Milestone, ActionItem, Reflection, HelpdeskTicket, SurveyResponse,
                   HelpdeskAgent, HelpdeskSync, FeedbackRequest, FeedbackRound, Kudos, Team,
-                  Person):  # fmt: skip
+                  Person, WorkspacePace):  # fmt: skip
         table = SQLModel.metadata.tables[str(model.__tablename__)]
         gone(table.name, delete(table).where(table.c.workspace_id == workspace_id))
     for table in (SlackBots, SlackInstallations):

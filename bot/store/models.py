@@ -187,6 +187,18 @@ class OutboxSender(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=32)
     seen_at: datetime
     host: str = Field(max_length=200)
+    # When it began sending: one that started beside others begins a little after it showed up,
+    # and they leave it its workspaces then (None: a row from before this column, begun).
+    begins_at: datetime | None = None
+
+
+class WorkspacePace(SQLModel, table=True):
+    """The pace the outbox sender learnt for a workspace from Slack's 429s (seconds between
+    sends): a sender that takes the workspace over, or starts again, begins at it."""
+
+    workspace_id: str = Field(primary_key=True, max_length=32)
+    interval: float
+    learned_at: datetime
 
 
 class SlackEvent(SQLModel, table=True):
