@@ -152,7 +152,7 @@ def _traces(engine: Engine, person_id: int, slack_id: str) -> set[str]:
 
 
 def test_an_anonymous_answer_leaves_no_trace_of_its_giver(
-    team: None, slack: SlackDriver, fake_slack: FakeSlack, engine: Engine,
+    team: None, slack: SlackDriver, fake_slack: FakeSlack, engine: Engine, deps: Deps,
     caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
     """After the answer no table holds more about the giver than before they were asked (their
@@ -175,6 +175,9 @@ def test_an_anonymous_answer_leaves_no_trace_of_its_giver(
     ask_id, dm = _ask_dm(fake_slack, "U0BEN")
     own_when_asked, asked = rows()
     assert asked != before  # the ask links them to the request, until they answer
+    # The asks go out after the ack: their own log lines (the DM asking them) are not the
+    # answer's, and must be done before the answer's are read.
+    assert deps.after_ack.drain(timeout=10)
     caplog.set_level(logging.DEBUG)
     caplog.clear()
     reply = slack.view_submission(
