@@ -31,8 +31,6 @@ REFRESH_EVERY = 5.0
 # it, then posts on the slot (its time in the database does not move the post).
 LEAD = 0.05
 
-# `owns`: whether a workspace is still this sender's (bot.sender_share): checked before each
-# send, so a sender that begins beside this one takes its workspaces at that very moment.
 Due = Callable[[Collection[int]], tuple[list[tuple[int, str]], bool]]
 """(rows to leave out) → due (row, workspace) pairs in sending order, and whether the answer
 was cut short (more may be due than it holds)."""
@@ -42,7 +40,9 @@ skipped (another sender had it), or "stop" (the database is unreachable)."""
 
 
 class PacedSends:
-    """One pass over the due rows of many workspaces."""
+    """One pass over the due rows of many workspaces. `owns` says whether a workspace is still
+    this sender's (bot.sender_share): asked before each send, so a sender that begins beside
+    this one takes its workspaces at that very moment."""
 
     def __init__(
         self, due: Due, send: Send, owns: Callable[[str], bool],

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot import delivery
+from bot import delivery, sender_share
 from bot.__main__ import main
 from bot.blocks import helpdesk_access as sync_blocks
 from bot.blocks.helpdesk_access import INGEST_KEYS
@@ -29,7 +29,7 @@ from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
 from bot.scheduler import run_privacy, sync_helpdesks
 from bot.services import checkins, installs
-from bot.store.models import HelpdeskTicket, Outbox, Person, Workspace
+from bot.store.models import HelpdeskTicket, Outbox, Person, Workspace, WorkspacePace
 from bot.workspaces import Workspaces
 from tests.conftest import SIGNING_SECRET
 from tests.fakehelpdesk import FakeZendesk
@@ -194,6 +194,8 @@ def test_an_uninstalled_workspace_gets_no_prompts_and_is_deleted_after_the_grace
         session.commit()
     _prompts_and_send(oauth)
     assert _statuses(engine) == {"T0BBB": ["sent"]}  # nothing claimed for T0AAA
+    for workspace in ("T0AAA", "T0BBB"):  # each one's pace, learnt from Slack's 429s
+        sender_share.learnt_pace(oauth.deps.session, workspace, 0.5)
     grace = oauth.deps.settings.uninstall_grace_days
     run_privacy(dataclasses.replace(oauth.deps, clock=lambda: DUE + timedelta(days=grace - 1)))
     with Session(engine) as session:
@@ -203,6 +205,7 @@ def test_an_uninstalled_workspace_gets_no_prompts_and_is_deleted_after_the_grace
         assert session.get(Workspace, "T0AAA") is None
         left = {p.workspace_id for p in session.exec(select(Person)).all()}
         assert left == {"T0BBB"}
+        assert [p.workspace_id for p in session.exec(select(WorkspacePace)).all()] == ["T0BBB"]
     assert oauth.deps.client_for("T0BBB") is not None
 
 
