@@ -1,11 +1,12 @@
 """The outbox sender: delivers claimed messages once, through the WebClient.
 
 Each due row is leased with a conditional UPDATE (only one sender wins it, on SQLite and
-Postgres alike), rendered by its kind's renderer, and sent with its outbox key in the message's
-metadata. The sender's client retries nothing by itself (a 5xx or a dropped connection may come
-after Slack posted); what fails is handled here:
-- 429: the whole sender pauses for Retry-After and from then on paces itself just under the
-  rate Slack allowed (probing a little faster now and then);
+Postgres alike: bot.outbox_rows), rendered by its kind's renderer, and sent with its outbox
+key in the message's metadata. The sender's client retries nothing by itself (a 5xx or a
+dropped connection may come after Slack posted); what fails is handled here:
+- 429: the whole sender (with many workspaces, that workspace's sends: bot.paced_sends) pauses
+  for Retry-After and from then on paces itself just under the rate Slack allowed (probing a
+  little faster now and then);
 - a permanent error (user_not_found, account_inactive, cannot_dm_bot, …): recorded, never retried;
 - a 5xx, a timeout or a lost connection: the outcome is unknown, so the row is marked
   unconfirmed and retried with backoff (up to MAX_ATTEMPTS);
@@ -27,12 +28,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import bindparam, case, func, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlmodel import Session, col, select
+from sqlmodel import select
 
-from bot import posted
+from bot import outbox_rows, posted
 from bot.deps import Deps
+from bot.outbox_rows import UNCONFIRMED
 from bot.paced_sends import PacedSends
 from bot.pacer import Pacer
 from bot.services import payloads
@@ -40,10 +41,6 @@ from bot.store.models import Outbox, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
-# A send takes seconds at most (the client's timeout is 10 s): a dead sender's rows are picked
-# up by the next pass after this.
-LEASE = timedelta(seconds=60)
-UNCONFIRMED = "unconfirmed"  # last_error prefix: Slack may have posted it
 NOT_INSTALLED = "CX Coach is not installed in this workspace any more"
 AUTH_ERRORS = frozenset({"invalid_auth", "token_revoked", "not_authed"})
 # Sends in flight at once: Slack's round trip, not its rate, limits one thread; the pacer
@@ -51,11 +48,7 @@ AUTH_ERRORS = frozenset({"invalid_auth", "token_revoked", "not_authed"})
 SENDER_THREADS = 8
 # Many workspaces: some threads wait a moment for their row's slot (bot.paced_sends.LEAD).
 PACED_THREADS = 16
-# Many workspaces (each paced apart by Slack): the sender's queue holds at most this many due
-# rows of each (bot.paced_sends), so a big fan-out in one does not queue ahead of the others.
-PER_WORKSPACE = 20
 MAX_ATTEMPTS = 8
-BATCH = 500
 PERMANENT_ERRORS = frozenset(
     {
         "user_not_found",
@@ -119,7 +112,7 @@ def deliver_due(
     report = DeliveryReport()
     while True:
         with deps.session() as session:
-            ids = _due(session, now or deps.clock(), fair=False)
+            ids = outbox_rows.due(session, now or deps.clock(), fair=False)
         if not ids:
             return report
         database_down = threading.Event()  # the database unreachable: the rest waits
@@ -149,9 +142,11 @@ def _deliver_paced(
         moment = now or deps.clock()
         members = deps.share.members(deps.session, moment)
         with deps.session() as session:
-            found = _due(session, moment, fair=True, left_out=left_out,
+            found = outbox_rows.due(session, moment, fair=True, left_out=left_out,
                          mine=functools.partial(deps.share.mine, members=members))  # fmt: skip
-        return [(row_id, workspace or "") for row_id, workspace in found], len(found) >= BATCH
+        return [(row_id, workspace or "") for row_id, workspace in found], len(
+            found
+        ) >= outbox_rows.BATCH
 
     def send(row_id: int, workspace_id: str, slot: float) -> str:
         outcome = _deliver_one(deps, renderers, row_id, now, database_down, workspace_id, slot)
@@ -196,74 +191,6 @@ def deliver_rows(deps: Deps, renderers: dict[str, Renderer], ids: list[int]) -> 
     return report
 
 
-def _due(
-    session: Session, moment: datetime, *, fair: bool,
-    mine: Callable[[list[str]], list[str]] = lambda found: found,
-    left_out: Collection[int] = (),
-) -> list[tuple[int, str | None]]:  # fmt: skip
-    """Ids of due rows, oldest first. `fair` (many workspaces): only of the workspaces this
-    sender sends for (`mine` picks them among those with due rows: bot.sender_share), round
-    robin, the oldest of each workspace first, then the second of each…, at most PER_WORKSPACE
-    of each in a batch, so a big fan-out in one does not queue ahead of the others; none of
-    `left_out` (in flight, or another sender's)."""
-    due = (col(Outbox.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
-           & (col(Outbox.next_attempt_at) <= moment))  # fmt: skip
-    if left_out:
-        due = due & col(Outbox.id).not_in(list(left_out))
-    if not fair:
-        return [(i, None) for i in session.exec(select(Outbox.id).where(due).order_by(
-            col(Outbox.next_attempt_at)).limit(BATCH)).all() if i is not None]  # fmt: skip
-    found = list(session.exec(select(Outbox.workspace_id).where(due).distinct()).all())
-    owned = mine(found)
-    if not owned:
-        return []
-    if len(owned) < len(found):
-        due = due & col(Outbox.workspace_id).in_(owned)
-    place = func.row_number().over(partition_by=col(Outbox.workspace_id),
-                                   order_by=col(Outbox.next_attempt_at)).label("place")  # fmt: skip
-    ranked = select(col(Outbox.id), col(Outbox.workspace_id), col(Outbox.next_attempt_at),
-                    place).where(due).subquery()  # fmt: skip
-    return [(row_id, workspace) for row_id, workspace in session.execute(
-        select(ranked.c.id, ranked.c.workspace_id).where(ranked.c.place <= PER_WORKSPACE)
-        .order_by(ranked.c.place, ranked.c.next_attempt_at).limit(BATCH)).all()]  # fmt: skip
-
-
-# The lease and the finishing UPDATE are built once, with bound parameters: building them
-# for each row (the comparisons, the values) cost the sender more CPU than the query itself.
-_EXPIRED = col(Outbox.status) == OutboxStatus.SENDING.value
-_LEASE = (
-    update(Outbox)
-    .where(
-        col(Outbox.id) == bindparam("row_id"),
-        col(Outbox.next_attempt_at) <= bindparam("now"),
-        (col(Outbox.status) == OutboxStatus.PENDING.value)
-        | (_EXPIRED & (col(Outbox.lease_until) < bindparam("now"))),
-    )
-    .values(
-        status=OutboxStatus.SENDING.value,
-        lease_until=bindparam("lease_until"),
-        attempts=col(Outbox.attempts) + 1,
-        last_error=case((_EXPIRED, f"{UNCONFIRMED}: lease expired"), else_=col(Outbox.last_error)),
-    )
-    .returning(Outbox)
-    .execution_options(synchronize_session=False)
-)
-
-
-def _lease(deps: Deps, row_id: int, now: datetime) -> tuple[Outbox, bool] | None:
-    """Take the row for this sender, or None if another sender has it (or it is done); with
-    whether an earlier send of it may have reached Slack. Taking a row whose lease ran out
-    marks it unconfirmed in the same UPDATE (its sender died, or could not record the answer),
-    so no read before the lease is needed and no other sender can change the verdict."""
-    with deps.session() as session:
-        result = session.execute(_LEASE, {"row_id": row_id, "now": now, "lease_until": now + LEASE})
-        row = result.scalars().first()
-        session.commit()
-        if row is None:
-            return None
-        return row, (row.last_error or "").startswith(UNCONFIRMED)
-
-
 def _deliver_one(
     deps: Deps, renderers: dict[str, Renderer], row_id: int, now: datetime | None,
     database_down: threading.Event, workspace_id: str | None = None, slot: float | None = None,
@@ -292,13 +219,13 @@ def _deliver_one(
 
 def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: datetime,
                     slot: float | None = None) -> str:  # fmt: skip
-    leased = _lease(deps, row_id, now)
+    leased = outbox_rows.lease(deps, row_id, now)
     if leased is None:
         return "skipped"
     row, unsure = leased
     client = deps.client_for(row.workspace_id, sender=True)
     if client is None:  # uninstalled, or its token revoked: nothing goes to it any more
-        _finish(deps, row_id, status=OutboxStatus.CANCELLED, error=NOT_INSTALLED)
+        outbox_rows.finish(deps, row_id, status=OutboxStatus.CANCELLED, error=NOT_INSTALLED)
         return "cancelled"
     pacer = deps.pacer_for(row.workspace_id)
     try:
@@ -308,7 +235,7 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
             found = posted.find(looker, channel=row.channel, key=row.key, since=row.due_at)
             if found is not None:
                 logger.info("outbox %s: already in Slack, not sent again", row_id)
-                _finish(deps, row_id, status=OutboxStatus.SENT, sent_at=now, ts=found.ts,
+                outbox_rows.finish(deps, row_id, status=OutboxStatus.SENT, sent_at=now, ts=found.ts,
                         channel=found.channel)  # fmt: skip
                 return "sent"
         if slot is None:
@@ -333,13 +260,15 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
         return _retry_later(deps, row, now, str(error))
     except payloads.PayloadError as error:  # a damaged row: trying again cannot help
         logger.warning("outbox %s: %s", row_id, error)
-        _finish(deps, row_id, status=OutboxStatus.FAILED, error=str(error)[:200])
+        outbox_rows.finish(deps, row_id, status=OutboxStatus.FAILED, error=str(error)[:200])
         return "failed"
     except Exception:
         logger.exception("outbox %s: could not render or send", row_id)
-        _finish(deps, row_id, status=OutboxStatus.FAILED, error="internal error (see logs)")
+        outbox_rows.finish(
+            deps, row_id, status=OutboxStatus.FAILED, error="internal error (see logs)"
+        )
         return "failed"
-    _finish(
+    outbox_rows.finish(
         deps,
         row_id,
         status=OutboxStatus.SENT,
@@ -355,7 +284,9 @@ def _refused(deps: Deps, row: Outbox, now: datetime, pacer: Pacer, error: SlackA
     try again later."""
     code = str(error.response.get("error", "unknown"))
     if error.response.status_code == 429:
-        _finish(deps, row.id, status=OutboxStatus.PENDING, next_at=now, error="ratelimited")
+        outbox_rows.finish(
+            deps, row.id, status=OutboxStatus.PENDING, next_at=now, error="ratelimited"
+        )
         many = deps.workspaces is not None and deps.workspaces.many
         # Many workspaces: this one waits; the sender goes on with the others meanwhile.
         pacer.throttled(float(error.response.headers.get("Retry-After", "1") or 1),
@@ -368,7 +299,7 @@ def _refused(deps: Deps, row: Outbox, now: datetime, pacer: Pacer, error: SlackA
         return _retry_later(deps, row, now, code)
     if code in PERMANENT_ERRORS:
         logger.warning("outbox %s: permanent Slack error %s", row.id, code)
-        _finish(deps, row.id, status=OutboxStatus.FAILED, error=code)
+        outbox_rows.finish(deps, row.id, status=OutboxStatus.FAILED, error=code)
         return "failed"
     if error.response.status_code >= 500:  # Slack may have posted before failing
         return _retry_later(deps, row, now, f"{UNCONFIRMED}: HTTP {error.response.status_code}")
@@ -396,7 +327,7 @@ def _upload(deps: Deps, client: Any, row: Outbox, upload: Upload) -> Any:
 
 def _retry_later(deps: Deps, row: Outbox, now: datetime, error: str) -> str:
     if row.attempts >= MAX_ATTEMPTS:
-        _finish(
+        outbox_rows.finish(
             deps,
             row.id,
             status=OutboxStatus.FAILED,
@@ -404,42 +335,10 @@ def _retry_later(deps: Deps, row: Outbox, now: datetime, error: str) -> str:
         )
         return "failed"
     backoff = timedelta(seconds=30 * 2 ** (row.attempts - 1))
-    _finish(deps, row.id, status=OutboxStatus.PENDING, next_at=now + backoff, error=error)
-    return "retrying"
-
-
-def _finish(
-    deps: Deps,
-    row_id: int | None,
-    *,
-    status: OutboxStatus,
-    next_at: datetime | None = None,
-    error: str | None = None,
-    sent_at: datetime | None = None,
-    ts: str | None = None,
-    channel: str | None = None,
-) -> None:
-    values: dict[str, Any] = {"status": status.value, "lease_until": None, "last_error": error}
-    if next_at is not None:
-        values["next_attempt_at"] = next_at
-    if sent_at is not None:
-        values["sent_at"] = sent_at
-        values["message_ts"] = ts
-    if channel:
-        values["channel"] = channel  # the DM's own id (D…), for updating the message later
-    with deps.transaction() as session:
-        session.execute(_finishing(frozenset(values)), {"row_id": row_id, **values})
-
-
-@functools.cache
-def _finishing(columns: frozenset[str]) -> Any:
-    """The UPDATE that finishes a row, setting these columns (one per set of columns)."""
-    return (
-        update(Outbox)
-        .where(col(Outbox.id) == bindparam("row_id"))
-        .values({name: bindparam(name) for name in sorted(columns)})
-        .execution_options(synchronize_session=False)
+    outbox_rows.finish(
+        deps, row.id, status=OutboxStatus.PENDING, next_at=now + backoff, error=error
     )
+    return "retrying"
 
 
 def payload_of(row: Outbox) -> Any:

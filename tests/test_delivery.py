@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot import delivery, posted
+from bot import delivery, outbox_rows, posted
 from bot.blocks.checkins import RENDERERS
 from bot.deps import Deps
 from bot.services import checkins
@@ -165,7 +165,7 @@ def test_a_database_error_after_posting_costs_no_duplicate_and_no_other_row(
     report = delivery.deliver_due(at, RENDERERS)
     assert (report.sent, report.retrying) == (2, 1)
     _stop_failing(engine, db_url)
-    after = dataclasses.replace(deps, clock=lambda: now + delivery.LEASE + timedelta(seconds=1))
+    after = dataclasses.replace(deps, clock=lambda: now + outbox_rows.LEASE + timedelta(seconds=1))
     assert delivery.deliver_due(after, RENDERERS).sent == 1
     for user in ("U0ONE", "U0TWO", "U0THREE"):
         assert len(fake_slack.messages_to(user)) == 1, user
