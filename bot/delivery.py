@@ -240,8 +240,8 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
                 return "sent"
         if slot is None:
             pacer.wait()
-        elif slot > time.monotonic():
-            time.sleep(slot - time.monotonic())  # the slot taken before the lease
+        else:
+            sleep_until(slot)  # the slot taken before the lease
         if isinstance(rendered, Upload):
             answer = _upload(deps, client, row, rendered)
         else:
@@ -277,6 +277,14 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
         channel=answer.get("channel"),
     )
     return "sent"
+
+
+def sleep_until(moment: float, clock: Callable[[], float] = time.monotonic) -> None:
+    """Sleep until `moment` (monotonic), if it is still to come: the clock read once (read
+    twice, it could pass `moment` in between, and a negative sleep raises: the send failed)."""
+    delay = moment - clock()
+    if delay > 0:
+        time.sleep(delay)
 
 
 def _refused(deps: Deps, row: Outbox, now: datetime, pacer: Pacer, error: SlackApiError) -> str:
