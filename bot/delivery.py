@@ -141,12 +141,11 @@ def _deliver_paced(
     def due(left_out: Collection[int]) -> tuple[list[tuple[int, str]], bool]:
         moment = now or deps.clock()
         members = deps.share.members(deps.session, moment)
+        mine = functools.partial(deps.share.mine, members=members)
         with deps.session() as session:
-            found = outbox_rows.due(session, moment, fair=True, left_out=left_out,
-                         mine=functools.partial(deps.share.mine, members=members))  # fmt: skip
-        return [(row_id, workspace or "") for row_id, workspace in found], len(
-            found
-        ) >= outbox_rows.BATCH
+            found = outbox_rows.due(session, moment, fair=True, mine=mine, left_out=left_out)
+        cut_short = len(found) >= outbox_rows.BATCH
+        return [(row_id, workspace or "") for row_id, workspace in found], cut_short
 
     def send(row_id: int, workspace_id: str, slot: float) -> str:
         outcome = _deliver_one(deps, renderers, row_id, now, database_down, workspace_id, slot)

@@ -33,23 +33,23 @@ def due(
     robin, the oldest of each workspace first, then the second of each…, at most PER_WORKSPACE
     of each in a batch, so a big fan-out in one does not queue ahead of the others; none of
     `left_out` (in flight, or another sender's)."""
-    due = (col(Outbox.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
+    is_due = (col(Outbox.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
            & (col(Outbox.next_attempt_at) <= moment))  # fmt: skip
     if left_out:
-        due = due & col(Outbox.id).not_in(list(left_out))
+        is_due = is_due & col(Outbox.id).not_in(list(left_out))
     if not fair:
-        return [(i, None) for i in session.exec(select(Outbox.id).where(due).order_by(
+        return [(i, None) for i in session.exec(select(Outbox.id).where(is_due).order_by(
             col(Outbox.next_attempt_at)).limit(BATCH)).all() if i is not None]  # fmt: skip
-    found = list(session.exec(select(Outbox.workspace_id).where(due).distinct()).all())
+    found = list(session.exec(select(Outbox.workspace_id).where(is_due).distinct()).all())
     owned = mine(found)
     if not owned:
         return []
     if len(owned) < len(found):
-        due = due & col(Outbox.workspace_id).in_(owned)
+        is_due = is_due & col(Outbox.workspace_id).in_(owned)
     place = func.row_number().over(partition_by=col(Outbox.workspace_id),
                                    order_by=col(Outbox.next_attempt_at)).label("place")  # fmt: skip
     ranked = select(col(Outbox.id), col(Outbox.workspace_id), col(Outbox.next_attempt_at),
-                    place).where(due).subquery()  # fmt: skip
+                    place).where(is_due).subquery()  # fmt: skip
     return [(row_id, workspace) for row_id, workspace in session.execute(
         select(ranked.c.id, ranked.c.workspace_id).where(ranked.c.place <= PER_WORKSPACE)
         .order_by(ranked.c.place, ranked.c.next_attempt_at).limit(BATCH)).all()]  # fmt: skip
