@@ -20,7 +20,6 @@ A database error on one row leaves that row to its lease and the pass goes on.
 import functools
 import logging
 import threading
-import time
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from bot import outbox_rows, posted
 from bot.deps import Deps
 from bot.outbox_rows import UNCONFIRMED
 from bot.paced_sends import PacedSends
-from bot.pacer import Pacer
+from bot.pacer import Pacer, sleep_until
 from bot.services import payloads
 from bot.store.models import Outbox, OutboxStatus
 
@@ -276,14 +275,6 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
         channel=answer.get("channel"),
     )
     return "sent"
-
-
-def sleep_until(moment: float, clock: Callable[[], float] = time.monotonic) -> None:
-    """Sleep until `moment` (monotonic), if it is still to come: the clock read once (read
-    twice, it could pass `moment` in between, and a negative sleep raises: the send failed)."""
-    delay = moment - clock()
-    if delay > 0:
-        time.sleep(delay)
 
 
 def _refused(deps: Deps, row: Outbox, now: datetime, pacer: Pacer, error: SlackApiError) -> str:

@@ -33,10 +33,7 @@ class Pacer:
 
     def wait(self) -> None:
         """Sleep until this sender may send again."""
-        start = self.take()
-        now = time.monotonic()
-        if start > now:
-            time.sleep(start - now)
+        sleep_until(self.take())
 
     def take(self, within: float | None = None) -> float:
         """Reserve the next send slot and return when it is (monotonic); with `within`, only
@@ -97,3 +94,11 @@ class Pacer:
         self._on_learn(self.interval)
         if sleep:
             time.sleep(retry_after)
+
+
+def sleep_until(moment: float, clock: Callable[[], float] = time.monotonic) -> None:
+    """Sleep until `moment` (monotonic), if it is still to come: the clock read once (read
+    twice, it could pass `moment` in between, and a negative sleep raises: the send failed)."""
+    delay = moment - clock()
+    if delay > 0:
+        time.sleep(delay)

@@ -9,7 +9,6 @@ from sqlmodel import Session, select
 
 from bot import delivery, outbox_rows, posted
 from bot.blocks.checkins import RENDERERS
-from bot.delivery import sleep_until
 from bot.deps import Deps
 from bot.services import checkins
 from bot.store import repos
@@ -233,11 +232,3 @@ def test_a_row_whose_payload_does_not_match_its_kind_fails_with_the_reason(
     assert "prompt payload" in (row.last_error or "")
     assert "shift_date" in (row.last_error or "")
     assert fake_slack.calls_to("chat.postMessage") == []
-
-
-def test_a_send_slot_that_passes_while_the_sender_looks_at_it_does_not_fail_the_send() -> None:
-    """A row handed to its thread just before its slot waits for it; the slot may come while
-    the thread is between looking at the clock and going to sleep (one row in 10,000 failed
-    with "internal error", a negative sleep)."""
-    readings = iter([99.999, 100.001])
-    sleep_until(100.0, clock=lambda: next(readings))  # no error, and no second reading needed
