@@ -96,9 +96,10 @@ class Pacer:
             time.sleep(retry_after)
 
 
-def sleep_until(moment: float, clock: Callable[[], float] = time.monotonic) -> None:
+def sleep_until(moment: float, clock: Callable[[], float] | None = None) -> None:
     """Sleep until `moment` (monotonic), if it is still to come: the clock read once (read
-    twice, it could pass `moment` in between, and a negative sleep raises: the send failed)."""
-    delay = moment - clock()
+    twice, it could pass `moment` in between, and a negative sleep raises: the send failed).
+    The clock is time.monotonic as it is when called (a test's frozen time included)."""
+    delay = moment - (clock or time.monotonic)()
     if delay > 0:
         time.sleep(delay)
