@@ -204,6 +204,10 @@ def main() -> None:
         help="installed with Add to Slack in this many workspaces",
     )
     parser.add_argument("--clocks", type=int, default=1, help="clock processes (--workspaces)")
+    parser.add_argument(
+        "--show-slowest", type=int, default=0, metavar="N",
+        help="--workspaces: print the N slowest workspaces' posts and 429s second by second",
+    )  # fmt: skip
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--fake", help=argparse.SUPPRESS)
     parser.add_argument("--claim", action="store_true", help=argparse.SUPPRESS)
@@ -309,9 +313,38 @@ def _many_case(args: argparse.Namespace) -> None:
         )
         print(f"  lost {lost}, duplicated {duplicated}, 429s answered by the fake "
               f"{stats['rate_limited']}")  # fmt: skip
+        _show_slowest(stats, args.rate, args.show_slowest)
     finally:
         fake.terminate()
         fake.wait()
+
+
+def _show_slowest(stats: dict[str, Any], rate: float, count: int) -> None:
+    """Posts of all workspaces second by second; then the `count` slowest workspaces', each
+    from its first post: posts, and 429s after a "!" (a full second at the allowed rate shows
+    as that many posts)."""
+    if not count:
+        return
+    spans = stats["spans"]
+    start = min(first for first, _, _ in spans.values())
+    every = [0] * (int(max(last for _, last, _ in spans.values()) - start) + 1)
+    for line in stats["timelines"].values():
+        for at in line["posts"]:
+            every[int(at - start)] += 1
+    print(f"  all workspaces, second by second: {' '.join(map(str, every))}")
+    slowest = sorted(spans, key=lambda t: (spans[t][2] - 1) / max(spans[t][1] - spans[t][0], 1e-9))
+    for team in slowest[:count]:
+        first, last, posts = spans[team]
+        line = stats["timelines"][team]
+        seconds = int(last - first) + 1
+        counts, refused = [0] * seconds, [0] * seconds
+        for at in line["posts"]:
+            counts[int(at - first)] += 1
+        for at in line["refused"]:
+            if 0 <= at - first < seconds:
+                refused[int(at - first)] += 1
+        shown = " ".join(f"{n}!{r}" if r else str(n) for n, r in zip(counts, refused, strict=True))
+        print(f"  {team}: {(posts - 1) / (last - first) / rate:.1%} — {shown}")
 
 
 def _plain_case(url: str, fake_url: str, rate: float) -> None:

@@ -68,6 +68,14 @@ class Fault:
     acted: bool = False  # do the real thing first, then answer with the fault (a lost answer)
 
 
+class _Server(ThreadingHTTPServer):
+    """Slack takes as many connections at once as a sender opens: the standard library's
+    backlog of 5 made a sender with 32 threads wait a TCP retransmit (1 s), then fail."""
+
+    daemon_threads = True
+    request_queue_size = 256
+
+
 @dataclass
 class FakeSlack:
     """The fake Web API server; use `start()` / `stop()` or the pytest fixture."""
@@ -131,10 +139,10 @@ class FakeSlack:
         self.installs: dict[str, Params] = {}
         self.team_users: dict[str, dict[str, Params]] = defaultdict(dict)
         self._grants: dict[str, Params] = {}
-        self._refresh_tokens: dict[str, str] = {}
-        self._post_times: dict[str, list[float]] = defaultdict(
-            list
-        )  # per workspace, for _stats  # refresh token → the token it refreshes
+        self._refresh_tokens: dict[str, str] = {}  # refresh token → the token it refreshes
+        # Per workspace, for _stats: when each post was stored, and when each was refused (429).
+        self._post_times: dict[str, list[float]] = defaultdict(list)
+        self._refusal_times: dict[str, list[float]] = defaultdict(list)
         self._buckets: dict[str, tuple[float, float]] = {}
         self._here = threading.local()
 
@@ -147,8 +155,7 @@ class FakeSlack:
         class Handler(_Handler):
             owner = fake
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -330,8 +337,10 @@ class FakeSlack:
                 limited = sum(1 for call in self._calls if call.method == "rate_limited")
                 spans = {team: (times[0], times[-1], len(times))
                          for team, times in self._post_times.items()}  # fmt: skip
+                timelines = {team: {"posts": times, "refused": self._refusal_times[team]}
+                             for team, times in self._post_times.items()}  # fmt: skip
             return 200, {}, {"ok": True, "messages": counts, "rate_limited": limited,
-                             "spans": spans}  # fmt: skip
+                             "spans": spans, "timelines": timelines}  # fmt: skip
         if path.startswith("/response/"):
             return self._response_url(path, params, headers)
         if path.startswith("/upload/"):
@@ -413,6 +422,8 @@ class FakeSlack:
             tokens = min(self.post_rate_limit, tokens + (now - refilled) * self.post_rate_limit)
             taken = tokens >= 1
             self._buckets[team] = (tokens - 1 if taken else tokens, now)
+            if not taken:
+                self._refusal_times[team].append(now)
             return taken
 
     def _take_fault(self, method: str) -> Fault | None:
