@@ -28,8 +28,11 @@ LOW = 2
 REFRESH_AFTER = 0.5
 REFRESH_EVERY = 5.0
 # A row goes to its sending thread this long before its slot: the thread leases and renders
-# it, then posts on the slot (its time in the database does not move the post).
-LEAD = 0.05
+# it, then posts on the slot (its time in the database does not move the post). A lease now
+# and then waits 0.1–0.35 s on a busy database: at 0.05 s such a post left late (bot.pacer
+# then keeps the next ones' spacing from it). It ties up a thread meanwhile: a clock sends
+# at most PACED_THREADS / LEAD rows a second (bot.delivery: 256/s).
+LEAD = 0.25
 
 Due = Callable[[Collection[int]], tuple[list[tuple[int, str]], bool]]
 """(rows to leave out) → due (row, workspace) pairs in sending order, and whether the answer
@@ -56,10 +59,16 @@ class PacedSends:
         self._queues: dict[str, deque[int]] = {}
         self._more: set[str] = set()  # workspaces whose queue may not hold all their due rows
         self._slots: list[tuple[float, str]] = []  # (when it may send, workspace), a heap
+        self._slotted: set[str] = set()  # the workspaces in it (each once)
         # Rows another sender held or sends now: out of the questions until the next regular
         # one (it may send them, or put them back after a 429 for us to send).
         self._held: set[int] = set()
-        self._in_flight: dict[Future[str], int] = {}
+        self._in_flight: dict[Future[str], tuple[int, str]] = {}  # → (row, workspace)
+        # A workspace whose pace is not known yet sends one row at a time (bot.pacer learns
+        # it from Slack's first 429; a burst of all its rows would meet that 429 many times
+        # over, each refused row a slot lost): its next slot comes when its send ends.
+        self._sending: dict[str, int] = {}
+        self._after_send: set[str] = set()
         self._asked = -math.inf
         self._ask_soon = False
         self._stopping = False
@@ -82,6 +91,7 @@ class PacedSends:
                     self._collect(timeout=None if at - LEAD <= now else at - LEAD - now)
                     continue
                 heapq.heappop(self._slots)
+                self._slotted.discard(workspace)
                 self._dispatch(pool, workspace)
 
     def _time_to_ask(self, now: float) -> bool:
@@ -94,7 +104,8 @@ class PacedSends:
         return self._ask_soon and since >= REFRESH_AFTER
 
     def _ask(self, now: float) -> None:
-        found, cut_short = self._due(frozenset(self._held.union(self._in_flight.values())))
+        in_flight = (row for row, _ in self._in_flight.values())
+        found, cut_short = self._due(frozenset(self._held.union(in_flight)))
         self._asked, self._ask_soon = now, False
         queues: dict[str, deque[int]] = {}
         for row_id, workspace in found:
@@ -103,21 +114,34 @@ class PacedSends:
         self._more = {w for w, rows in queues.items() if cut_short or len(rows) > LOW}
         self._slots = [(now + self._pacer_for(w).ready_in(), w) for w in queues]
         heapq.heapify(self._slots)
+        self._slotted = set(queues)
+
+    def _slot(self, workspace: str) -> None:
+        """Put the workspace's next slot in the heap, unless it is there already."""
+        if workspace not in self._slotted:
+            self._slotted.add(workspace)
+            at = time.monotonic() + self._pacer_for(workspace).ready_in()
+            heapq.heappush(self._slots, (at, workspace))
 
     def _dispatch(self, pool: ThreadPoolExecutor, workspace: str) -> None:
         if not self._owns(workspace):  # a sender that began since sends it now
             self._held.update(self._queues.pop(workspace))
             return
         pacer = self._pacer_for(workspace)
+        if not pacer.interval and self._sending.get(workspace):
+            self._after_send.add(workspace)
+            return
         wait_more = pacer.ready_in()
         if wait_more > LEAD:  # a 429 since: its pace moved
-            heapq.heappush(self._slots, (time.monotonic() + wait_more, workspace))
+            self._slot(workspace)
             return
         queue = self._queues[workspace]
         row_id = queue.popleft()
-        self._in_flight[pool.submit(self._send, row_id, workspace, pacer.take())] = row_id
+        slot = pacer.take()
+        self._in_flight[pool.submit(self._send, row_id, workspace, slot)] = (row_id, workspace)
+        self._sending[workspace] = self._sending.get(workspace, 0) + 1
         if queue:
-            heapq.heappush(self._slots, (time.monotonic() + pacer.ready_in(), workspace))
+            self._slot(workspace)
         if len(queue) <= LOW and workspace in self._more:
             self._more.discard(workspace)
             self._ask_soon = True
@@ -129,7 +153,11 @@ class PacedSends:
             return
         done, _ = wait(self._in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
         for future in done:
-            row_id = self._in_flight.pop(future)
+            row_id, workspace = self._in_flight.pop(future)
+            self._sending[workspace] -= 1
+            if workspace in self._after_send and self._queues.get(workspace):
+                self._after_send.discard(workspace)
+                self._slot(workspace)
             outcome = future.result()
             if outcome == "stop":
                 self._stopping = True

@@ -2,12 +2,32 @@
 
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 
 
 class Pacer:
-    """Spacing between sends, shared by every pass in the process: learnt from 429s."""
+    """Spacing between sends, shared by every pass in the process: learnt from 429s.
+
+    Slack's allowance behaves like a bucket that refills at the rate Slack allows and holds a
+    burst; a 429 says it is empty. From a run's first 429 on, then, what went through is what
+    the bucket refilled, less what it could not hold while this sender waited out a
+    Retry-After (under one post a wait) and less any time it came back late from a wait. So
+    the posts that went through plus one per 429, over the time from when the first 429 was
+    heard to when the last refused send left (no longer than the real span), is Slack's rate
+    or a little over it; each 429 after measures a longer span. Too fast is corrected by the
+    next 429; too slow never would be (no 429 comes).
+
+    The run's first 429 has nothing before it: the run's posts over at least Retry-After
+    stand in (a burst used what Slack had saved, and Retry-After is how long saving takes). A
+    single post is no measure (another clock may have used what Slack held a moment ago: taken
+    as the rate, it once left a workspace at 51 %): the sender waits and measures the run
+    after the wait, taking one post as the rate only if it comes again. A pace learnt before
+    is kept (the 429 may be another sender's doing) until the next 429 measures it.
+
+    A send that leaves late (its lease waited on the database) moves the ones after it back:
+    an on-time send right after a late one would reach Slack too soon after it and, where
+    Slack holds one post, be refused. No send goes during a Retry-After (`waiting`).
+    """
 
     PROBE_EVERY = 100  # sends without a 429 before trying 2 % faster
     # After a 429, pace a little under the rate Slack accepted: sends leave on time but reach
@@ -15,31 +35,62 @@ class Pacer:
     # 1 %, not 3 %: at 2 posts/s a workspace's share of its rate rose from 93.4 to 95.1 %
     # (bench/fanout.py), the 429s it lets through costing less than the 2 % it gives up.
     MARGIN = 1.01
+    # A send this much after its slot, or more, left late.
+    TOLERANCE = 0.01
+    # Sends further apart than this (or twice the pace, and any Retry-After wait) end a run:
+    # Slack refilled meanwhile and what it held is not known.
+    IDLE = 1.0
 
     def __init__(
         self, probe_every: int | None = None, *, interval: float = 0.0,
         on_learn: Callable[[float], object] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:  # fmt: skip
         """`interval`: a pace learnt before (by another sender); `on_learn` is told each pace
-        this one learns."""
+        this one learns; `clock`: monotonic seconds (time.monotonic as it is when read)."""
         self.probe_every = probe_every or self.PROBE_EVERY
         self.interval = interval  # seconds between sends; 0 = as fast as Slack answers
         self._on_learn = on_learn or (lambda _learnt: None)
+        self._clock = clock
         self._last = 0.0
-        self._recent: deque[float] = deque(maxlen=10_000)
         self._calm = 0
         self._throttled_until = 0.0
+        # This run of sends: when it began and what went through; the last send.
+        self._run_began, self._run_sent, self._last_sent = 0.0, 0, -float("inf")
+        # The run's first 429, what went through since and how many 429s; the last 429 and
+        # its Retry-After; the time this sender was late back from the waits since.
+        self._measured_from: float | None = None
+        self._measured = 0
+        self._episodes = 0
+        self._last_measured = 0.0
+        self._refused_at = 0.0
+        self._waited = 0.0
+        self._late = 0.0
+        self._single = False  # the last run's first 429 came after a single post
+        self._again = False
         self._lock = threading.Lock()
 
+    def _now(self) -> float:
+        return (self._clock or time.monotonic)()
+
     def wait(self) -> None:
-        """Sleep until this sender may send again."""
-        sleep_until(self.take())
+        """Sleep until this sender may send again (a slot taken before a 429 that falls in
+        its Retry-After is not one)."""
+        sleep_until(self.take(), self._clock)
+        while self.waiting():
+            sleep_until(self.take(), self._clock)
+
+    def waiting(self) -> bool:
+        """Whether Slack's last Retry-After is still running: a send whose slot was taken
+        before the 429 was heard must not go now."""
+        with self._lock:
+            return self._now() < self._throttled_until
 
     def take(self, within: float | None = None) -> float:
         """Reserve the next send slot and return when it is (monotonic); with `within`, only
         if it comes within that many seconds (else reserve nothing and return -1.0)."""
         with self._lock:
-            now = time.monotonic()
+            now = self._now()
             start = max(now, self._last + self.interval)
             if within is not None and start - now > within:
                 return -1.0
@@ -56,12 +107,33 @@ class Pacer:
     def ready_in(self) -> float:
         """Seconds until the next send slot (0: now)."""
         with self._lock:
-            return max(0.0, self._last + self.interval - time.monotonic())
+            return max(0.0, self._last + self.interval - self._now())
 
-    def sent(self) -> None:
-        """A send went through."""
+    def late(self, slot: float, at: float) -> None:
+        """A send meant for `slot` left at `at`: later ones keep their spacing from it (right
+        after a late one, an on-time send would reach Slack too soon after it)."""
         with self._lock:
-            self._recent.append(time.monotonic())
+            if at - slot > self.TOLERANCE:
+                self._last += at - slot
+
+    def sent(self, at: float | None = None) -> None:
+        """A send (that left at `at`) went through."""
+        with self._lock:
+            now = self._now() if at is None else at
+            pause = max(self.IDLE, 2 * self.interval)
+            if self._last_sent <= self._refused_at + self._waited:
+                pause += self._waited  # the wait Slack asked for is part of the run
+            if now - self._last_sent > pause:  # a new run: what Slack held is not known
+                self._run_began, self._run_sent, self._measured_from = now, 0, None
+            self._run_sent += 1
+            self._last_sent = max(self._last_sent, now)  # answers may come out of order
+            # Left after the 429 was heard, so after its wait (sends then in flight are not
+            # counted: they may have gone through before it).
+            if self._measured_from is not None and now > self._refused_at:
+                if self._last_measured < self._refused_at:  # the first since the wait
+                    self._late += max(0.0, now - self._refused_at - self._waited)
+                self._measured += 1
+                self._last_measured = now
             self._calm += 1
             probing = bool(self.interval) and self._calm >= self.probe_every
             if probing:
@@ -70,30 +142,54 @@ class Pacer:
         if probing:
             self._on_learn(self.interval)
 
-    def throttled(self, retry_after: float, *, sleep: bool = True) -> None:
-        """Slack said 429: pace at the rate it accepted lately, then wait (or, `sleep=False`,
-        let the caller do other work meanwhile: ready_in says how long)."""
+    def throttled(self, retry_after: float, *, sleep: bool = True, at: float | None = None) -> None:
+        """Slack said 429 to a send that left at `at` (default: now): pace at the rate it
+        accepted, then wait from now (or, `sleep=False`, let the caller do other work
+        meanwhile: ready_in says how long)."""
         with self._lock:
-            now = time.monotonic()
-            if self._throttled_until > now:
+            now = self._now()
+            left = now if at is None else at
+            if self._throttled_until > left:
                 # Sends already in flight when Slack said 429 come back 429 too: one episode,
-                # one slowdown (else each would compound it).
+                # one measure (else each would count again).
                 return
-            # What went through in the last second, or since this sender's first send if
-            # that is sooner: a sender taking a workspace over may find Slack's allowance used
-            # up by the one before, and one send in a second would set one a second for good
-            # (too slow gets no 429 to correct it; too fast does, at once).
-            since = max(now - 1.0, self._recent[0] if self._recent else now)
-            accepted = sum(1 for at in self._recent if at >= since)
-            if accepted:  # none: only the wait, then measure
-                window = max(now - since, 0.001)
-                self.interval = max(self.interval * 1.05, self.MARGIN * window / accepted)
+            learnt = self._measure(left, retry_after)
+            if learnt is not None:
+                self.interval = learnt
+            # From when it was heard (it was refused before), to when the last refused send
+            # left (it was refused after): a span no longer than the real one, a rate no lower.
+            if self._again:  # measure afresh from the first send after the wait
+                self._again, self._last_sent = False, -float("inf")
+            elif self._measured_from is None:
+                self._measured_from, self._measured, self._late, self._episodes = now, 0, 0.0, 0
+            self._episodes += 1
+            self._refused_at, self._waited = now, retry_after
             self._throttled_until = now + retry_after
             self._calm = 0
-            self._last = now + retry_after
-        self._on_learn(self.interval)
+            self._last = now + retry_after - self.interval  # the next slot: when Slack said
+        if learnt is not None:
+            self._on_learn(self.interval)
         if sleep:
             time.sleep(retry_after)
+
+    def _measure(self, now: float, retry_after: float) -> float | None:
+        """The pace this 429 teaches (seconds between sends), or None: nothing to learn."""
+        if self._measured_from is not None:
+            window = max(now - self._measured_from - self._late, 0.001)
+            return self.MARGIN * window / (self._measured + self._episodes)
+        if self._last_sent < now - max(self.IDLE, 2 * self.interval) or not self._run_sent:
+            return None  # nothing went through lately: only wait, then measure
+        if self.interval:
+            return None  # a pace learnt before: the next 429 measures it
+        if self._run_sent == 1 and not self._single:
+            # One post, then a 429: Slack may hold one post, or another sender (a clock that
+            # had this workspace a moment ago) may have used what it held. After the wait it
+            # holds what it can: measure that run instead (one post again: it holds one).
+            self._single = self._again = True
+            return None
+        self._single = False
+        window = max(now - self._run_began, retry_after, 0.001)
+        return self.MARGIN * window / self._run_sent
 
 
 def sleep_until(moment: float, clock: Callable[[], float] | None = None) -> None:
