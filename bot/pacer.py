@@ -35,6 +35,11 @@ class Pacer:
     # 1 %, not 3 %: at 2 posts/s a workspace's share of its rate rose from 93.4 to 95.1 %
     # (bench/fanout.py), the 429s it lets through costing less than the 2 % it gives up.
     MARGIN = 1.01
+    # 429s that keep coming one post after the wait before them (a bench workspace at 1/s
+    # spent its whole fan-out so, at 51 %: Slack held one post, and the post after each
+    # wait left on time but reached it a little early) widen the margin this much each time.
+    CROWDED = 1.02
+    MOST_MARGIN = 1.1
     # A send this much after its slot, or more, left late.
     TOLERANCE = 0.01
     # Sends further apart than this (or twice the pace, and any Retry-After wait) end a run:
@@ -67,6 +72,9 @@ class Pacer:
         self._waited = 0.0
         self._late = 0.0
         self._single = False  # the last run's first 429 came after a single post
+        self._margin = self.MARGIN
+        self._between = 0  # posts since the last 429
+        self._crowded = 0  # 429s in a row that came one post after the wait before them
         self._again = False
         self._lock = threading.Lock()
 
@@ -125,7 +133,9 @@ class Pacer:
                 pause += self._waited  # the wait Slack asked for is part of the run
             if now - self._last_sent > pause:  # a new run: what Slack held is not known
                 self._run_began, self._run_sent, self._measured_from = now, 0, None
+                self._margin, self._crowded = self.MARGIN, 0
             self._run_sent += 1
+            self._between += 1
             self._last_sent = max(self._last_sent, now)  # answers may come out of order
             # Left after the 429 was heard, so after its wait (sends then in flight are not
             # counted: they may have gone through before it).
@@ -153,6 +163,11 @@ class Pacer:
                 # Sends already in flight when Slack said 429 come back 429 too: one episode,
                 # one measure (else each would count again).
                 return
+            if self._measured_from is not None:
+                self._crowded = self._crowded + 1 if self._between <= 1 else 0
+                if self._crowded >= 2:
+                    self._margin = min(self._margin * self.CROWDED, self.MOST_MARGIN)
+            self._between = 0
             learnt = self._measure(left, retry_after)
             if learnt is not None:
                 self.interval = learnt
@@ -176,7 +191,7 @@ class Pacer:
         """The pace this 429 teaches (seconds between sends), or None: nothing to learn."""
         if self._measured_from is not None:
             window = max(now - self._measured_from - self._late, 0.001)
-            return self.MARGIN * window / (self._measured + self._episodes)
+            return self._margin * window / (self._measured + self._episodes)
         if self._last_sent < now - max(self.IDLE, 2 * self.interval) or not self._run_sent:
             return None  # nothing went through lately: only wait, then measure
         if self.interval:
