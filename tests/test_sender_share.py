@@ -186,7 +186,8 @@ def test_a_clock_taking_a_workspace_over_starts_at_the_pace_the_other_learnt(
     first, second = clocks
     learning = first.pacer_for("T0W00")
     learning.sent()
-    learning.throttled(0.0, sleep=False)  # Slack's 429: the pace is learnt, and kept
+    learning.sent()
+    learning.throttled(1.0, sleep=False)  # Slack's 429: the pace is learnt, and kept
     assert learning.interval > 0
     assert second.pacer_for("T0W00").interval == pytest.approx(learning.interval)
     assert second.pacer_for("T0W01").interval == 0.0  # nothing learnt there yet
