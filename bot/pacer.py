@@ -35,9 +35,9 @@ class Pacer:
     # 1 %, not 3 %: at 2 posts/s a workspace's share of its rate rose from 93.4 to 95.1 %
     # (bench/fanout.py), the 429s it lets through costing less than the 2 % it gives up.
     MARGIN = 1.01
-    # 429s that keep coming one post after the wait before them (a bench workspace at 1/s
-    # spent its whole fan-out so, at 51 %: Slack held one post, and the post after each
-    # wait left on time but reached it a little early) widen the margin this much each time.
+    # 429s that keep coming one post after the wait before them widen the margin this much
+    # each time (a bench workspace at 1/s spent its whole fan-out so, at 51 %: Slack held one
+    # post, the post after each wait reached it a little late, and the next, on time, too soon).
     CROWDED = 1.02
     MOST_MARGIN = 1.1
     # A send this much after its slot, or more, left late.
@@ -75,7 +75,7 @@ class Pacer:
         self._margin = self.MARGIN
         self._between = 0  # posts since the last 429
         self._crowded = 0  # 429s in a row that came one post after the wait before them
-        self._again = False
+        self._again = False  # measure afresh from the first send after this wait
         self._lock = threading.Lock()
 
     def _now(self) -> float:
