@@ -142,10 +142,14 @@ def _deliver_paced(
 
     def due(left_out: Collection[int]) -> tuple[list[tuple[int, str]], bool]:
         moment = now or deps.clock()
-        members = deps.share.members(deps.session, moment)
-        mine = functools.partial(deps.share.mine, members=members)
-        with deps.session() as session:
-            found = outbox_rows.due(session, moment, fair=True, mine=mine, left_out=left_out)
+        try:
+            members = deps.share.members(deps.session, moment)
+            mine = functools.partial(deps.share.mine, members=members)
+            with deps.session() as session:
+                found = outbox_rows.due(session, moment, fair=True, mine=mine, left_out=left_out)
+        except OperationalError:  # the pass ends with the one warning below
+            database_down.set()
+            return [], False
         cut_short = len(found) >= outbox_rows.BATCH
         return [(row_id, workspace or "") for row_id, workspace in found], cut_short
 
@@ -154,7 +158,11 @@ def _deliver_paced(
         return "stop" if database_down.is_set() else outcome
 
     def owns(workspace_id: str) -> bool:
-        members = deps.share.members(deps.session, now or deps.clock())
+        try:
+            members = deps.share.members(deps.session, now or deps.clock())
+        except OperationalError:
+            database_down.set()
+            return False
         return deps.share.mine([workspace_id], members) == [workspace_id]
 
     outcomes = PacedSends(due, send, owns, deps.pacer_for, PACED_THREADS).run()

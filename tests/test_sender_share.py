@@ -204,3 +204,24 @@ def test_a_clock_stopped_while_waiting_to_begin_is_not_shown_alive_again(
     stopping.members(oauth.deps.session, DUE)
     with Session(engine) as session:
         assert [row.id for row in session.exec(select(OutboxSender)).all()] == ["clock-a"]
+
+
+def test_a_pass_that_finds_the_database_down_says_so_in_one_line(
+    oauth: Installed, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The clock's many-workspace pass asks the database who is alive and what is due; with
+    the database unreachable it stops with one warning (the next pass carries on), not a
+    traceback out of the sender."""
+    from bot.store.db import make_engine, make_session_factory
+
+    dead = make_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
+    )
+    down = dataclasses.replace(
+        oauth.deps, session=make_session_factory(dead), share=SenderShare("clock-a"), pacers={}
+    )
+    report = delivery.deliver_due(down, RENDERERS, now=SENT_AT)
+    assert report.sent == 0
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("database is unreachable" in message for message in warnings), warnings
+    assert not [r for r in caplog.records if r.exc_info]
