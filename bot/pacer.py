@@ -11,7 +11,9 @@ class Pacer:
     Slack's allowance behaves like a bucket that refills at the rate Slack allows and holds a
     burst; a 429 says it is empty. From a run's first 429 on, then, what went through is what
     the bucket refilled, less what it could not hold while this sender waited out a
-    Retry-After (under one post a wait) and less any time it came back late from a wait. So
+    Retry-After (under one post a wait) and less any time it came back late from a wait or a
+    send left late (Slack may have held all it could meanwhile: counting that time could only
+    make the rate look slower). So
     the posts that went through plus one per 429, over the time from when the first 429 was
     heard to when the last refused send left (no longer than the real span), is Slack's rate
     or a little over it; each 429 after measures a longer span. Too fast is corrected by the
@@ -123,6 +125,8 @@ class Pacer:
         with self._lock:
             if at - slot > self.TOLERANCE:
                 self._last += at - slot
+                if self._measured_from is not None:
+                    self._late += at - slot  # Slack may have held all it could meanwhile
 
     def sent(self, at: float | None = None) -> None:
         """A send (that left at `at`) went through."""

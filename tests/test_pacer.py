@@ -183,6 +183,27 @@ def test_a_429_the_sender_heard_late_is_measured_from_when_its_send_left() -> No
     assert pacer.ready_in() == pytest.approx(1.0)  # Retry-After counts from when it was heard
 
 
+def test_sends_that_left_late_between_two_429s_are_not_measured_as_slowness() -> None:
+    """Three leases waited 0.4 s on the database between two 429s: Slack, holding all it
+    could meanwhile, saved nothing, so that time is not counted (counted, the pace came out
+    10 % too slow, and no 429 would ever have said so)."""
+    slack = Slack(2.0)
+    pacer = a_pacer(slack, interval=0.45)  # a little too fast: 429s come
+    refused, since_429 = 0, -1
+    while refused < 2:
+        slot = slack.now = max(slack.now, pacer.take())
+        if since_429 in (2, 4, 6):
+            slack.now = slot + 0.4
+            pacer.late(slot, slack.now)
+        if slack.post():
+            pacer.sent()
+            since_429 += 0 if since_429 < 0 else 1
+        else:
+            refused, since_429 = refused + 1, 0
+            pacer.throttled(1.0, sleep=False)
+    assert pacer.interval * 2.0 <= 1.0
+
+
 def test_a_send_whose_slot_was_taken_before_a_429_does_not_go_during_its_retry_after() -> None:
     """The next row was handed its slot before Slack's 429 for the one before was heard: at
     that slot Slack's Retry-After is still running, and the row waits it out (it went anyway,
