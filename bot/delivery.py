@@ -142,12 +142,12 @@ def _deliver_paced(
 
     def due(left_out: Collection[int]) -> tuple[list[tuple[int, str]], bool]:
         moment = now or deps.clock()
-        try:
+        try:  # a database down ends the pass, with the one warning below
             members = deps.share.members(deps.session, moment)
             mine = functools.partial(deps.share.mine, members=members)
             with deps.session() as session:
                 found = outbox_rows.due(session, moment, fair=True, mine=mine, left_out=left_out)
-        except OperationalError:  # the pass ends with the one warning below
+        except OperationalError:
             database_down.set()
             return [], False
         cut_short = len(found) >= outbox_rows.BATCH
@@ -253,9 +253,7 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
         else:
             sleep_until(slot)  # the slot taken before the lease
             if pacer.waiting():  # a 429 since the slot was taken: not during its Retry-After
-                outbox_rows.finish(deps, row_id, status=OutboxStatus.PENDING, next_at=now,
-                                   error="ratelimited")  # fmt: skip
-                return "throttled"
+                return _due_again(deps, row_id, now)
         left = time.monotonic()
         if slot is not None:
             pacer.late(slot, left)
@@ -309,12 +307,10 @@ def _refused(
         # Many workspaces: this one waits; the sender goes on with the others meanwhile.
         pacer.throttled(float(error.response.headers.get("Retry-After", "1") or 1),
                         sleep=False, at=left)  # fmt: skip
-        outbox_rows.finish(
-            deps, row.id, status=OutboxStatus.PENDING, next_at=now, error="ratelimited"
-        )
+        outcome = _due_again(deps, row.id, now)
         if not many:  # one workspace: this thread waits too
             time.sleep(pacer.ready_in())
-        return "throttled"
+        return outcome
     if code in AUTH_ERRORS and deps.workspaces is not None and deps.workspaces.many:
         # The token was revoked (an uninstall in progress): ask the store again next time.
         logger.warning("outbox %s: Slack refused the workspace's token (%s)", row.id, code)
@@ -346,6 +342,12 @@ def _upload(deps: Deps, client: Any, row: Outbox, upload: Upload) -> Any:
         filename=upload.filename, title=upload.title, alt_txt=upload.alt_text,
     )  # fmt: skip
     return answer  # no message ts: the file lives in the thread
+
+
+def _due_again(deps: Deps, row_id: int | None, now: datetime) -> str:
+    """Slack's rate limit: the row is due again (when its workspace's pace allows)."""
+    outbox_rows.finish(deps, row_id, status=OutboxStatus.PENDING, next_at=now, error="ratelimited")
+    return "throttled"
 
 
 def _retry_later(deps: Deps, row: Outbox, now: datetime, error: str) -> str:

@@ -64,11 +64,6 @@ class PacedSends:
         # one (it may send them, or put them back after a 429 for us to send).
         self._held: set[int] = set()
         self._in_flight: dict[Future[str], tuple[int, str]] = {}  # → (row, workspace)
-        # A workspace whose pace is not known yet sends one row at a time (bot.pacer learns
-        # it from Slack's first 429; a burst of all its rows would meet that 429 many times
-        # over, each refused row a slot lost): its next slot comes when its send ends.
-        self._sending: dict[str, int] = {}
-        self._after_send: set[str] = set()
         self._asked = -math.inf
         self._ask_soon = False
         self._stopping = False
@@ -128,8 +123,10 @@ class PacedSends:
             self._held.update(self._queues.pop(workspace))
             return
         pacer = self._pacer_for(workspace)
-        if not pacer.interval and self._sending.get(workspace):
-            self._after_send.add(workspace)
+        if not pacer.interval and workspace in (w for _, w in self._in_flight.values()):
+            # Its pace is not known yet: one row at a time (bot.pacer learns it from Slack's
+            # first 429; all its rows at once would each meet that 429, a slot lost each).
+            # Its next slot comes when this send ends (_collect).
             return
         wait_more = pacer.ready_in()
         if wait_more > LEAD:  # a 429 since: its pace moved
@@ -139,7 +136,6 @@ class PacedSends:
         row_id = queue.popleft()
         slot = pacer.take()
         self._in_flight[pool.submit(self._send, row_id, workspace, slot)] = (row_id, workspace)
-        self._sending[workspace] = self._sending.get(workspace, 0) + 1
         if queue:
             self._slot(workspace)
         if len(queue) <= LOW and workspace in self._more:
@@ -154,9 +150,7 @@ class PacedSends:
         done, _ = wait(self._in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
         for future in done:
             row_id, workspace = self._in_flight.pop(future)
-            self._sending[workspace] -= 1
-            if workspace in self._after_send and self._queues.get(workspace):
-                self._after_send.discard(workspace)
+            if self._queues.get(workspace):  # (a no-op unless it waited for this send)
                 self._slot(workspace)
             outcome = future.result()
             if outcome == "stop":

@@ -13,11 +13,10 @@ class Pacer:
     the bucket refilled, less what it could not hold while this sender waited out a
     Retry-After (under one post a wait) and less any time it came back late from a wait or a
     send left late (Slack may have held all it could meanwhile: counting that time could only
-    make the rate look slower). So
-    the posts that went through plus one per 429, over the time from when the first 429 was
-    heard to when the last refused send left (no longer than the real span), is Slack's rate
-    or a little over it; each 429 after measures a longer span. Too fast is corrected by the
-    next 429; too slow never would be (no 429 comes).
+    make the rate look slower). So the posts that went through plus one per 429, over the
+    time from when the first 429 was heard to when the last refused send left (no longer than
+    the real span), is Slack's rate or a little over it; each 429 after measures a longer
+    span. Too fast is corrected by the next 429; too slow never would be (no 429 comes).
 
     The run's first 429 has nothing before it: the run's posts over at least Retry-After
     stand in (a burst used what Slack had saved, and Retry-After is how long saving takes). A
@@ -208,7 +207,7 @@ class Pacer:
             return None
         self._single = False
         window = max(now - self._run_began, retry_after, 0.001)
-        return self.MARGIN * window / self._run_sent
+        return self._margin * window / self._run_sent
 
 
 def sleep_until(moment: float, clock: Callable[[], float] | None = None) -> None:
