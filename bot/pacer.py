@@ -2,6 +2,7 @@
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 
@@ -16,14 +17,20 @@ class Pacer:
     make the rate look slower). So the posts that went through plus one per 429, over the
     time from when the first 429 was heard to when the last refused send left (no longer than
     the real span), is Slack's rate or a little over it; each 429 after measures a longer
-    span. Too fast is corrected by the next 429; too slow never would be (no 429 comes).
+    span. A post heard only after a 429 to a send that left after it (Slack answers a 429 at
+    once, a post after some work) went through within that 429's span: it counts there too.
+    Too fast is corrected by the next 429; too slow never would be (no 429 comes).
 
     The run's first 429 has nothing before it: the run's posts over at least Retry-After
-    stand in (a burst used what Slack had saved, and Retry-After is how long saving takes). A
-    single post is no measure (another clock may have used what Slack held a moment ago: taken
-    as the rate, it once left a workspace at 51 %): the sender waits and measures the run
-    after the wait, taking one post as the rate only if it comes again. A pace learnt before
-    is kept (the 429 may be another sender's doing) until the next 429 measures it.
+    stand in (a burst used what Slack had saved, and Retry-After is how long saving takes),
+    or the posts of the last Retry-After before it, if more: a sender slower than Slack for a
+    while (a clock still starting) left Slack nothing more to save, and the run's posts over
+    its length are then fewer than Slack's rate. A run shorter than Retry-After is no measure
+    (another clock may have used what Slack held a moment ago: taken as the rate, one post
+    once left a workspace at 51 %, two posts where Slack allows ten a second 20 %): the sender
+    waits and measures the run after the wait, taking a short run as the rate only if it
+    comes again. A pace learnt before is kept (the 429 may be another sender's doing) until
+    the next 429 measures it.
 
     A send that leaves late (its lease waited on the database) moves the ones after it back:
     an on-time send right after a late one would reach Slack too soon after it and, where
@@ -63,6 +70,7 @@ class Pacer:
         self._throttled_until = 0.0
         # This run of sends: when it began and what went through; the last send.
         self._run_began, self._run_sent, self._last_sent = 0.0, 0, -float("inf")
+        self._run_times: deque[float] = deque(maxlen=1024)  # when its posts left (no pace yet)
         # The run's first 429, what went through since and how many 429s; the last 429 and
         # its Retry-After; the time this sender was late back from the waits since.
         self._measured_from: float | None = None
@@ -70,9 +78,12 @@ class Pacer:
         self._episodes = 0
         self._last_measured = 0.0
         self._refused_at = 0.0
+        # The last 429's measure: the posts it counted (and the 429s) over its span, which
+        # runs from the 429 heard before it (`_counted_from`) to its refused send (`_counted_to`).
+        self._counted, self._span, self._counted_from, self._counted_to = 0, 0.0, 0.0, 0.0
         self._waited = 0.0
         self._late = 0.0
-        self._single = False  # the last run's first 429 came after a single post
+        self._short = False  # the last run's first 429 came within Retry-After of its start
         self._margin = self.MARGIN
         self._between = 0  # posts since the last 429
         self._crowded = 0  # 429s in a row that came one post after the wait before them
@@ -137,9 +148,13 @@ class Pacer:
             if now - self._last_sent > pause:  # a new run: what Slack held is not known
                 self._run_began, self._run_sent, self._measured_from = now, 0, None
                 self._margin, self._crowded = self.MARGIN, 0
+                self._run_times.clear()
             self._run_sent += 1
+            if not self.interval:
+                self._run_times.append(now)
             self._between += 1
             self._last_sent = max(self._last_sent, now)  # answers may come out of order
+            relearnt = False
             # Left after the 429 was heard, so after its wait (sends then in flight are not
             # counted: they may have gone through before it).
             if self._measured_from is not None and now > self._refused_at:
@@ -147,12 +162,17 @@ class Pacer:
                     self._late += max(0.0, now - self._refused_at - self._waited)
                 self._measured += 1
                 self._last_measured = now
+            elif self._measured_from is not None and self._counted_from < now < self._counted_to:
+                self._measured += 1  # within the last 429's span, heard after it: count it
+                self._counted += 1
+                self.interval = self._margin * self._span / self._counted
+                relearnt = True
             self._calm += 1
             probing = bool(self.interval) and self._calm >= self.probe_every
             if probing:
                 self.interval *= 0.98
                 self._calm = 0
-        if probing:
+        if probing or relearnt:
             self._on_learn(self.interval)
 
     def throttled(self, retry_after: float, *, sleep: bool = True, at: float | None = None) -> None:
@@ -171,6 +191,7 @@ class Pacer:
                 if self._crowded >= 2:
                     self._margin = min(self._margin * self.CROWDED, self.MOST_MARGIN)
             self._between = 0
+            self._counted_to = 0.0  # (set again if this 429 measures a span)
             learnt = self._measure(left, retry_after)
             if learnt is not None:
                 self.interval = learnt
@@ -193,21 +214,25 @@ class Pacer:
     def _measure(self, now: float, retry_after: float) -> float | None:
         """The pace this 429 teaches (seconds between sends), or None: nothing to learn."""
         if self._measured_from is not None:
-            window = max(now - self._measured_from - self._late, 0.001)
-            return self._margin * window / (self._measured + self._episodes)
+            self._span = max(now - self._measured_from - self._late, 0.001)
+            self._counted = self._measured + self._episodes
+            self._counted_from, self._counted_to = self._refused_at, now
+            return self._margin * self._span / self._counted
         if self._last_sent < now - max(self.IDLE, 2 * self.interval) or not self._run_sent:
             return None  # nothing went through lately: only wait, then measure
         if self.interval:
             return None  # a pace learnt before: the next 429 measures it
-        if self._run_sent == 1 and not self._single:
-            # One post, then a 429: Slack may hold one post, or another sender (a clock that
-            # had this workspace a moment ago) may have used what it held. After the wait it
-            # holds what it can: measure that run instead (one post again: it holds one).
-            self._single = self._again = True
+        if now - self._run_began < retry_after and not self._short:
+            # A 429 within Retry-After of the run's start: Slack may hold that little, or
+            # another sender (a clock that had this workspace a moment ago) may have used what
+            # it held. After the wait it holds what it can: measure that run instead (short
+            # again: it holds that little).
+            self._short = self._again = True
             return None
-        self._single = False
+        self._short = False
         window = max(now - self._run_began, retry_after, 0.001)
-        return self._margin * window / self._run_sent
+        recent = sum(1 for at in self._run_times if at >= now - retry_after)
+        return self._margin * min(window / self._run_sent, retry_after / max(recent, 1))
 
 
 def sleep_until(moment: float, clock: Callable[[], float] | None = None) -> None:
