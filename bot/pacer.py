@@ -25,12 +25,11 @@ class Pacer:
     stand in (a burst used what Slack had saved, and Retry-After is how long saving takes),
     or the posts of the last Retry-After before it, if more: a sender slower than Slack for a
     while (a clock still starting) left Slack nothing more to save, and the run's posts over
-    its length are then fewer than Slack's rate. A run shorter than Retry-After is no measure
-    (another clock may have used what Slack held a moment ago: taken as the rate, one post
-    once left a workspace at 51 %, two posts where Slack allows ten a second 20 %): the sender
-    waits and measures the run after the wait, taking a short run as the rate only if it
-    comes again. A pace learnt before is kept (the 429 may be another sender's doing) until
-    the next 429 measures it.
+    its length are then fewer than Slack's rate. A single post is no measure (another clock
+    may have used what Slack held a moment ago: taken as the rate, it once left a workspace at
+    51 %): the sender waits and measures the run after the wait, taking one post as the rate
+    only if it comes again. A pace learnt before is kept (the 429 may be another sender's
+    doing) until the next 429 measures it.
 
     A send that leaves late (its lease waited on the database) moves the ones after it back:
     an on-time send right after a late one would reach Slack too soon after it and, where
@@ -83,7 +82,7 @@ class Pacer:
         self._counted, self._span, self._counted_from, self._counted_to = 0, 0.0, 0.0, 0.0
         self._waited = 0.0
         self._late = 0.0
-        self._short = False  # the last run's first 429 came within Retry-After of its start
+        self._single = False  # the last run's first 429 came after a single post
         self._margin = self.MARGIN
         self._between = 0  # posts since the last 429
         self._crowded = 0  # 429s in a row that came one post after the wait before them
@@ -222,14 +221,13 @@ class Pacer:
             return None  # nothing went through lately: only wait, then measure
         if self.interval:
             return None  # a pace learnt before: the next 429 measures it
-        if now - self._run_began < retry_after and not self._short:
-            # A 429 within Retry-After of the run's start: Slack may hold that little, or
-            # another sender (a clock that had this workspace a moment ago) may have used what
-            # it held. After the wait it holds what it can: measure that run instead (short
-            # again: it holds that little).
-            self._short = self._again = True
+        if self._run_sent == 1 and not self._single:
+            # One post, then a 429: Slack may hold one post, or another sender (a clock that
+            # had this workspace a moment ago) may have used what it held. After the wait it
+            # holds what it can: measure that run instead (one post again: it holds one).
+            self._single = self._again = True
             return None
-        self._short = False
+        self._single = False
         window = max(now - self._run_began, retry_after, 0.001)
         recent = sum(1 for at in self._run_times if at >= now - retry_after)
         return self._margin * min(window / self._run_sent, retry_after / max(recent, 1))
