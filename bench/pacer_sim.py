@@ -2,16 +2,17 @@
 on a clock of its own (no sleeping, no network), to show what bench/fanout.py cannot in
 minutes: how often a workspace falls below 95 % of its rate, and in which conditions.
 
-    .venv/bin/python bench/pacer_sim.py [--runs 200] [--rates 2,1] [--cycle 0,0]
-                                        [--cases normal,slow,takeover]
+    .venv/bin/python bench/pacer_sim.py [--runs 200] [--rates 2,1] [--cases normal,slow,takeover]
+                                        [--cycle 0,0] [--far 0,0] [--gate answer|done]
 
 Slack: a token bucket for the workspace holding one second's posts, full at first (as
 tests/fakeslack), answering 429 with Retry-After 1 s. The sender, as bot/paced_sends.py: a
-workspace with no pace yet sends one row at a time (the next when the one before is done),
-else each row on its slot, handed to its thread 0.25 s ahead; a slot that falls in a
-Retry-After waits it out. A post reaches Slack 3-30 ms after it left (one in a hundred 50-200
-ms more) and is answered 3-30 ms after; three sends in a hundred leave 0.1-0.35 s late (a
-lease that waited on the database); a send is done `--cycle` seconds after its answer (its
+workspace with no pace yet sends one row at a time (the next once Slack has taken the one
+before, or it is done; `--gate done`: once it is done, as before), else each row on its slot,
+handed to its thread 0.25 s ahead; a slot that falls in a Retry-After waits it out. A post
+reaches Slack 3-30 ms after it left (one in a hundred 50-200 ms more) and is answered 3-30 ms
+after, plus `--far` seconds (a Slack far away); three sends in a hundred leave 0.1-0.35 s late
+(a lease that waited on the database); a send is done `--cycle` seconds after its answer (its
 row recorded). Cases: normal; slow (the clock still starting: for its first 2-12 s posts take
 0.2-0.5 s more to reach Slack and 0.1-0.3 s more to be answered; the share counts from a
 second after); takeover (another sender has just used Slack's allowance up). Prints, for each
@@ -44,6 +45,8 @@ class Run:
     cycle: tuple[float, float]
     seed: int
     ramp: int = 0
+    far: tuple[float, float] = (0.0, 0.0)
+    gate: str = "answer"
     now: float = 0.0
     posts: list[float] = field(default_factory=list)
     refused: int = 0
@@ -56,7 +59,7 @@ class Run:
         self.slow_until = self.random.uniform(2, 12) if self.case == "slow" else -1.0
         self.events: list[tuple[float, int, str, tuple[float, bool]]] = []
         self.order = 0
-        self.queued, self.in_flight, self.dispatching = self.count, 0, 0
+        self.queued, self.untaken, self.dispatching = self.count, 0, 0  # untaken: in flight
         self.calm = 0  # posts since the last 429
 
     def at(self, when: float, kind: str, slot: float = 0.0, ok: bool = False) -> None:
@@ -96,17 +99,17 @@ class Run:
         if which != self.dispatching or not self.queued:
             return
         room = 1 + self.calm // self.ramp if self.ramp else 1
-        if not self.pacer.interval and self.in_flight >= room:
-            return  # one row at a time until the pace is known: the next when this is done
+        if not self.pacer.interval and self.untaken >= room:
+            return  # one row at a time until the pace is known
         slot = self.pacer.take()
-        self.queued, self.in_flight = self.queued - 1, self.in_flight + 1
+        self.queued, self.untaken = self.queued - 1, self.untaken + 1
         late = self.random.uniform(0.1, 0.35) if self.random.random() < 0.03 else 0.0
         self.at(max(slot, self.now) + late, "leave", slot)
         self.dispatch_at(max(self.now + 0.001, self.now + self.pacer.ready_in() - LEAD))
 
     def _leave(self, slot: float, _ok: bool) -> None:
         if self.pacer.waiting():  # a 429 since its slot was taken: due again
-            self.queued, self.in_flight = self.queued + 1, self.in_flight - 1
+            self.queued, self.untaken = self.queued + 1, self.untaken - 1
             self.dispatch_at(self.now + self.pacer.ready_in() - LEAD)
             return
         self.pacer.late(slot, self.now)
@@ -121,7 +124,8 @@ class Run:
             self.posts.append(self.now)
         else:
             self.refused += 1
-        self.at(self.now + self.delay((0.1, 0.3)), "answer", left, ok)
+        far = self.random.uniform(*self.far) if self.far[1] else 0.0
+        self.at(self.now + self.delay((0.1, 0.3)) + far, "answer", left, ok)
 
     def _answer(self, left: float, ok: bool) -> None:
         if ok:
@@ -130,10 +134,17 @@ class Run:
         else:
             self.queued, self.calm = self.queued + 1, 0
             self.pacer.throttled(RETRY_AFTER, sleep=False, at=left)
-        self.at(self.now + self.random.uniform(*self.cycle), "done")
+        taken = ok and self.gate == "answer"
+        if taken:
+            self._free()
+        self.at(self.now + self.random.uniform(*self.cycle), "done", 0.0, taken)
 
-    def _done(self, _value: float, _ok: bool) -> None:
-        self.in_flight -= 1
+    def _done(self, _value: float, taken: bool) -> None:
+        if not taken:
+            self._free()
+
+    def _free(self) -> None:
+        self.untaken -= 1
         wait = self.pacer.ready_in() - LEAD if self.pacer.interval else 0.0
         self.dispatch_at(self.now + max(0.0, wait))
 
@@ -143,15 +154,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--rates", default="2,1", help="posts a second Slack allows")
     parser.add_argument("--cases", default="normal,slow,takeover")
-    parser.add_argument("--cycle", default="0,0", help="seconds from an answer to done: a,b")
+    parser.add_argument("--cycle", default="0,0", help="from an answer to done: a,b (s)")
+    parser.add_argument("--far", default="0,0", help="more time to each answer: a,b (s)")
+    parser.add_argument("--gate", choices=["answer", "done"], default="answer")
     parser.add_argument("--ramp", type=int, default=0, help="see above (default: none)")
     args = parser.parse_args()
-    low, high = (float(x) for x in args.cycle.split(","))
+    cycle, far = (_span(args.cycle), _span(args.far))
     for rate in (float(r) for r in args.rates.split(",")):
         for case in args.cases.split(","):
-            cycle = (low, high)
             runs = [
-                Run(rate, int(50 * rate), case, cycle, seed, args.ramp).go()
+                Run(rate, int(50 * rate), case, cycle, seed, args.ramp, far, args.gate).go()
                 for seed in range(args.runs)
             ]
             shares = sorted(run.share() for run in runs)
@@ -161,6 +173,11 @@ def main() -> None:
                 f"{rate:g}/s {case:9} median {statistics.median(shares):.1%}, lowest "
                 f"{shares[0]:.1%}, {below} of {len(runs)} below 95 %, {refused:.1f} 429s a run"
             )
+
+
+def _span(text: str) -> tuple[float, float]:
+    low, high = (float(x) for x in text.split(","))
+    return low, high
 
 
 if __name__ == "__main__":

@@ -153,8 +153,10 @@ def _deliver_paced(
         cut_short = len(found) >= outbox_rows.BATCH
         return [(row_id, workspace or "") for row_id, workspace in found], cut_short
 
-    def send(row_id: int, workspace_id: str, slot: float) -> str:
-        outcome = _deliver_one(deps, renderers, row_id, now, database_down, workspace_id, slot)
+    def send(row_id: int, workspace_id: str, slot: float, taken: Callable[[], None]) -> str:
+        outcome = _deliver_one(
+            deps, renderers, row_id, now, database_down, workspace_id, slot, taken
+        )
         return "stop" if database_down.is_set() else outcome
 
     def owns(workspace_id: str) -> bool:
@@ -203,15 +205,17 @@ def deliver_rows(deps: Deps, renderers: dict[str, Renderer], ids: list[int]) -> 
 def _deliver_one(
     deps: Deps, renderers: dict[str, Renderer], row_id: int, now: datetime | None,
     database_down: threading.Event, workspace_id: str | None = None, slot: float | None = None,
+    taken: Callable[[], None] = lambda: None,
 ) -> str:  # fmt: skip
-    """One row, start to end (with `slot`: the send slot its workspace's pace gave it).
+    """One row, start to end (with `slot`: the send slot its workspace's pace gave it; `taken`
+    is called once Slack has taken the post, before it is recorded).
     A database error leaves the row to its lease (a send it cut short is found in Slack
     later) and goes no further: the other rows go on, unless the database itself is
     unreachable (then the pass stops taking rows, with one log line)."""
     if database_down.is_set():
         return "skipped"
     try:
-        outcome = _deliver_leased(deps, renderers, row_id, now or deps.clock(), slot)
+        outcome = _deliver_leased(deps, renderers, row_id, now or deps.clock(), slot, taken)
         if outcome == "skipped" and slot is not None and workspace_id is not None:
             deps.pacer_for(workspace_id).give_back(slot)  # another sender had the row
         return outcome
@@ -227,7 +231,8 @@ def _deliver_one(
 
 
 def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now: datetime,
-                    slot: float | None = None) -> str:  # fmt: skip
+                    slot: float | None = None,
+                    taken: Callable[[], None] = lambda: None) -> str:  # fmt: skip
     leased = outbox_rows.lease(deps, row_id, now)
     if leased is None:
         return "skipped"
@@ -265,6 +270,7 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
                 channel=row.channel, text=text, blocks=blocks, metadata=posted.metadata(row.key)
             )
         pacer.sent(at=left)
+        taken()
     except SlackApiError as error:
         return _refused(deps, row, now, pacer, error, left)
     except (SlackClientError, OSError) as error:  # a timeout or a dropped connection

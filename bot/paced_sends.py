@@ -13,12 +13,15 @@ so are rows another sender turned out to hold, until the next regular one. The p
 the outbox has nothing due for this sender (but what others held) and nothing is in flight.
 """
 
+import functools
 import heapq
 import math
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Collection
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
 
 from bot.pacer import Pacer
 
@@ -37,9 +40,10 @@ LEAD = 0.25
 Due = Callable[[Collection[int]], tuple[list[tuple[int, str]], bool]]
 """(rows to leave out) → due (row, workspace) pairs in sending order, and whether the answer
 was cut short (more may be due than it holds)."""
-Send = Callable[[int, str, float], str]
-"""(row, workspace, its send slot) → outcome: sent, failed, retrying, cancelled, throttled,
-skipped (another sender had it), or "stop" (the database is unreachable)."""
+Send = Callable[[int, str, float, Callable[[], None]], str]
+"""(row, workspace, its send slot, what to call once Slack has taken the post) → outcome: sent,
+failed, retrying, cancelled, throttled, skipped (another sender had it), or "stop" (the
+database is unreachable)."""
 
 
 class PacedSends:
@@ -64,6 +68,12 @@ class PacedSends:
         # one (it may send them, or put them back after a 429 for us to send).
         self._held: set[int] = set()
         self._in_flight: dict[Future[str], tuple[int, str]] = {}  # → (row, workspace)
+        # Rows in flight Slack has taken (their threads still record it): told by the threads,
+        # which wake the loop (`_wake` done) to send a workspace with no pace yet its next row.
+        self._taken: set[int] = set()
+        self._told: list[tuple[int, str]] = []
+        self._wake: Future[None] = Future()
+        self._lock = threading.Lock()
         self._asked = -math.inf
         self._ask_soon = False
         self._stopping = False
@@ -123,10 +133,14 @@ class PacedSends:
             self._held.update(self._queues.pop(workspace))
             return
         pacer = self._pacer_for(workspace)
-        if not pacer.interval and workspace in (w for _, w in self._in_flight.values()):
+        if not pacer.interval and any(
+            w == workspace and row not in self._taken for row, w in self._in_flight.values()
+        ):
             # Its pace is not known yet: one row at a time (bot.pacer learns it from Slack's
             # first 429; all its rows at once would each meet that 429, a slot lost each).
-            # Its next slot comes when this send ends (_collect).
+            # Its next slot comes when Slack has taken this post, or the send ends (_collect):
+            # not after the database has recorded it (a workspace sent one row per lease,
+            # render, post and record sent a few posts a second and never met Slack's rate).
             return
         wait_more = pacer.ready_in()
         if wait_more > LEAD:  # a 429 since: its pace moved
@@ -135,21 +149,43 @@ class PacedSends:
         queue = self._queues[workspace]
         row_id = queue.popleft()
         slot = pacer.take()
-        self._in_flight[pool.submit(self._send, row_id, workspace, slot)] = (row_id, workspace)
+        taken = functools.partial(self._tell, row_id, workspace)
+        self._in_flight[pool.submit(self._send, row_id, workspace, slot, taken)] = (
+            row_id, workspace,
+        )  # fmt: skip
         if queue:
             self._slot(workspace)
         if len(queue) <= LOW and workspace in self._more:
             self._more.discard(workspace)
             self._ask_soon = True
 
+    def _tell(self, row_id: int, workspace: str) -> None:
+        """(A sending thread) Slack has taken this row's post."""
+        with self._lock:
+            self._told.append((row_id, workspace))
+            if not self._wake.done():
+                self._wake.set_result(None)
+
     def _collect(self, timeout: float | None) -> None:
-        """Wait up to `timeout` (None: for one send to end), and note the sends that ended."""
+        """Wait up to `timeout` (None: for one send to end or be taken by Slack), and note the
+        sends that ended or were taken."""
         if not self._in_flight:
             time.sleep(timeout or 0)
             return
-        done, _ = wait(self._in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+        wake = self._wake
+        waiting: list[Future[Any]] = [*self._in_flight, wake]
+        done, _ = wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
+        if wake in done:
+            done.discard(wake)
+            with self._lock:
+                told, self._told, self._wake = self._told, [], Future()
+            for row_id, workspace in told:
+                self._taken.add(row_id)
+                if self._queues.get(workspace):
+                    self._slot(workspace)
         for future in done:
             row_id, workspace = self._in_flight.pop(future)
+            self._taken.discard(row_id)
             if self._queues.get(workspace):  # (a no-op unless it waited for this send)
                 self._slot(workspace)
             outcome = future.result()
