@@ -138,9 +138,10 @@ class PacedSends:
         ):
             # Its pace is not known yet: one row at a time (bot.pacer learns it from Slack's
             # first 429; all its rows at once would each meet that 429, a slot lost each).
-            # Its next slot comes when Slack has taken this post, or the send ends (_collect):
-            # not after the database has recorded it (a workspace sent one row per lease,
-            # render, post and record sent a few posts a second and never met Slack's rate).
+            # Its next slot comes when Slack has taken this post, or the send ends (_collect),
+            # not once the database has recorded it too (a workspace then got one post per
+            # lease, post and record, a few a second, and where Slack allowed more it never
+            # met the 429 that teaches its pace).
             return
         wait_more = pacer.ready_in()
         if wait_more > LEAD:  # a 429 since: its pace moved
