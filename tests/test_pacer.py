@@ -267,9 +267,9 @@ def test_a_send_slot_that_passes_while_the_sender_looks_at_it_does_not_fail_the_
 
 def test_a_first_429_after_a_slow_start_is_learnt_from_the_posts_just_before_it() -> None:
     """The clock was still starting: for 10 s it sent a post every 0.6 s, slower than Slack's
-    2/s (Slack saved no more than a second's worth meanwhile), then one at once and met a 429.
-    The run's posts over its 10 s are Slack's rate less what it could not save; the last
-    second's posts are not (a bench workspace was left at 85.8 % by the first)."""
+    2/s (Slack saved no more than a second's worth meanwhile), then as fast as answers came,
+    and met a 429. The run's posts over its 10 s are Slack's rate less what it could not save;
+    the last second's posts are not (a bench workspace was left at 85.8 % by the first)."""
     slack = Slack(2.0)
     pacer = a_pacer(slack)
     while slack.now < 1010:
