@@ -145,6 +145,8 @@ class Pacer:
             if self._last_sent <= self._refused_at + self._waited:
                 pause += self._waited  # the wait Slack asked for is part of the run
             if now - self._last_sent > pause:  # a new run: what Slack held is not known
+                # A single post's 429 stands for the run measured after its wait, no other.
+                self._single = self._single and self._last_sent == -float("inf")
                 self._run_began, self._run_sent, self._measured_from = now, 0, None
                 self._margin, self._crowded = self.MARGIN, 0
                 self._run_times.clear()
