@@ -3,7 +3,7 @@
 Each due row is leased with a conditional UPDATE (only one sender wins it, on SQLite and
 Postgres alike: bot.outbox_rows), rendered by its kind's renderer, and sent with its outbox
 key in the message's metadata. The sender's client retries nothing by itself (a 5xx or a
-dropped connection may come after Slack posted); what fails is handled here:
+dropped connection may come after Slack posted); what fails is handled so (bot.refusals):
 - 429: the whole sender (with many workspaces, that workspace's sends: bot.paced_sends) pauses
   for Retry-After and from then on paces itself just under the rate Slack allowed (probing a
   little faster now and then);
@@ -24,25 +24,23 @@ import time
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import select
 
-from bot import outbox_rows, posted
+from bot import outbox_rows, posted, refusals
 from bot.deps import Deps
 from bot.outbox_rows import UNCONFIRMED
 from bot.paced_sends import PacedSends
-from bot.pacer import Pacer, sleep_until
+from bot.pacer import sleep_until
 from bot.services import payloads
 from bot.store.models import Outbox, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
-NOT_INSTALLED = "CX Coach is not installed in this workspace any more"
-AUTH_ERRORS = frozenset({"invalid_auth", "token_revoked", "not_authed"})
 # Sends in flight at once: Slack's round trip, not its rate, limits one thread; the pacer
 # keeps all of them under the rate Slack allows.
 SENDER_THREADS = 8
@@ -50,27 +48,6 @@ SENDER_THREADS = 8
 # 200 posts/s about 50 wait at once (16 were now and then all busy even with a 0.05 s lead:
 # rows waited for a thread and missed their slots).
 PACED_THREADS = 64
-MAX_ATTEMPTS = 8
-PERMANENT_ERRORS = frozenset(
-    {
-        "user_not_found",
-        "account_inactive",
-        "cannot_dm_bot",
-        "channel_not_found",
-        "is_archived",
-        "not_in_channel",
-        "user_disabled",
-        "invalid_blocks",
-        "msg_too_long",
-        "no_text",
-        "restricted_action",
-        "invalid_auth",
-        "not_authed",
-        "token_revoked",
-        "missing_scope",
-    }
-)
-
 Rendered = tuple[str, list[dict[str, Any]]]
 
 
@@ -239,7 +216,9 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
     row, unsure = leased
     client = deps.client_for(row.workspace_id, sender=True)
     if client is None:  # uninstalled, or its token revoked: nothing goes to it any more
-        outbox_rows.finish(deps, row_id, status=OutboxStatus.CANCELLED, error=NOT_INSTALLED)
+        outbox_rows.finish(
+            deps, row_id, status=OutboxStatus.CANCELLED, error=refusals.NOT_INSTALLED
+        )
         return "cancelled"
     pacer = deps.pacer_for(row.workspace_id)
     left = time.monotonic()  # when the call Slack answers left (the history lookup's, if first)
@@ -258,7 +237,7 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
         else:
             sleep_until(slot)  # the slot taken before the lease
             if pacer.waiting():  # a 429 since the slot was taken: not during its Retry-After
-                return _due_again(deps, row_id, now)
+                return refusals.due_again(deps, row_id, now)
         left = time.monotonic()
         if slot is not None:
             pacer.late(slot, left)
@@ -272,13 +251,13 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
         pacer.sent(at=left)
         taken()
     except SlackApiError as error:
-        return _refused(deps, row, now, pacer, error, left)
+        return refusals.refused(deps, row, now, pacer, error, left)
     except (SlackClientError, OSError) as error:  # a timeout or a dropped connection
-        return _retry_later(deps, row, now, f"{UNCONFIRMED}: {type(error).__name__}")
+        return refusals.retry_later(deps, row, now, f"{UNCONFIRMED}: {type(error).__name__}")
     except posted.CannotTell as error:
-        return _retry_later(deps, row, now, f"{UNCONFIRMED}: history unreadable ({error})")
+        return refusals.retry_later(deps, row, now, f"{UNCONFIRMED}: history unreadable ({error})")
     except NotYet as error:
-        return _retry_later(deps, row, now, str(error))
+        return refusals.retry_later(deps, row, now, str(error))
     except payloads.PayloadError as error:  # a damaged row: trying again cannot help
         logger.warning("outbox %s: %s", row_id, error)
         outbox_rows.finish(deps, row_id, status=OutboxStatus.FAILED, error=str(error)[:200])
@@ -300,37 +279,6 @@ def _deliver_leased(deps: Deps, renderers: dict[str, Renderer], row_id: int, now
     return "sent"
 
 
-def _refused(
-    deps: Deps, row: Outbox, now: datetime, pacer: Pacer, error: SlackApiError, left: float
-) -> str:
-    """What Slack's refusal (of the send that left at `left`, monotonic) means for the row:
-    slow down, ask for the token again, give up, or try again later."""
-    code = str(error.response.get("error", "unknown"))
-    if error.response.status_code == 429:
-        many = deps.workspaces is not None and deps.workspaces.many
-        # Told first, the database after: the pacer measures up to this moment (a busy
-        # database once made a burst look half a second longer, and its pace 5 % too slow).
-        # Many workspaces: this one waits; the sender goes on with the others meanwhile.
-        pacer.throttled(float(error.response.headers.get("Retry-After", "1") or 1),
-                        sleep=False, at=left)  # fmt: skip
-        outcome = _due_again(deps, row.id, now)
-        if not many:  # one workspace: this thread waits too
-            time.sleep(pacer.ready_in())
-        return outcome
-    if code in AUTH_ERRORS and deps.workspaces is not None and deps.workspaces.many:
-        # The token was revoked (an uninstall in progress): ask the store again next time.
-        logger.warning("outbox %s: Slack refused the workspace's token (%s)", row.id, code)
-        deps.workspaces.forget(row.workspace_id)
-        return _retry_later(deps, row, now, code)
-    if code in PERMANENT_ERRORS:
-        logger.warning("outbox %s: permanent Slack error %s", row.id, code)
-        outbox_rows.finish(deps, row.id, status=OutboxStatus.FAILED, error=code)
-        return "failed"
-    if error.response.status_code >= 500:  # Slack may have posted before failing
-        return _retry_later(deps, row, now, f"{UNCONFIRMED}: HTTP {error.response.status_code}")
-    return _retry_later(deps, row, now, code)
-
-
 def _upload(deps: Deps, client: Any, row: Outbox, upload: Upload) -> Any:
     thread_ts = None
     if upload.thread_of is not None:
@@ -348,28 +296,6 @@ def _upload(deps: Deps, client: Any, row: Outbox, upload: Upload) -> Any:
         filename=upload.filename, title=upload.title, alt_txt=upload.alt_text,
     )  # fmt: skip
     return answer  # no message ts: the file lives in the thread
-
-
-def _due_again(deps: Deps, row_id: int | None, now: datetime) -> str:
-    """Slack's rate limit: the row is due again (when its workspace's pace allows)."""
-    outbox_rows.finish(deps, row_id, status=OutboxStatus.PENDING, next_at=now, error="ratelimited")
-    return "throttled"
-
-
-def _retry_later(deps: Deps, row: Outbox, now: datetime, error: str) -> str:
-    if row.attempts >= MAX_ATTEMPTS:
-        outbox_rows.finish(
-            deps,
-            row.id,
-            status=OutboxStatus.FAILED,
-            error=f"{error} (gave up after {row.attempts} tries)",
-        )
-        return "failed"
-    backoff = timedelta(seconds=30 * 2 ** (row.attempts - 1))
-    outbox_rows.finish(
-        deps, row.id, status=OutboxStatus.PENDING, next_at=now + backoff, error=error
-    )
-    return "retrying"
 
 
 def payload_of(row: Outbox) -> Any:
