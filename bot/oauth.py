@@ -16,7 +16,6 @@ from slack_bolt import BoltResponse
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store import Installation
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store import OAuthStateStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
@@ -26,6 +25,7 @@ from bot.manifest import load_manifest
 from bot.store import repos
 from bot.store.db import make_session_factory
 from bot.store.models import utcnow
+from bot.store.slack_installs import InstallationStore
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +59,9 @@ class SignedStateStore(OAuthStateStore):
         return bool(self._store.consume(raw))
 
 
-def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstallationStore:
+def installation_store(settings: Settings, engine: Engine) -> InstallationStore:
     assert settings.slack_client_id is not None
-    return SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine)
+    return InstallationStore(client_id=settings.slack_client_id, engine=engine)
 
 
 def workspace_key(*, enterprise_id: str | None, team_id: str | None,

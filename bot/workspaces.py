@@ -10,7 +10,6 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Bot
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine, desc, or_, select
 from sqlmodel import col
@@ -18,6 +17,7 @@ from sqlmodel import col
 from bot.config import Settings
 from bot.slack_client import make_web_client
 from bot.store.models import SlackBots, Workspace
+from bot.store.slack_installs import InstallationStore
 
 FRESH_FOR = 300.0  # seconds a token found is used before the store is asked again
 ROTATE_BEFORE = 120  # minutes before a rotated token expires that it is refreshed (as Bolt)
@@ -86,7 +86,7 @@ class Workspaces:
         row = self._newest_bot(workspace_id)
         if row is None:
             return None
-        bot = SQLAlchemyInstallationStore.build_bot_entity(row)
+        bot = InstallationStore.build_bot_entity(row)
         return self._rotated(bot).bot_token
 
     def installed(self, workspace_id: str) -> bool:
@@ -119,6 +119,6 @@ class Workspaces:
         )
         if refreshed is None:
             return bot
-        SQLAlchemyInstallationStore(client_id=self._settings.slack_client_id,
-                                    engine=self._engine).save_bot(refreshed)  # fmt: skip
+        InstallationStore(client_id=self._settings.slack_client_id,
+                          engine=self._engine).save_bot(refreshed)  # fmt: skip
         return refreshed

@@ -566,6 +566,14 @@ SlackInstallations = SQLAlchemyInstallationStore.build_installations_table(
     SQLModel.metadata, "slack_installations"
 )
 SlackBots = SQLAlchemyInstallationStore.build_bots_table(SQLModel.metadata, "slack_bots")
+# Their tokens (and the webhook address, which posts as the app) are SecretText: encrypted at
+# rest with CX_ENCRYPTION_KEY, read back decrypted by slack_sdk's store (bot.store.slack_installs).
+SLACK_SECRETS = frozenset(
+    {"bot_token", "bot_refresh_token", "user_token", "user_refresh_token", "incoming_webhook_url"}
+)
+for _column in (*SlackInstallations.columns, *SlackBots.columns):
+    if _column.name in SLACK_SECRETS:
+        _column.type = SecretText()
 SlackOAuthStates = SQLAlchemyOAuthStateStore.build_oauth_states_table(
     SQLModel.metadata, "slack_oauth_states"
 )

@@ -7,6 +7,7 @@ Retry-After, 5xx, `ok: false` errors, slow answers) on request.
 
 import base64
 import contextlib
+import hashlib
 import itertools
 import json
 import re
@@ -139,7 +140,7 @@ class FakeSlack:
         self.installs: dict[str, Params] = {}
         self.team_users: dict[str, dict[str, Params]] = defaultdict(dict)
         self._grants: dict[str, Params] = {}
-        self._refresh_tokens: dict[str, str] = {}  # refresh token → the token it refreshes
+        self.refresh_tokens: dict[str, str] = {}  # refresh token → the token it refreshes
         # Per workspace, for _stats: when each post was stored, and when each was refused (429).
         self._post_times: dict[str, list[float]] = defaultdict(list)
         self._refusal_times: dict[str, list[float]] = defaultdict(list)
@@ -223,6 +224,8 @@ class FakeSlack:
         token of that workspace (or org); the token. `expires_in`: a rotating token, with a
         refresh token, good for that many seconds."""
         token = f"xoxb-{enterprise_id or team_id}-{next(self._ids)}"
+        if expires_in:  # a rotating token is as long as Slack's (about 170 characters)
+            token = f"xoxe.xoxb-1-{_body(enterprise_id or team_id)}-{next(self._ids)}"
         self._grants[code] = {
             "token": token,
             "team_id": team_id,
@@ -529,8 +532,8 @@ class FakeSlack:
         self.installs[grant["token"]] = {"team_id": grant["team_id"], "enterprise_id": org}
         rotating = {}
         if grant["expires_in"]:
-            refresh = f"xoxe-1-{next(self._ids)}"
-            self._refresh_tokens[refresh] = grant["token"]
+            refresh = f"xoxe-1-{_body(org or grant['team_id'])}-{next(self._ids)}"
+            self.refresh_tokens[refresh] = grant["token"]
             rotating = {"refresh_token": refresh, "expires_in": grant["expires_in"]}
         return {
             **rotating,
@@ -545,13 +548,13 @@ class FakeSlack:
 
     def _refresh(self, refresh: str) -> Params:
         """A rotating token refreshed: a new token for the same workspace; the old one stops."""
-        old = self._refresh_tokens.pop(refresh, None)
+        old = self.refresh_tokens.pop(refresh, None)
         if old is None or old not in self.installs:
             raise SlackError("invalid_refresh_token")
         token = f"{old.rsplit('-', 1)[0]}-{next(self._ids)}"
         self.installs[token] = self.installs.pop(old)
-        again = f"xoxe-1-{next(self._ids)}"
-        self._refresh_tokens[again] = token
+        again = f"xoxe-1-{_body(old)}-{next(self._ids)}"
+        self.refresh_tokens[again] = token
         return {"access_token": token, "token_type": "bot", "refresh_token": again,
                 "expires_in": 43200}  # fmt: skip
 
@@ -802,3 +805,9 @@ def _parse_body(raw: bytes, content_type: str, path: str) -> Params:
         if isinstance(value, str) and value[:1] in "[{":
             params[key] = json.loads(value)
     return params
+
+
+def _body(seed: object) -> str:
+    """The opaque middle of a rotating or refresh token, about as long as Slack's."""
+    digest = base64.urlsafe_b64encode(hashlib.sha512(str(seed).encode()).digest()).decode()
+    return (digest.rstrip("=") * 2)[:150]
