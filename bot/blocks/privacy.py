@@ -52,6 +52,12 @@ def export_sent(counts: dict[str, int]) -> str:
     return f"Here is everything CX Coach keeps about you ({shown or 'nothing yet'})."
 
 
+EXPORT_ON_ITS_WAY = (
+    "Your data export is already on its way: the ZIP arrives in your DM with CX Coach in a "
+    "moment. You can ask for a new one a minute after."
+)
+
+
 def forget_modal() -> View:
     """Whom to forget, and a typed confirmation."""
     return View(

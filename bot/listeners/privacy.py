@@ -31,9 +31,15 @@ def handle_export(
 
     def send() -> None:
         person = caller.person()
-        if person is None:
+        if person is None or person.id is None:
             return
         now = deps.clock()
+        with deps.session() as session:
+            mine = data_export.claim(session=session, person_id=person.id, now=now)
+            session.commit()
+        if not mine:  # clicked again while the first is on its way
+            _tell(client, body, blocks.EXPORT_ON_ITS_WAY)
+            return
         with deps.read_session() as session:
             found = data_export.sections(session=session, person=repos.fresh(session, person),
                                          now=now)  # fmt: skip
@@ -47,8 +53,18 @@ def handle_export(
             )  # fmt: skip
         except SlackApiError as error:
             logger.warning("data export not sent: %s", error.response.get("error"))
+            with deps.session() as session:  # they may ask again at once
+                data_export.release(session=session, person_id=person.id, began=now)
+                session.commit()
 
     defer(send)
+
+
+def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
+    try:
+        client.views_open(trigger_id=body["trigger_id"], view=notice_modal("Your data", text))
+    except SlackApiError as error:  # the trigger expired: the ZIP still comes
+        logger.info("could not say the export is on its way: %s", error.response.get("error"))
 
 
 def handle_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
 from bot.services import metrics, people, rollups
@@ -225,3 +226,29 @@ def to_zip(found: dict[str, Rows], *, person_label: str, now: datetime) -> bytes
             writer.writerows([[_cell(row.get(key)) for key in columns] for row in rows])
             archive.writestr(f"{name}.csv", out.getvalue())
     return buffer.getvalue()
+
+
+# A second "Export my data" this soon after one began is the same request (a double click, a
+# click again while the first ZIP is on its way): it sends nothing more.
+AGAIN_AFTER = timedelta(minutes=1)
+
+
+def claim(*, session: Session, person_id: int, now: datetime) -> bool:
+    """Whether this request sends the person's export: not when one began within AGAIN_AFTER.
+    A conditional UPDATE, so of two at once (two web replicas) one wins."""
+    began = col(Person.export_started_at)
+    won = session.execute(
+        update(Person)
+        .where(col(Person.id) == person_id, or_(began.is_(None), began <= now - AGAIN_AFTER))
+        .values(export_started_at=now)
+    )
+    return bool(won.rowcount)  # type: ignore[attr-defined]
+
+
+def release(*, session: Session, person_id: int, began: datetime) -> None:
+    """The export that began at `began` did not reach Slack: the person may ask again at once."""
+    session.execute(
+        update(Person)
+        .where(col(Person.id) == person_id, col(Person.export_started_at) == began)
+        .values(export_started_at=None)
+    )

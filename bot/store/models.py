@@ -91,6 +91,8 @@ class Person(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     deactivated_at: datetime | None = None  # when Slack first said they were deactivated
     forgotten_at: datetime | None = None  # forgotten: a pseudonym keeps their team's figures
+    # When their last "Export my data" began (bot.services.data_export.claim): one at a time.
+    export_started_at: datetime | None = None
 
 
 class Team(SQLModel, table=True):

@@ -73,6 +73,34 @@ def test_export_my_data_sends_a_zip_to_their_own_dm(
     assert data["profile"][0]["slack_user_id"] == "U0AGENT"
 
 
+def test_export_clicked_twice_sends_one_zip_and_says_the_first_is_on_its_way(
+    engine: Engine, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    """A double click (or a slow first upload, clicked again) is one request: one ZIP, and
+    the second click is told so rather than left wondering."""
+    _agent_with_a_reflection(engine, fake_slack)
+    slack.block_action(blocks.EXPORT, "me", user_id="U0AGENT", view=HOME)
+    slack.block_action(blocks.EXPORT, "me", user_id="U0AGENT", view=HOME)
+    (notice,) = fake_slack.wait_for("views.open")
+    assert "already on its way" in json.dumps(notice.params["view"])
+    time.sleep(0.5)  # time for a second upload, were one coming
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
+
+
+def test_an_export_that_slack_refused_can_be_asked_for_again_at_once(
+    engine: Engine, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    _agent_with_a_reflection(engine, fake_slack)
+    fake_slack.fail("files.getUploadURLExternal", error="internal_error")
+    slack.block_action(blocks.EXPORT, "me", user_id="U0AGENT", view=HOME)
+    fake_slack.wait_for("files.getUploadURLExternal")
+    time.sleep(0.3)
+    slack.block_action(blocks.EXPORT, "me", user_id="U0AGENT", view=HOME)
+    (done,) = fake_slack.wait_for("files.completeUploadExternal")
+    assert done.params["channel_id"] == "DU0AGENT"
+    assert fake_slack.calls_to("views.open") == []
+
+
 def test_a_forged_export_button_still_exports_only_the_clickers_own_data(
     engine: Engine, fake_slack: FakeSlack, slack: SlackDriver
 ) -> None:
