@@ -141,6 +141,7 @@ class FakeSlack:
         self.team_users: dict[str, dict[str, Params]] = defaultdict(dict)
         self._grants: dict[str, Params] = {}
         self.refresh_tokens: dict[str, str] = {}  # refresh token → the token it refreshes
+        self.revoked: set[str] = set()
         # Per workspace, for _stats: when each post was stored, and when each was refused (429).
         self._post_times: dict[str, list[float]] = defaultdict(list)
         self._refusal_times: dict[str, list[float]] = defaultdict(list)
@@ -238,8 +239,9 @@ class FakeSlack:
         return token
 
     def revoke(self, token: str) -> None:
-        """The workspace uninstalled the app: its token stops working."""
+        """The workspace uninstalled the app: its token stops working (`token_revoked`)."""
         self.installs.pop(token, None)
+        self.revoked.add(token)
 
     def add_channel(self, channel_id: str) -> None:
         """Make a channel exist for chat.postMessage."""
@@ -387,7 +389,8 @@ class FakeSlack:
         if handler is None:
             return 404, {}, {"ok": False, "error": "unknown_method"}
         if not self._authorized(method, params, headers):
-            return 200, {}, {"ok": False, "error": "invalid_auth"}
+            revoked = self._token_of(headers, params) in self.revoked
+            return 200, {}, {"ok": False, "error": "token_revoked" if revoked else "invalid_auth"}
         try:
             return 200, {}, {"ok": True, **handler(params)}
         except SlackError as error:
@@ -411,9 +414,12 @@ class FakeSlack:
             self._calls.append(Call(method, params, headers, time.monotonic(), path, team))
 
     def _install_of(self, headers: dict[str, str], params: Params) -> Params:
+        return self.installs.get(self._token_of(headers, params), {})
+
+    @staticmethod
+    def _token_of(headers: dict[str, str], params: Params) -> str:
         auth = headers.get("authorization", "")
-        token = auth.removeprefix("Bearer ") if auth else str(params.get("token", ""))
-        return self.installs.get(token, {})
+        return auth.removeprefix("Bearer ") if auth else str(params.get("token", ""))
 
     def _take_token(self) -> bool:
         """A token bucket per workspace holding one second's worth of posts."""
@@ -441,8 +447,7 @@ class FakeSlack:
             return fault
 
     def _authorized(self, method: str, params: Params, headers: dict[str, str]) -> bool:
-        auth = headers.get("authorization", "")
-        token = auth.removeprefix("Bearer ") if auth else str(params.get("token", ""))
+        token = self._token_of(headers, params)
         if method == "oauth.v2.access":
             return self._client_authorized(params, headers)
         if token in self.installs:
