@@ -1,25 +1,30 @@
 """CX Coach installed with Add to Slack through the fake's oauth.v2.access (issue 19): its
 server, installing a workspace as a person would, and agents in a workspace."""
 
+import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from bot import delivery
 from bot.app import create_app
+from bot.blocks.renderers import RENDERERS
 from bot.config import Settings
 from bot.deps import Deps
-from bot.services import teams
+from bot.services import checkins, teams
 from bot.services.permissions import OPERATOR
 from bot.store import repos
-from bot.store.models import Membership
+from bot.store.models import Membership, Outbox
 from bot.web import HttpServer, WebApp
 from tests.checkin_helpers import LONG_AGO
-from tests.fakeslack import FakeSlack
+from tests.fakeslack import FakeSlack, SlackDriver
+from tests.fakeslack.driver import http_sender
 
 
 @dataclass
@@ -103,3 +108,51 @@ def agent(engine: Engine, fake: FakeSlack, workspace: str, user: str, team: str)
             membership.created_at = LONG_AGO
             session.add(membership)
         session.commit()
+
+
+DUE = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)  # the shift end `agent` gives (a Tuesday)
+
+
+def two_workspaces(oauth: Installed, fake: FakeSlack, engine: Engine) -> None:
+    """T0AAA and T0BBB installed, U0SAME an agent in each (Tier 1 there, Billing here)."""
+    install(oauth, fake, team_id="T0AAA")
+    install(oauth, fake, team_id="T0BBB")
+    agent(engine, fake, "T0AAA", "U0SAME", "Tier 1")
+    agent(engine, fake, "T0BBB", "U0SAME", "Billing")
+
+
+def claim_prompts(engine: Engine) -> None:
+    """The clock's claim a minute after DUE: a prompt for each agent whose shift ended."""
+    with Session(engine) as session:
+        checkins.claim_due_prompts(session=session, now=DUE + timedelta(minutes=1))
+        session.commit()
+
+
+def prompts_and_send(oauth: Installed) -> None:
+    claim_prompts(oauth.deps.engine)
+    delivery.deliver_due(oauth.deps, RENDERERS, now=DUE + timedelta(minutes=1))
+
+
+def statuses(engine: Engine) -> dict[str, list[str]]:
+    """Each workspace's outbox rows' statuses."""
+    found: dict[str, list[str]] = {}
+    with Session(engine) as session:
+        for row in session.exec(select(Outbox).order_by(col(Outbox.workspace_id))).all():
+            found.setdefault(row.workspace_id, []).append(row.status)
+    return found
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 5) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def driver(oauth: Installed, fake: FakeSlack, team: str, enterprise_id: str | None = None
+           ) -> SlackDriver:  # fmt: skip
+    """Slack sending `team`'s requests to CX Coach's HTTP server."""
+    secret = oauth.deps.settings.slack_signing_secret
+    return SlackDriver(fake=fake, signing_secret=secret.get_secret_value() if secret else "",
+                       team_id=team, enterprise_id=enterprise_id,
+                       send=http_sender(oauth.server.url))  # fmt: skip

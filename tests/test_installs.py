@@ -12,7 +12,6 @@ import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,16 +27,26 @@ from bot.blocks.helpdesk_access import INGEST_KEYS
 from bot.blocks.renderers import RENDERERS
 from bot.deps import Deps
 from bot.scheduler import run_privacy, sync_helpdesks
-from bot.services import checkins, installs
-from bot.store.models import HelpdeskTicket, Outbox, Person, Workspace, WorkspacePace
+from bot.services import installs
+from bot.store.models import HelpdeskTicket, Person, Workspace, WorkspacePace
 from bot.workspaces import Workspaces
 from tests.conftest import SIGNING_SECRET
 from tests.fakehelpdesk import FakeZendesk
 from tests.fakeslack import FakeSlack, SlackDriver
 from tests.fakeslack.driver import http_sender
-from tests.oauth_world import Installed, agent, get_page, install
-
-DUE = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)
+from tests.oauth_world import (
+    DUE,
+    Installed,
+    agent,
+    claim_prompts,
+    driver,
+    get_page,
+    install,
+    prompts_and_send,
+    statuses,
+    two_workspaces,
+    wait_until,
+)
 
 
 def test_add_to_slack_installs_a_workspace_and_its_installer_is_its_admin(
@@ -52,8 +61,7 @@ def test_add_to_slack_installs_a_workspace_and_its_installer_is_its_admin(
     assert oauth.deps.client_for("T0AAA") is not None
     assert oauth.deps.client_for("T0NEVER") is None
     fake_slack.add_user("U0BOSS", team="T0AAA")
-    slack = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, team_id="T0AAA",
-                        send=http_sender(oauth.server.url))  # fmt: skip
+    slack = driver(oauth, fake_slack, "T0AAA")
     slack.event({"type": "app_home_opened", "user": "U0BOSS", "tab": "home"})
     home = str(fake_slack.wait_for("views.publish")[-1].params["view"])
     assert "Create team" in home  # an admin's home: the installer may set the workspace up
@@ -92,31 +100,20 @@ def test_a_denied_install_says_nothing_was_installed(oauth: Installed) -> None:
     assert "cancelled in Slack" in page
 
 
-def _prompts_and_send(oauth: Installed) -> None:
-    with Session(oauth.deps.engine) as session:
-        checkins.claim_due_prompts(session=session, now=DUE + timedelta(minutes=1))
-        session.commit()
-    delivery.deliver_due(oauth.deps, RENDERERS, now=DUE + timedelta(minutes=1))
-
-
 def test_two_workspaces_with_the_same_ids_never_cross(
     oauth: Installed, fake_slack: FakeSlack, engine: Engine
 ) -> None:
     """U0SAME is an agent in both; each gets one prompt, in their own workspace, sent with
     that workspace's token; a request from one sees only its own teams."""
-    install(oauth, fake_slack, team_id="T0AAA")
-    install(oauth, fake_slack, team_id="T0BBB")
-    agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
-    agent(engine, fake_slack, "T0BBB", "U0SAME", "Billing")
-    _prompts_and_send(oauth)
+    two_workspaces(oauth, fake_slack, engine)
+    prompts_and_send(oauth)
     for team in ("T0AAA", "T0BBB"):
         (prompt,) = fake_slack.messages_to("U0SAME", team=team)
         assert "shift" in prompt["text"].lower()
     posts = fake_slack.calls_to("chat.postMessage")
     assert sorted(call.team for call in posts) == ["T0AAA", "T0BBB"]
     assert fake_slack.messages_to("U0SAME") == []  # nothing in the fake's own workspace
-    slack_b = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, team_id="T0BBB",
-                          send=http_sender(oauth.server.url))  # fmt: skip
+    slack_b = driver(oauth, fake_slack, "T0BBB")
     slack_b.command("/cx-team", "", user_id="U0SAME")
     listed = str(fake_slack.wait_for("response_url")[-1].params)
     assert "Billing" in listed
@@ -149,51 +146,27 @@ def test_an_org_wide_install_is_one_workspace_for_the_whole_org(
 def test_uninstalling_stops_that_workspaces_sends_at_once_and_leaves_the_other(
     oauth: Installed, fake_slack: FakeSlack, engine: Engine
 ) -> None:
-    install(oauth, fake_slack, team_id="T0AAA")
-    install(oauth, fake_slack, team_id="T0BBB")
-    agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
-    agent(engine, fake_slack, "T0BBB", "U0SAME", "Billing")
-    with Session(engine) as session:
-        checkins.claim_due_prompts(session=session, now=DUE + timedelta(minutes=1))
-        session.commit()
-    slack_a = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, team_id="T0AAA",
-                          send=http_sender(oauth.server.url))  # fmt: skip
+    two_workspaces(oauth, fake_slack, engine)
+    claim_prompts(engine)
+    slack_a = driver(oauth, fake_slack, "T0AAA")
     assert slack_a.event({"type": "app_uninstalled"}).status == 200
-    _wait_until(lambda: _statuses(engine)["T0AAA"] == ["cancelled"])
+    wait_until(lambda: statuses(engine)["T0AAA"] == ["cancelled"])
     delivery.deliver_due(oauth.deps, RENDERERS, now=DUE + timedelta(minutes=2))
     assert fake_slack.messages_to("U0SAME", team="T0AAA") == []
     assert len(fake_slack.messages_to("U0SAME", team="T0BBB")) == 1
-    assert _statuses(engine) == {"T0AAA": ["cancelled"], "T0BBB": ["sent"]}
+    assert statuses(engine) == {"T0AAA": ["cancelled"], "T0BBB": ["sent"]}
     assert oauth.deps.client_for("T0AAA") is None
-
-
-def _statuses(engine: Engine) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    with Session(engine) as session:
-        for row in session.exec(select(Outbox).order_by(Outbox.workspace_id)).all():
-            found.setdefault(row.workspace_id, []).append(row.status)
-    return found
-
-
-def _wait_until(condition: Callable[[], bool], seconds: float = 5) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def test_an_uninstalled_workspace_gets_no_prompts_and_is_deleted_after_the_grace_period(
     oauth: Installed, fake_slack: FakeSlack, engine: Engine
 ) -> None:
-    install(oauth, fake_slack, team_id="T0AAA")
-    install(oauth, fake_slack, team_id="T0BBB")
-    agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
-    agent(engine, fake_slack, "T0BBB", "U0SAME", "Billing")
+    two_workspaces(oauth, fake_slack, engine)
     with Session(engine) as session:
         installs.uninstall(session=session, workspace_id="T0AAA", now=DUE)
         session.commit()
-    _prompts_and_send(oauth)
-    assert _statuses(engine) == {"T0BBB": ["sent"]}  # nothing claimed for T0AAA
+    prompts_and_send(oauth)
+    assert statuses(engine) == {"T0BBB": ["sent"]}  # nothing claimed for T0AAA
     for workspace in ("T0AAA", "T0BBB"):  # each one's pace, learnt from Slack's 429s
         sender_share.learnt_pace(oauth.deps.session, workspace, 0.5)
     grace = oauth.deps.settings.uninstall_grace_days
@@ -239,8 +212,7 @@ def test_a_command_works_on_the_workspace_it_names_with_that_workspaces_token(
 def _keys(fake: FakeSlack, oauth: Installed, workspace: str, admin: str) -> tuple[str, str]:
     """An admin presses Helpdesk keys on the App Home: the token and Zendesk secret shown."""
     fake.add_user(admin, team=workspace)
-    slack = SlackDriver(fake=fake, signing_secret=SIGNING_SECRET, team_id=workspace,
-                        send=http_sender(oauth.server.url))  # fmt: skip
+    slack = driver(oauth, fake, workspace)
     opened = len(fake.calls_to("views.open"))
     slack.block_action(INGEST_KEYS, "1", user_id=admin, view={"id": "V0HOME", "type": "home"})
     shown = json.dumps(fake.wait_for("views.open", opened + 1)[-1].params["view"])
@@ -303,7 +275,7 @@ def test_a_rotating_token_is_refreshed_before_the_clock_uses_it(
     install(oauth, fake_slack, team_id="T0AAA", expires_in=3600)
     (first,) = fake_slack.installs
     agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
-    _prompts_and_send(oauth)
+    prompts_and_send(oauth)
     (now,) = fake_slack.installs
     assert now != first
     assert len(fake_slack.messages_to("U0SAME", team="T0AAA")) == 1
@@ -321,8 +293,7 @@ def test_workspaces_of_a_grid_org_installed_one_by_one_share_the_orgs_people(
     fake_slack.add_user("W0ANA", tz="UTC", team="T0ONE")
     fake_slack.add_user("W0ANA", tz="UTC", team="T0TWO")
     for team in ("T0ONE", "T0TWO"):
-        slack = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, team_id=team,
-                            enterprise_id="E0ORG", send=http_sender(oauth.server.url))  # fmt: skip
+        slack = driver(oauth, fake_slack, team, enterprise_id="E0ORG")
         assert slack.event({"type": "app_home_opened", "user": "W0ANA", "tab": "home"},
                            event_id=f"Ev{team}").status == 200  # fmt: skip
     fake_slack.wait_for("views.publish", 2)
@@ -356,8 +327,7 @@ def test_each_workspace_syncs_its_own_helpdesk(
                          "via": {"channel": "email"}}]  # fmt: skip
         desks[team] = desk
         fake_slack.add_user(admin, team=team)
-        slack = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, team_id=team,
-                            send=http_sender(oauth.server.url))  # fmt: skip
+        slack = driver(oauth, fake_slack, team)
 
         def submit(url: str, slack: SlackDriver = slack, admin: str = admin,
                    team: str = team) -> Any:  # fmt: skip
@@ -400,8 +370,8 @@ def test_a_workspace_installed_again_gets_its_sends_at_once(
         cookie=f"slack-app-oauth-state={state}",
     )
     assert status == 200
-    _prompts_and_send(oauth)
-    assert _statuses(engine) == {"T0AAA": ["sent"]}
+    prompts_and_send(oauth)
+    assert statuses(engine) == {"T0AAA": ["sent"]}
     assert len(fake_slack.messages_to("U0SAME", team="T0AAA")) == 1
 
 
@@ -429,8 +399,7 @@ def test_one_workspace_of_a_grid_org_uninstalling_leaves_the_others_served(
     install(oauth, fake_slack, team_id="T0TWO", enterprise_id="E0ORG")
 
     def uninstall_from(team: str) -> None:
-        slack = SlackDriver(fake=fake_slack, signing_secret=SIGNING_SECRET, team_id=team,
-                            enterprise_id="E0ORG", send=http_sender(oauth.server.url))  # fmt: skip
+        slack = driver(oauth, fake_slack, team, enterprise_id="E0ORG")
         assert slack.event({"type": "app_uninstalled"}, event_id=f"Evgone{team}").status == 200
 
     uninstall_from("T0ONE")
@@ -441,7 +410,7 @@ def test_one_workspace_of_a_grid_org_uninstalling_leaves_the_others_served(
         assert org.uninstalled_at is None
     assert oauth.deps.client_for("E0ORG") is not None
     uninstall_from("T0TWO")
-    _wait_until(lambda: oauth.deps.client_for("E0ORG") is None)
+    wait_until(lambda: oauth.deps.client_for("E0ORG") is None)
 
 
 def test_a_token_read_while_the_workspace_uninstalls_is_not_kept(

@@ -13,28 +13,17 @@ from sqlmodel import Session, select
 
 from bot import delivery
 from bot.blocks.renderers import RENDERERS
-from bot.services import checkins
 from bot.store.models import Outbox
-from tests.conftest import SIGNING_SECRET
-from tests.fakeslack import FakeSlack, SlackDriver
-from tests.fakeslack.driver import http_sender
-from tests.oauth_world import Installed, agent, install
-from tests.test_installs import DUE, _statuses, _wait_until
-
-
-def _driver(oauth: Installed, fake: FakeSlack, team: str) -> SlackDriver:
-    return SlackDriver(fake=fake, signing_secret=SIGNING_SECRET, team_id=team,
-                       send=http_sender(oauth.server.url))  # fmt: skip
-
-
-def _two_with_a_prompt_each(oauth: Installed, fake: FakeSlack, engine: Engine) -> None:
-    install(oauth, fake, team_id="T0AAA")
-    install(oauth, fake, team_id="T0BBB")
-    agent(engine, fake, "T0AAA", "U0SAME", "Tier 1")
-    agent(engine, fake, "T0BBB", "U0SAME", "Billing")
-    with Session(engine) as session:
-        checkins.claim_due_prompts(session=session, now=DUE + timedelta(minutes=1))
-        session.commit()
+from tests.fakeslack import FakeSlack
+from tests.oauth_world import (
+    DUE,
+    Installed,
+    claim_prompts,
+    driver,
+    statuses,
+    two_workspaces,
+    wait_until,
+)
 
 
 def _token_of(fake: FakeSlack, team: str) -> str:
@@ -46,7 +35,8 @@ def test_a_token_revoked_while_sending_sends_nothing_and_keeps_the_row_until_the
 ) -> None:
     """Slack revokes the token before its app_uninstalled event arrives: the send is refused
     (token_revoked), the row waits rather than being lost or failed, and the event cancels it."""
-    _two_with_a_prompt_each(oauth, fake_slack, engine)
+    two_workspaces(oauth, fake_slack, engine)
+    claim_prompts(engine)
     fake_slack.revoke(_token_of(fake_slack, "T0AAA"))
     with caplog.at_level(logging.WARNING, logger="bot"):
         report = delivery.deliver_due(oauth.deps, RENDERERS, now=DUE + timedelta(minutes=1))
@@ -57,23 +47,24 @@ def test_a_token_revoked_while_sending_sends_nothing_and_keeps_the_row_until_the
     with Session(engine) as session:
         row = session.exec(select(Outbox).where(Outbox.workspace_id == "T0AAA")).one()
         assert (row.status, row.last_error) == ("pending", "token_revoked")
-    assert _driver(oauth, fake_slack, "T0AAA").event({"type": "app_uninstalled"}).status == 200
-    _wait_until(lambda: _statuses(engine)["T0AAA"] == ["cancelled"])
+    assert driver(oauth, fake_slack, "T0AAA").event({"type": "app_uninstalled"}).status == 200
+    wait_until(lambda: statuses(engine)["T0AAA"] == ["cancelled"])
 
 
 def test_tokens_revoked_stops_sends_for_the_bots_token_and_not_for_a_persons_alone(
     oauth: Installed, fake_slack: FakeSlack, engine: Engine
 ) -> None:
-    _two_with_a_prompt_each(oauth, fake_slack, engine)
-    slack_a = _driver(oauth, fake_slack, "T0AAA")
+    two_workspaces(oauth, fake_slack, engine)
+    claim_prompts(engine)
+    slack_a = driver(oauth, fake_slack, "T0AAA")
     person_only = {"type": "tokens_revoked", "tokens": {"oauth": ["U0BOSS"]}}
     assert slack_a.event(person_only, event_id="Evperson").status == 200
     time.sleep(0.3)  # the work after the ack, were there any
-    assert _statuses(engine)["T0AAA"] == ["pending"]
+    assert statuses(engine)["T0AAA"] == ["pending"]
     assert oauth.deps.client_for("T0AAA") is not None
     bot = {"type": "tokens_revoked", "tokens": {"bot": [fake_slack.bot_user_id]}}
     assert slack_a.event(bot, event_id="Evbot").status == 200
-    _wait_until(lambda: _statuses(engine)["T0AAA"] == ["cancelled"])
+    wait_until(lambda: statuses(engine)["T0AAA"] == ["cancelled"])
     assert oauth.deps.client_for("T0AAA") is None
     delivery.deliver_due(oauth.deps, RENDERERS, now=DUE + timedelta(minutes=2))
     assert fake_slack.messages_to("U0SAME", team="T0AAA") == []
@@ -86,10 +77,11 @@ def test_events_and_commands_from_a_workspace_that_uninstalled_get_no_error_and_
     """Slack may still deliver what was on its way: it is answered without a 5xx, and nothing
     is sent into the workspace but the command's own answer (Bolt's: install the app again);
     the other workspace's requests are served as before."""
-    _two_with_a_prompt_each(oauth, fake_slack, engine)
-    slack_a = _driver(oauth, fake_slack, "T0AAA")
+    two_workspaces(oauth, fake_slack, engine)
+    claim_prompts(engine)
+    slack_a = driver(oauth, fake_slack, "T0AAA")
     assert slack_a.event({"type": "app_uninstalled"}).status == 200
-    _wait_until(lambda: oauth.deps.client_for("T0AAA") is None)
+    wait_until(lambda: oauth.deps.client_for("T0AAA") is None)
     before = len(fake_slack.calls)
     home = slack_a.event({"type": "app_home_opened", "user": "U0SAME", "tab": "home"})
     command = slack_a.command("/cx-metrics", user_id="U0SAME")
@@ -99,7 +91,7 @@ def test_events_and_commands_from_a_workspace_that_uninstalled_get_no_error_and_
     (answer,) = fake_slack.calls[before:]
     assert answer.method == "response_url"
     assert "reinstall this app" in str(answer.params["text"])
-    _driver(oauth, fake_slack, "T0BBB").event(
+    driver(oauth, fake_slack, "T0BBB").event(
         {"type": "app_home_opened", "user": "U0SAME", "tab": "home"}, event_id="EvB"
     )
     (published,) = fake_slack.wait_for("views.publish")

@@ -10,9 +10,8 @@ from sqlalchemy import Engine
 
 from bot.store import crypto
 from tests.fakeslack import FakeSlack
-from tests.oauth_world import Installed, agent, install
+from tests.oauth_world import Installed, agent, install, prompts_and_send
 from tests.privacy_world import found_in_tables
-from tests.test_installs import _prompts_and_send
 
 
 @pytest.fixture
@@ -39,7 +38,7 @@ def test_with_a_key_no_table_holds_a_slack_token_and_every_workspace_is_still_se
     assert found_in_tables(engine, given) == []
     agent(engine, fake_slack, "T0AAA", "U0SAME", "Tier 1")
     agent(engine, fake_slack, "T0BBB", "U0SAME", "Tier 1")
-    _prompts_and_send(oauth)
+    prompts_and_send(oauth)
     assert len(fake_slack.messages_to("U0SAME", team="T0AAA")) == 1
     assert len(fake_slack.messages_to("U0SAME", team="T0BBB")) == 1
     rotated = [token for token in _tokens(fake_slack) if token not in given]
