@@ -40,22 +40,26 @@ def handle_export(
         if not mine:  # clicked again while the first is on its way
             _tell(client, body, blocks.EXPORT_ON_ITS_WAY)
             return
-        with deps.read_session() as session:
-            found = data_export.sections(session=session, person=repos.fresh(session, person),
-                                         now=now)  # fmt: skip
-        content = data_export.to_zip(found, person_label=user_id, now=now)
+        sent = False
         try:
+            with deps.read_session() as session:
+                found = data_export.sections(session=session, now=now,
+                                             person=repos.fresh(session, person))  # fmt: skip
+            content = data_export.to_zip(found, person_label=user_id, now=now)
             channel = client.conversations_open(users=user_id)["channel"]["id"]
             client.files_upload_v2(
                 channel=channel, filename=f"cx-coach-data-{now:%Y-%m-%d}.zip",
                 title="Your CX Coach data", content=content,
                 initial_comment=blocks.export_sent({k: len(v) for k, v in found.items()}),
             )  # fmt: skip
+            sent = True
         except SlackApiError as error:
             logger.warning("data export not sent: %s", error.response.get("error"))
-            with deps.session() as session:  # they may ask again at once
-                data_export.release(session=session, person_id=person.id, began=now)
-                session.commit()
+        finally:
+            if not sent:  # they may ask again at once
+                with deps.session() as session:
+                    data_export.release(session=session, person_id=person.id, began=now)
+                    session.commit()
 
     defer(send)
 
