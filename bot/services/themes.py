@@ -117,8 +117,9 @@ def _label(docs: Sequence[str]) -> str:
     top = [w for w, _ in counts.most_common(3) if counts[w] >= max(2, len(docs) // 3)] or [
         counts.most_common(1)[0][0]
     ]
-    first = next((d for d in docs if all(w in d for w in top)), docs[0])
-    return " ".join(sorted(top, key=lambda w: first.find(w) if w in first else len(first)))
+    words = [WORDS.findall(doc) for doc in docs]  # whole words: "plan" is not in "explanation"
+    first = next((found for found in words if all(w in found for w in top)), words[0])
+    return " ".join(sorted(top, key=lambda w: first.index(w) if w in first else len(first)))
 
 
 QUOTE_CHARS = 200  # of a quoted answer, at most

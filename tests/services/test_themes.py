@@ -112,3 +112,11 @@ def test_the_command_says_when_there_is_not_enough_yet(
     assert "Not enough answers yet" in capsys.readouterr().out
     assert main(["themes", "--team", "Nope", "--workspace", "T1"]) == 2
     assert "no team called Nope" in capsys.readouterr().err
+
+
+def test_a_themes_name_keeps_its_words_in_the_order_people_wrote_them() -> None:
+    """Whole words: "plan" inside "explanation" is not where "plan" was written."""
+    texts = ["explanation of the upgrade plan", "explanation upgrade plan options",
+             "upgrade plan questions", "customers asked about the upgrade plan"]  # fmt: skip
+    (theme,) = themes.find([themes.Text(f"p{n}", text) for n, text in enumerate(texts)])
+    assert theme.label == "explanation upgrade plan"
