@@ -34,6 +34,7 @@ ENV_NAMES = {
     "slack_client_secret": "SLACK_CLIENT_SECRET",
     "slack_state_secret": "SLACK_STATE_SECRET",
     "uninstall_grace_days": "UNINSTALL_GRACE_DAYS",
+    "public_url": "PUBLIC_URL",
     "cx_encryption_key": "CX_ENCRYPTION_KEY",
     "cx_encryption_old_keys": "CX_ENCRYPTION_OLD_KEYS",
 }
@@ -60,6 +61,9 @@ class Settings(BaseSettings):
     slack_state_secret: SecretStr | None = None
     # Days an uninstalled workspace's data is kept in case it is installed again.
     uninstall_grace_days: int = Field(default=30, ge=1, le=365)
+    # CX Coach's own https address (its load balancer's): shown to admins where their helpdesk
+    # must send data, since the admin of a workspace hosted by someone else cannot know it.
+    public_url: str | None = None
     database_url: str = "sqlite:///cx_coach.db"
     port: int = Field(default=3000, ge=1, le=65535)
     ingest_token: SecretStr | None = None
@@ -175,6 +179,13 @@ class Settings(BaseSettings):
         if self.freshdesk_url and self.freshdesk_api_key:
             return self.freshdesk_url, self.freshdesk_api_key.get_secret_value()
         return None
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https://[^/\s]+(/\S*)?$", value.strip()):
+            raise ValueError("must be CX Coach's own https address, like https://cx.example.com")
+        return value.strip().rstrip("/") if value else value
 
     @field_validator("slack_api_base_url")
     @classmethod

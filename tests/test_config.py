@@ -66,6 +66,8 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
         ({"ingest_token": "short"}, "INGEST_TOKEN must be at least 16 characters"),
         ({"slack_api_base_url": "slack.com/api"}, "SLACK_API_BASE_URL must be an http(s) URL"),
         ({"slack_signing_secret": "has a space"}, "SLACK_SIGNING_SECRET must not contain spaces"),
+        ({"public_url": "http://cx.example.com"}, "PUBLIC_URL must be CX Coach's own https"),
+        ({"public_url": "cx.example.com"}, "PUBLIC_URL must be CX Coach's own https"),
     ],
 )
 def test_bad_values_give_one_line_naming_the_variable(

@@ -15,17 +15,27 @@ SOURCE, URL, USER, SECRET = "sync_source", "sync_url", "sync_user", "sync_secret
 FIELDS = {"source": SOURCE, "url": URL, "user": USER, "secret": SECRET}  # error → block
 
 
-def keys_modal(keys: Keys) -> View:
-    """The workspace's new keys, shown once (paths on CX Coach's own address)."""
-    base = "<CX Coach's address>"
-    return View(type="modal", title="Helpdesk keys", close="Done", blocks=[
+UNKNOWN_ADDRESS = (
+    "Put CX Coach's own address (ask whoever runs it) before these paths; with PUBLIC_URL "
+    "set, CX Coach shows the full addresses here."
+)
+
+
+def keys_modal(keys: Keys, public_url: str | None = None) -> View:
+    """The workspace's new keys, shown once, with the addresses to send to (on CX Coach's own
+    address: `public_url`, or a note saying whose address to put first)."""
+    base = public_url or ""
+    blocks = [
         section("Copy these now: CX Coach keeps only a fingerprint of the token, and the old "
                 "keys no longer work."),
         section(f"*Ingest token* (`Authorization: Bearer …` for `{base}/ingest/tickets` and "
-                f"`/ingest/surveys`):\n```{keys.token}```"),
+                f"`{base}/ingest/surveys`):\n```{keys.token}```"),
         section(f"*Zendesk webhook*: endpoint `{base}/ingest/zendesk?workspace="
                 f"{keys.workspace_id}`, signing secret:\n```{keys.zendesk_secret}```"),
-    ])  # fmt: skip
+    ]  # fmt: skip
+    if public_url is None:
+        blocks.append(section(UNKNOWN_ADDRESS))
+    return View(type="modal", title="Helpdesk keys", close="Done", blocks=blocks)
 
 
 def sync_modal(current: Credentials | None, source: str = "zendesk") -> View:

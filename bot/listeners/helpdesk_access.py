@@ -33,7 +33,8 @@ def handle_keys(ack: Ack, body: dict[str, Any], client: WebClient, context: Bolt
         return
     with deps.transaction() as session:
         keys = ingest_keys.rotate(session=session, workspace_id=str(context["workspace_id"]))
-    client.views_open(trigger_id=body["trigger_id"], view=blocks.keys_modal(keys))
+    client.views_open(trigger_id=body["trigger_id"],
+                      view=blocks.keys_modal(keys, deps.settings.public_url))  # fmt: skip
 
 
 def handle_sync_open(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext,
