@@ -214,6 +214,8 @@ class Pacer:
 
     def _measure(self, now: float, retry_after: float) -> float | None:
         """The pace this 429 teaches (seconds between sends), or None: nothing to learn."""
+        if self._measured_from is not None and not self._measured:
+            return None  # nothing went through since the last 429: no rate to measure yet
         if self._measured_from is not None:
             self._span = max(now - self._measured_from - self._late, 0.001)
             self._counted = self._measured + self._episodes

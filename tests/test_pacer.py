@@ -323,3 +323,26 @@ def test_a_single_post_429_that_was_not_measured_again_does_not_decide_the_next_
     send(pacer, slack, before + 100)
     assert slack.share(since=before) >= 0.95
     assert pacer.interval * 2.0 == pytest.approx(1.0, abs=0.02)
+
+
+def test_429s_with_nothing_through_between_them_teach_no_rate() -> None:
+    """After this sender's first 429, another (a clock still handing the workspace over) took
+    what Slack refilled for two seconds: 429 after 429 with nothing of this sender's through in
+    between. That is no measure of Slack's rate (it was taken as one post a second: 50 %)."""
+    slack = Slack(2.0)
+    pacer = a_pacer(slack)
+    other_until = slack.now + 2.5
+    other_next = slack.now + 0.5
+    while len(slack.posts) < 100:
+        moment = max(slack.now, pacer.take())
+        while other_next <= min(moment, other_until):  # the other clock, at Slack's rate
+            slack.now = other_next
+            slack.post()
+            other_next += 0.5
+        slack.now = moment
+        if slack.post():
+            pacer.sent()
+        else:
+            pacer.throttled(1.0, sleep=False)
+    mine = [at for at in slack.posts if at > other_until]
+    assert (len(mine) - 1) / (mine[-1] - mine[0]) / 2.0 >= 0.95
