@@ -69,6 +69,7 @@ def render(settings: Settings, public_url: str | None = None) -> str:
         if problem:
             link_html += f'<p role="alert"><b>{escape(problem)}</b></p>'
     steps = "".join(f"<li>{step}</li>" for step in STEPS)
+    shown = f' value="{escape(public_url)}"' if public_url else ""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CX Coach — setup</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;line-height:1.5}}
@@ -80,7 +81,7 @@ code{{background:#f3f3f3;padding:0 .2em}}</style></head>
 <h2>1. Create the Slack app from our manifest</h2>
 {link_html}
 <form method="get" action="/"><label>Public HTTPS URL for HTTP mode (optional):
-<input name="public_url" placeholder="https://cx.example.com"></label>
+<input name="public_url" placeholder="https://cx.example.com"{shown}></label>
 <button>Make HTTP-mode link</button></form>
 <h2>2. Copy the tokens into <code>.env</code></h2>
 <ol>{steps}</ol>

@@ -141,7 +141,7 @@ class WebApp:
         """The setup page while Slack settings are missing; a one-liner once running."""
         if self.setup_mode:
             query = parse_qs(environ.get("QUERY_STRING", ""))
-            public_url = query.get("public_url", [None])[0]
+            public_url = query.get("public_url", [None])[0] or self.settings.public_url
             return _html(start_response, 200, setup_page.render(self.settings, public_url))
         mode = "Socket Mode" if self.settings.socket_mode else f"HTTP mode on {SLACK_PATH}"
         return _html(start_response, 200, f"<p>CX Coach is running ({mode}).</p>")

@@ -130,6 +130,28 @@ def test_a_url_slack_cannot_reach_is_explained_on_the_page(
     assert said in page
     assert 'role="alert"' in page
     assert not [link for link in _links(page) if "slack/events" in unquote(link)]
+    assert "<script>" not in page  # also where the field shows what was pasted
+
+
+def test_with_public_url_set_the_setup_page_offers_http_mode_links_at_once(
+    engine: Engine,
+) -> None:
+    """The operator set PUBLIC_URL already: the HTTP-mode and Add to Slack links use it, with
+    nothing to paste."""
+    settings = Settings(_env_file=None, public_url="https://cx.example.com")
+    server = HttpServer(WebApp(settings=settings, engine=engine, app=None), host="127.0.0.1",
+                        port=0).start()  # fmt: skip
+    try:
+        _, page = _get(f"{server.url}/")
+    finally:
+        server.close()
+    http_links = [link for link in _links(page) if "slack/events" in unquote(link)]
+    assert len(http_links) == 2  # HTTP mode, and Add to Slack
+    manifest = json.loads(parse_qs(urlsplit(http_links[0]).query)["manifest_json"][0])
+    assert manifest["settings"]["event_subscriptions"]["request_url"] == (
+        "https://cx.example.com/slack/events"
+    )
+    assert 'value="https://cx.example.com"' in page
 
 
 def test_slack_endpoint_in_setup_mode_is_unavailable(setup_server: HttpServer) -> None:
