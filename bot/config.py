@@ -183,9 +183,11 @@ class Settings(BaseSettings):
     @field_validator("public_url")
     @classmethod
     def _public_url_shape(cls, value: str | None) -> str | None:
+        from bot.manifest import base_url  # (the setup page reads a pasted address so too)
+
         if value is not None and not re.match(r"^https://[^/\s]+(/\S*)?$", value.strip()):
             raise ValueError("must be CX Coach's own https address, like https://cx.example.com")
-        return value.strip().rstrip("/") if value else value
+        return base_url(value) if value else value
 
     @field_validator("slack_api_base_url")
     @classmethod

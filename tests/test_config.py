@@ -115,3 +115,13 @@ def test_missing_slack_settings_depend_on_the_mode() -> None:
         ).missing_slack_settings()
         == []
     )
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["https://cx.example.com", "https://cx.example.com/", "https://cx.example.com/slack/events/"],
+)
+def test_public_url_is_cx_coachs_own_address_however_it_was_pasted(given: str) -> None:
+    """The events URL pasted in place of the address is what the setup page takes too: the
+    keys modal must not show https://cx.example.com/slack/events/ingest/tickets."""
+    assert Settings(_env_file=None, public_url=given).public_url == "https://cx.example.com"
