@@ -17,9 +17,11 @@ class Pacer:
     make the rate look slower). So the posts that went through plus one per 429, over the
     time from when the first 429 was heard to when the last refused send left (no longer than
     the real span), is Slack's rate or a little over it; each 429 after measures a longer
-    span. A post heard only after a 429 to a send that left after it (Slack answers a 429 at
-    once, a post after some work) went through within that 429's span: it counts there too.
-    Too fast is corrected by the next 429; too slow never would be (no 429 comes).
+    span. A post that left before a refused send but was heard only after that 429 (Slack
+    answers a 429 at once, a post after some work) went through within its span: it counts
+    there too. A 429 with nothing of this sender's through since the run's first one measures
+    nothing (another sender may be taking what Slack refills). Too fast is corrected by the
+    next 429; too slow never would be (no 429 comes).
 
     The run's first 429 has nothing before it: the run's posts over at least Retry-After
     stand in (a burst used what Slack had saved, and Retry-After is how long saving takes),
@@ -215,7 +217,7 @@ class Pacer:
     def _measure(self, now: float, retry_after: float) -> float | None:
         """The pace this 429 teaches (seconds between sends), or None: nothing to learn."""
         if self._measured_from is not None and not self._measured:
-            return None  # nothing went through since the last 429: no rate to measure yet
+            return None  # nothing went through since the run's first 429: nothing to measure
         if self._measured_from is not None:
             self._span = max(now - self._measured_from - self._late, 0.001)
             self._counted = self._measured + self._episodes
